@@ -1,0 +1,241 @@
+"""Build a validated :class:`Client` from raw field values (flags, prompts, spreadsheet cells).
+
+Raw values are keyed by the names of ``add``'s flags in snake case (``FIELD_KEYS``); every
+field is checked and all the errors of a client are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.errors import FieldError, ValidationFailed
+from newbi_clients.fiscal import business_warnings
+from newbi_clients.models import Address, Client, Kind
+
+ADDRESS_KEYS = ("address", "line2", "postal_code", "city", "country")
+DELIVERY_KEYS = (
+    "delivery_address",
+    "delivery_line2",
+    "delivery_postal_code",
+    "delivery_city",
+    "delivery_country",
+)
+FIELD_KEYS = (
+    "kind",
+    "name",
+    "first_name",
+    "email",
+    "phone",
+    *ADDRESS_KEYS,
+    *DELIVERY_KEYS,
+    "siret",
+    "siren",
+    "vat_number",
+    "terms_days",
+    "end_of_month",
+    "payment_method",
+    "discount",
+    "currency",
+    "sector",
+    "segment",
+    "tags",
+)
+# Fields that ``edit --unset`` may clear (the name is mandatory).
+UNSETTABLE = tuple(k for k in FIELD_KEYS if k not in ("name", "kind", "tags"))
+# The JSON key a raw key belongs to, for error reports.
+_ERROR_FIELD = {
+    "address": "billing_address.line1",
+    "line2": "billing_address.line2",
+    "postal_code": "billing_address.postal_code",
+    "city": "billing_address.city",
+    "country": "billing_address.country",
+    "delivery_address": "delivery_address.line1",
+    "delivery_line2": "delivery_address.line2",
+    "delivery_postal_code": "delivery_address.postal_code",
+    "delivery_city": "delivery_address.city",
+    "delivery_country": "delivery_address.country",
+}
+
+
+@dataclass(slots=True)
+class Built:
+    """A validated client and the warnings it deserves (shown on stderr, never fatal)."""
+
+    client: Client
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collector:
+    """Runs each field's validator, keeping every error instead of stopping at the first."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.errors: list[FieldError] = []
+
+    def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        try:
+            return func(self.raw.get(key), *args)
+        except ValidationFailed as exc:
+            for err in exc.errors:
+                self.errors.append(
+                    FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message)
+                )
+            return default
+
+
+def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
+    line1_key, line2_key, pc_key, city_key, country_key = keys
+    given = c.raw.get(country_key)
+    country = c.check(country_key, v.normalize_country, default=None) or default_country
+    address = Address(
+        line1=v.normalize_text(c.raw.get(line1_key)),
+        line2=v.normalize_text(c.raw.get(line2_key)),
+        postal_code=c.check(pc_key, v.normalize_postal_code, country),
+        city=v.normalize_text(c.raw.get(city_key)),
+        country=country,
+    )
+    if address.is_empty() and not v.clean(given):
+        return None
+    return address
+
+
+def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Built:
+    """Validate raw values into a Client.
+
+    ``defaults`` supplies ``terms_days`` and ``currency`` when the raw values have none.
+
+    :raises ValidationFailed: with one :class:`FieldError` per invalid field.
+    """
+    defaults = defaults or {}
+    c = _Collector(raw)
+    name = c.check("name", v.normalize_name)
+    billing = _address(c, ADDRESS_KEYS, "FR")
+    country = billing.country if billing else "FR"
+    delivery = _address(c, DELIVERY_KEYS, country)
+    siret = c.check("siret", v.normalize_siret)
+    siren = c.check("siren", v.normalize_siren)
+    vat_number = c.check("vat_number", v.normalize_vat, country)
+    if siret and siren and siret[:9] != siren:
+        c.errors.append(
+            FieldError(
+                "siren", siren, f"SIREN incohérent : le SIRET {siret} a pour SIREN {siret[:9]}"
+            )
+        )
+    siren = siret[:9] if siret else siren
+    if vat_number and siren:
+        vat_siren = v.vat_siren(vat_number)
+        if vat_siren and vat_siren != siren:
+            c.errors.append(
+                FieldError(
+                    "vat_number",
+                    vat_number,
+                    f"Numéro de TVA incohérent : {vat_number} correspond au SIREN {vat_siren},"
+                    f" mais le client a le SIREN {siren}",
+                )
+            )
+    kind_raw = v.clean(raw.get("kind"))
+    if kind_raw:
+        kind = c.check("kind", v.normalize_kind, default=Kind.INDIVIDUAL)
+    else:
+        kind = Kind.BUSINESS if (siret or siren or vat_number) else Kind.INDIVIDUAL
+    postal_code = billing.postal_code if billing else None
+    currency = c.check("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    client = Client(
+        name=name or "",
+        kind=kind,
+        first_name=v.normalize_text(raw.get("first_name")),
+        email=c.check("email", v.normalize_email),
+        phone=c.check("phone", v.normalize_phone, country, postal_code),
+        billing_address=billing,
+        delivery_address=delivery,
+        siret=siret,
+        siren=siren,
+        vat_number=vat_number,
+        terms_days=c.check("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
+        end_of_month=bool(c.check("end_of_month", v.parse_bool)),
+        payment_method=c.check("payment_method", v.normalize_payment_method),
+        discount=c.check("discount", v.parse_discount, currency),
+        currency=currency,
+        sector=v.normalize_sector(raw.get("sector")),
+        segment=v.normalize_segment(raw.get("segment")),
+        tags=c.check("tags", _tags, default=[]),
+    )
+    if c.errors:
+        raise ValidationFailed(c.errors)
+    warnings = business_warnings(kind, country, siret, siren, vat_number)
+    return Built(client, warnings)
+
+
+def _tags(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return v.normalize_tags([value])
+    return v.normalize_tags(value)  # type: ignore[arg-type]
+
+
+def client_to_raw(client: Client) -> dict[str, Any]:
+    """The raw values that rebuild ``client`` (used by ``edit`` to apply changes)."""
+    raw: dict[str, Any] = {
+        "kind": client.kind.value,
+        "name": client.name,
+        "first_name": client.first_name,
+        "email": client.email,
+        "phone": client.phone,
+        "siret": client.siret,
+        "siren": client.siren,
+        "vat_number": client.vat_number,
+        "terms_days": str(client.terms_days),
+        "end_of_month": client.end_of_month,
+        "payment_method": client.payment_method.value if client.payment_method else None,
+        "discount": _discount_text(client),
+        "currency": client.currency,
+        "sector": client.sector,
+        "segment": client.segment,
+        "tags": list(client.tags),
+    }
+    for keys, address in (
+        (ADDRESS_KEYS, client.billing_address),
+        (DELIVERY_KEYS, client.delivery_address),
+    ):
+        values = (
+            (address.line1, address.line2, address.postal_code, address.city, address.country)
+            if address
+            else (None,) * 5
+        )
+        raw.update(zip(keys, values, strict=True))
+    return raw
+
+
+def _discount_text(client: Client) -> str | None:
+    if client.discount is None:
+        return None
+    value = str(client.discount.value)
+    return f"{value}%" if client.discount.type == "percent" else value
+
+
+def apply_changes(client: Client, changes: Mapping[str, Any], unset: tuple[str, ...] = ()) -> Built:
+    """Rebuild ``client`` with some raw values changed or cleared; identity fields are kept.
+
+    :raises ValidationFailed: when a new value (or the combination) is invalid.
+    """
+    raw = client_to_raw(client)
+    for key in unset:
+        raw[key] = None
+    if "siret" in unset and "siren" not in changes:
+        raw["siren"] = None
+    raw.update({k: val for k, val in changes.items() if val is not None})
+    if "siret" in changes and "siren" not in changes:
+        raw["siren"] = None  # derived again from the new SIRET
+    built = build_client(raw)
+    new = built.client
+    new.id = client.id
+    new.notes = list(client.notes)
+    new.created_at = client.created_at
+    new.updated_at = client.updated_at
+    new.archived_at = client.archived_at
+    new.merged_into = client.merged_into
+    return built

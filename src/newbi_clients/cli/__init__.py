@@ -1,0 +1,115 @@
+"""The ``newbi-clients`` command: Typer app, global options and the one error boundary."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from newbi_clients.errors import ExitCode, NewbiError
+
+HELP = (
+    "Gestion des Clients de Newbi : le carnet d'adresses de vos clients (particuliers,"
+    " entreprises françaises, européennes et hors UE) dans un fichier SQLite local."
+)
+
+
+class _State:
+    """Global options of the current invocation."""
+
+    db: str | None = None
+    debug: bool = False
+
+
+state = _State()
+
+
+class BoundaryGroup(TyperGroup):
+    """Turns every expected error into a French message on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewbiError as exc:
+            from newbi_clients.cli.render import print_error
+
+            print_error(exc)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            print("\nInterrompu.", file=sys.stderr)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if state.debug or _is_click_exception(exc):
+                raise
+            print(
+                f"Erreur inattendue : {type(exc).__name__}: {exc}\n"
+                "Relancez la commande avec --debug pour obtenir le détail.",
+                file=sys.stderr,
+            )
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+def _is_click_exception(exc: Exception) -> bool:
+    from typer._click.exceptions import ClickException
+
+    return isinstance(exc, ClickException)
+
+
+app = typer.Typer(
+    cls=BoundaryGroup,
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from newbi_clients import __version__
+
+        print(f"newbi-clients {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Fichier de la base (sinon $NEWBI_CLIENTS_DB, sinon le dossier de données).",
+            metavar="CHEMIN",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Affiche le détail technique d'une erreur inattendue.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version."),
+    ] = False,
+) -> None:
+    """Gestion des Clients de Newbi."""
+    state.db = db
+    state.debug = debug
+
+
+def _register() -> None:
+    from newbi_clients.cli import clients
+
+    clients.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="newbi-clients")

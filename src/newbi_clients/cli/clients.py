@@ -1,0 +1,329 @@
+"""Client commands: add, edit, show, list, note."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from newbi_clients.cli import fields as f
+from newbi_clients.cli.common import (
+    AllOpt,
+    ArchivedOpt,
+    CountryOpt,
+    DescOpt,
+    KindOpt,
+    LimitOpt,
+    ListFormat,
+    ListFormatOpt,
+    SectorOpt,
+    SegmentOpt,
+    SortOpt,
+    TagFilterOpt,
+    ViewFormat,
+    ViewFormatOpt,
+    ZoneOpt,
+    interactive,
+    make_query,
+    open_store,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from newbi_clients.models import Client
+    from newbi_clients.storage import ClientStore
+
+ClientArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="CLIENT",
+        help="Identifiant (#12), email, SIRET, SIREN, n° de TVA ou fragment du nom.",
+        show_default=False,
+    ),
+]
+NoInput = Annotated[bool, typer.Option("--no-input", help="Ne pose aucune question (scripts).")]
+AllowDuplicate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-duplicate", help="Accepte un email ou un SIRET déjà utilisé par un autre client."
+    ),
+]
+
+
+class AddFormat(StrEnum):
+    """What ``add`` prints on stdout."""
+
+    ID = "id"
+    TABLE = "table"
+    JSON = "json"
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the client commands to the application."""
+    app.command("add")(add)
+    app.command("edit")(edit)
+    app.command("show")(show)
+    app.command("list")(list_)
+    app.command("note")(note)
+
+
+def _defaults(store: ClientStore) -> dict[str, Any]:
+    settings = store.seller_settings()
+    return {"terms_days": settings.default_terms_days, "currency": settings.default_currency}
+
+
+def _suggestions(store: ClientStore, column: str) -> list[str]:
+    rows = store.db.execute(
+        f"SELECT {column}, count(*) n FROM clients WHERE {column} IS NOT NULL"
+        f" GROUP BY {column} ORDER BY n DESC LIMIT 20"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def add(
+    kind: f.Kind = None, name: f.Name = None, first_name: f.FirstName = None,
+    email: f.Email = None, phone: f.Phone = None, address: f.Address = None,
+    line2: f.Line2 = None, postal_code: f.PostalCode = None, city: f.City = None,
+    country: f.Country = None, delivery_address: f.DeliveryAddress = None,
+    delivery_line2: f.DeliveryLine2 = None, delivery_postal_code: f.DeliveryPostalCode = None,
+    delivery_city: f.DeliveryCity = None, delivery_country: f.DeliveryCountry = None,
+    siret: f.Siret = None, siren: f.Siren = None, vat_number: f.VatNumber = None,
+    terms_days: f.TermsDays = None, end_of_month: f.EndOfMonth = None,
+    payment_method: f.PaymentMethod = None, discount: f.Discount = None,
+    currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
+    tag: f.Tag = None, note: f.Note = None, no_input: NoInput = False,
+    allow_duplicate: AllowDuplicate = False,
+    format_: Annotated[AddFormat, typer.Option("--format", "-f", help="id (défaut) : l'identifiant seul ; table : la fiche ; json.", case_sensitive=False)] = AddFormat.ID,
+) -> None:  # fmt: skip
+    """Ajoute un client ; pose les questions manquantes dans un terminal.
+
+    Affiche l'identifiant du nouveau client seul sur la sortie standard.
+
+    Exemple : newbi-clients add --kind professionnel --name "ACME SAS" --siret "732 829 320 00074" --email contact@acme.fr --no-input
+    """
+    from newbi_clients.builder import build_client
+    from newbi_clients.cli import prompts
+    from newbi_clients.cli.render import info, warn
+    from newbi_clients.errors import DuplicateClient
+
+    raw = f.collect(locals())
+    with open_store() as store:
+        ask = interactive(no_input)
+        if ask:
+            raw = prompts.ask_client(
+                {**raw, "note": note},
+                sectors=_suggestions(store, "sector"),
+                segments=_suggestions(store, "segment"),
+            )
+            note = raw.pop("note", None)
+        built = build_client(raw, _defaults(store))
+        for message in built.warnings:
+            warn(message)
+        try:
+            client = store.add(built.client, note, allow_duplicate)
+        except DuplicateClient as exc:
+            if not ask:
+                raise
+            client = _on_duplicate(store, exc, built.client, note)
+        info(f"Client #{client.id} créé : {client.display_name}")
+        _print_added(store, client, format_, ask)
+
+
+def _on_duplicate(store: ClientStore, exc: Any, client: Client, note: str | None) -> Client:
+    from newbi_clients.cli import prompts
+    from newbi_clients.cli.render import emit_fiche, print_error
+
+    print_error(exc)
+    existing = exc.matches[0].existing
+    choice = prompts.ask_select(
+        "Que voulez-vous faire ?",
+        [
+            ("show", f"Afficher le client existant #{existing.id}"),
+            ("create", "Créer quand même un nouveau client"),
+            ("cancel", "Annuler"),
+        ],
+        "show",
+    )
+    if choice == "create":
+        return store.add(client, note, allow_duplicate=True)
+    if choice == "show":
+        emit_fiche(store.get(existing.id), store.seller_settings(), to_stderr=True)
+    raise typer.Exit(1)
+
+
+def _print_added(store: ClientStore, client: Client, format_: AddFormat, asked: bool) -> None:
+    from newbi_clients.cli.render import emit_fiche, emit_json
+    from newbi_clients.serialize import client_to_dict
+
+    settings = store.seller_settings()
+    if format_ is AddFormat.JSON:
+        emit_json(client_to_dict(client, settings))
+    elif format_ is AddFormat.TABLE:
+        emit_fiche(client, settings)
+    else:
+        if asked:
+            emit_fiche(client, settings, to_stderr=True)
+        print(client.id)
+
+
+def edit(
+    client_ref: ClientArg,
+    kind: f.Kind = None, name: f.Name = None, first_name: f.FirstName = None,
+    email: f.Email = None, phone: f.Phone = None, address: f.Address = None,
+    line2: f.Line2 = None, postal_code: f.PostalCode = None, city: f.City = None,
+    country: f.Country = None, delivery_address: f.DeliveryAddress = None,
+    delivery_line2: f.DeliveryLine2 = None, delivery_postal_code: f.DeliveryPostalCode = None,
+    delivery_city: f.DeliveryCity = None, delivery_country: f.DeliveryCountry = None,
+    siret: f.Siret = None, siren: f.Siren = None, vat_number: f.VatNumber = None,
+    terms_days: f.TermsDays = None, end_of_month: f.EndOfMonth = None,
+    payment_method: f.PaymentMethod = None, discount: f.Discount = None,
+    currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
+    tag: f.Tag = None,
+    unset: Annotated[list[str] | None, typer.Option("--unset", metavar="CHAMP", help="Efface un champ (ex. email, phone, delivery, discount ; répétable).")] = None,
+    no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
+    format_: ViewFormatOpt = ViewFormat.TABLE,
+) -> None:  # fmt: skip
+    """Modifie un client : les options données, ou toutes les questions pré-remplies dans un terminal.
+
+    Exemple : newbi-clients edit 12 --email compta@acme.fr --terms-days 45 --unset phone
+    """
+    from newbi_clients.builder import apply_changes, client_to_raw
+    from newbi_clients.cli import prompts
+    from newbi_clients.cli.render import emit_fiche, emit_json, info, warn
+    from newbi_clients.errors import ValidationFailed
+    from newbi_clients.serialize import client_to_dict
+
+    changes = {k: val for k, val in f.collect(locals()).items() if val is not None}
+    fields_to_clear = _unset_keys(unset or [])
+    with open_store() as store:
+        client = store.resolve(client_ref)
+        if not changes and not fields_to_clear:
+            if not interactive(no_input):
+                raise ValidationFailed.single(
+                    "edit", None, "Rien à modifier : donnez au moins une option (voir --help)"
+                )
+            changes = prompts.ask_client(
+                client_to_raw(client), editing=True,
+                sectors=_suggestions(store, "sector"), segments=_suggestions(store, "segment"),
+            )  # fmt: skip
+            changes = {k: val for k, val in changes.items() if k != "note"}
+            fields_to_clear = tuple(k for k, val in changes.items() if val in (None, ""))
+        built = apply_changes(client, changes, fields_to_clear)
+        for message in built.warnings:
+            warn(message)
+        updated = store.update(built.client, allow_duplicate)
+        info(f"Client #{updated.id} modifié : {updated.display_name}")
+        if format_ is ViewFormat.JSON:
+            emit_json(client_to_dict(updated, store.seller_settings()))
+        else:
+            emit_fiche(updated, store.seller_settings())
+
+
+def _unset_keys(names: list[str]) -> tuple[str, ...]:
+    from newbi_clients.builder import DELIVERY_KEYS, UNSETTABLE
+    from newbi_clients.errors import ValidationFailed
+
+    keys: list[str] = []
+    for name in names:
+        key = name.strip().lstrip("-").replace("-", "_").lower()
+        if key in ("delivery", "delivery_address_all"):
+            keys.extend(DELIVERY_KEYS)
+        elif key in UNSETTABLE or key == "tags":
+            keys.append(key)
+        else:
+            allowed = ", ".join(k.replace("_", "-") for k in (*UNSETTABLE, "delivery", "tags"))
+            raise ValidationFailed.single(
+                "unset", name, f"Champ inconnu pour --unset : « {name} » (champs : {allowed})"
+            )
+    return tuple(keys)
+
+
+def show(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
+    """Affiche la fiche d'un client : identité, adresses, fiscalité, conditions, notes.
+
+    Exemple : newbi-clients show "acme" --format json
+    """
+    from newbi_clients.cli.render import emit_fiche, emit_json
+    from newbi_clients.serialize import client_to_dict
+
+    with open_store() as store:
+        client = store.resolve(client_ref)
+        settings = store.seller_settings()
+        if format_ is ViewFormat.JSON:
+            emit_json(client_to_dict(client, settings))
+        else:
+            emit_fiche(client, settings)
+
+
+def emit_clients(store: ClientStore, clients: Iterator[Client], format_: ListFormat) -> int:
+    """Write a stream of clients in the chosen format; returns how many were written."""
+    from newbi_clients.cli import render
+    from newbi_clients.serialize import client_to_dict
+
+    settings = store.seller_settings()
+    count = 0
+
+    def counted() -> Iterator[Client]:
+        nonlocal count
+        for client in clients:
+            count += 1
+            yield client
+
+    if format_ is ListFormat.TABLE:
+        return render.emit_table(counted())
+    if format_ is ListFormat.IDS:
+        render.emit_ids(counted())
+    elif format_ is ListFormat.CSV:
+        from newbi_clients.exporting import write_csv
+
+        write_csv(counted(), render.csv_stream())
+    else:
+        items = (client_to_dict(c, settings) for c in counted())
+        emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream
+        emit(items)
+    return count
+
+
+def list_(
+    format_: ListFormatOpt = ListFormat.TABLE,
+    tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
+    zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False,
+    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+) -> None:  # fmt: skip
+    """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
+
+    Exemple : newbi-clients list --tag VIP --sort created --desc --limit 20 --format json
+    """
+    query = make_query(
+        tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
+        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+    )  # fmt: skip
+    with open_store() as store:
+        with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
+        count = emit_clients(store, store.iter_clients(query, with_notes), format_)
+        if count == 0 and format_ is ListFormat.TABLE:
+            from newbi_clients.cli.render import info
+
+            info("Aucun client.")
+
+
+def note(
+    client_ref: ClientArg,
+    text: Annotated[str, typer.Argument(metavar="TEXTE", help="Le texte de la note.")],
+) -> None:
+    """Ajoute une note horodatée à un client.
+
+    Exemple : newbi-clients note 12 "Relancé par téléphone, paiement promis pour vendredi"
+    """
+    from newbi_clients.cli.render import info
+    from newbi_clients.errors import ValidationFailed
+
+    if not text.strip():
+        raise ValidationFailed.single("note", text, "Note vide : écrivez un texte")
+    with open_store() as store:
+        client = store.resolve(client_ref)
+        store.add_note(client.id or 0, text.strip())
+        info(f"Note ajoutée à #{client.id} {client.display_name}")

@@ -1,0 +1,151 @@
+"""Options shared by several commands, and access to the store."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from newbi_clients.search import ClientQuery
+    from newbi_clients.storage import ClientStore
+
+
+class ListFormat(StrEnum):
+    """Output of commands that list clients."""
+
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    IDS = "ids"
+
+
+class ViewFormat(StrEnum):
+    """Output of commands that show one thing."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+class Status(StrEnum):
+    """Which clients a listing covers."""
+
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    ALL = "all"
+
+
+class Sort(StrEnum):
+    """Sort keys of a listing."""
+
+    NAME = "name"
+    CREATED = "created"
+    REVENUE = "revenue"
+
+
+FILTERS = "Filtres"
+ListFormatOpt = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="Format de sortie.", case_sensitive=False)
+]
+ViewFormatOpt = Annotated[
+    ViewFormat, typer.Option("--format", "-f", help="Format de sortie.", case_sensitive=False)
+]
+TagFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        help="Clients portant ce tag (répétable : tous doivent correspondre).",
+        rich_help_panel=FILTERS,
+    ),
+]
+SectorOpt = Annotated[
+    str | None, typer.Option("--sector", help="Secteur d'activité.", rich_help_panel=FILTERS)
+]
+SegmentOpt = Annotated[
+    str | None, typer.Option("--segment", help="Segment (VIP, Régulier…).", rich_help_panel=FILTERS)
+]
+ZoneOpt = Annotated[
+    str | None,
+    typer.Option("--zone", help="France, Europe ou International.", rich_help_panel=FILTERS),
+]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="particulier (individual) ou professionnel (business).",
+        rich_help_panel=FILTERS,
+    ),
+]
+CountryOpt = Annotated[
+    str | None, typer.Option("--country", help="Pays (code ou nom).", rich_help_panel=FILTERS)
+]
+ArchivedOpt = Annotated[
+    bool,
+    typer.Option("--archived", help="Seulement les clients archivés.", rich_help_panel=FILTERS),
+]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Clients actifs et archivés.", rich_help_panel=FILTERS)
+]
+SortOpt = Annotated[
+    Sort | None,
+    typer.Option("--sort", help="Tri : name (défaut), created ou revenue.", case_sensitive=False),
+]
+DescOpt = Annotated[bool, typer.Option("--desc", help="Tri décroissant.")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="Nombre maximal de clients.")
+]
+
+
+def make_query(
+    *,
+    text: str | None = None,
+    tag: list[str] | None = None,
+    sector: str | None = None,
+    segment: str | None = None,
+    zone: str | None = None,
+    kind: str | None = None,
+    country: str | None = None,
+    archived: bool = False,
+    all_: bool = False,
+    sort: Sort | None = None,
+    desc: bool = False,
+    limit: int | None = None,
+) -> ClientQuery:
+    """The core query for the shared filter options."""
+    from newbi_clients.search import ClientQuery
+
+    return ClientQuery(
+        text=text,
+        tags=tuple(tag or ()),
+        sector=sector,
+        segment=segment,
+        zone=zone,
+        kind=kind,
+        country=country,
+        status="all" if all_ else ("archived" if archived else "active"),
+        sort=sort.value if sort else None,
+        desc=desc,
+        limit=limit,
+    )
+
+
+def open_store() -> ClientStore:
+    """The store named by --db, $NEWBI_CLIENTS_DB or the default location."""
+    from newbi_clients.cli import state
+    from newbi_clients.storage import ClientStore, resolve_db_path
+
+    return ClientStore(resolve_db_path(state.db))
+
+
+def interactive(no_input: bool = False) -> bool:
+    """True when questions may be asked: stdin is a terminal and --no-input was not given."""
+    if no_input or os.environ.get("NEWBI_CLIENTS_NO_INPUT"):
+        return False
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False

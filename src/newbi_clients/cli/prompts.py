@@ -1,0 +1,220 @@
+"""Interactive questions (questionary), drawn on stderr so that stdout stays clean.
+
+Each answer is checked with the same validators as the flags; an invalid answer shows
+the French message under the question and is asked again. Ctrl-C raises
+KeyboardInterrupt (``unsafe_ask``), which the CLI turns into exit code 130.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.fiscal import EU_COUNTRIES
+from newbi_clients.models import (
+    SECTOR_SUGGESTIONS,
+    SEGMENT_SUGGESTIONS,
+    TERMS_DAYS,
+    Kind,
+    PaymentMethod,
+)
+
+NONE_CHOICE = "(aucun)"
+
+
+def _output() -> Any:
+    from prompt_toolkit.output.defaults import create_output
+
+    return create_output(stdout=sys.stderr)
+
+
+def _validator(
+    check: Callable[[str], object], optional: bool = True
+) -> Callable[[str], bool | str]:
+    def validate(answer: str) -> bool | str:
+        if optional and not answer.strip():
+            return True
+        try:
+            check(answer)
+        except ValidationFailed as exc:
+            return exc.message
+        return True
+
+    return validate
+
+
+def ask_text(
+    message: str,
+    default: str | None = None,
+    check: Callable[[str], object] | None = None,
+    optional: bool = True,
+    suggestions: Sequence[str] = (),
+) -> str | None:
+    """A free-text question; returns None for an empty optional answer."""
+    import questionary
+
+    validate = _validator(check, optional) if check else None
+    if suggestions:
+        answer = questionary.autocomplete(
+            message,
+            choices=list(suggestions),
+            default=default or "",
+            validate=validate,
+            ignore_case=True,
+            match_middle=True,
+            output=_output(),
+        ).unsafe_ask()
+    else:
+        answer = questionary.text(
+            message, default=default or "", validate=validate, output=_output()
+        ).unsafe_ask()
+    answer = str(answer).strip()
+    return answer or None
+
+
+def ask_select(message: str, choices: Sequence[tuple[str, str]], default: str | None = None) -> str:
+    """A choice among (value, label) pairs."""
+    import questionary
+
+    options = [questionary.Choice(label, value=value) for value, label in choices]
+    selected = next((c for c in options if c.value == default), None)
+    answer = questionary.select(
+        message, choices=options, default=selected, output=_output()
+    ).unsafe_ask()
+    return str(answer)
+
+
+def ask_confirm(message: str, default: bool = False) -> bool:
+    """A yes/no question."""
+    import questionary
+
+    return bool(
+        questionary.confirm(
+            message, default=default, output=_output(), auto_enter=True
+        ).unsafe_ask()
+    )
+
+
+def _present(raw: dict[str, Any], key: str) -> bool:
+    return v.clean(raw.get(key)) is not None
+
+
+def ask_client(
+    raw: dict[str, Any],
+    *,
+    editing: bool = False,
+    sectors: Sequence[str] = (),
+    segments: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Ask what is missing (adding) or everything with current values prefilled (editing).
+
+    Only the questions that fit the client's type and country are asked: the SIRET for a
+    French business, the VAT number for a business in another EU country.
+    """
+    raw = dict(raw)
+
+    def wanted(key: str) -> bool:
+        return editing or not _present(raw, key)
+
+    def text(
+        key: str,
+        message: str,
+        check: Callable[[str], object] | None = None,
+        optional: bool = True,
+        suggestions: Sequence[str] = (),
+    ) -> None:
+        if wanted(key):
+            current = raw.get(key)
+            raw[key] = ask_text(
+                message, str(current) if current else None, check, optional, suggestions
+            )
+
+    if wanted("kind"):
+        current = v.normalize_kind(raw["kind"]).value if _present(raw, "kind") else None
+        raw["kind"] = ask_select(
+            "Type de client :",
+            [(Kind.INDIVIDUAL.value, "Particulier"), (Kind.BUSINESS.value, "Professionnel")],
+            current,
+        )
+    business = v.normalize_kind(raw["kind"]) is Kind.BUSINESS
+    text("name", "Raison sociale :" if business else "Nom :", v.normalize_name, optional=False)
+    if not business:
+        text("first_name", "Prénom :")
+    if wanted("country"):
+        current = v.country_label(v.normalize_country(raw.get("country")))
+        answer = ask_text("Pays :", current, v.normalize_country, optional=True)
+        raw["country"] = v.normalize_country(answer)
+    country = v.normalize_country(raw.get("country"))
+    text("email", "Email :", v.normalize_email)
+    text("phone", "Téléphone :", lambda s: v.normalize_phone(s, country, raw.get("postal_code")))
+    text("address", "Adresse :")
+    text("line2", "Complément d'adresse :")
+    text("postal_code", "Code postal :", lambda s: v.normalize_postal_code(s, country))
+    text("city", "Ville :")
+    if business:
+        _ask_fiscal(raw, country, wanted)
+    _ask_conditions(raw, wanted)
+    text(
+        "sector",
+        "Secteur d'activité :",
+        suggestions=list(dict.fromkeys([*SECTOR_SUGGESTIONS, *sectors])),
+    )
+    text("segment", "Segment :", suggestions=list(dict.fromkeys([*SEGMENT_SUGGESTIONS, *segments])))
+    if wanted("tags"):
+        current = ", ".join(raw.get("tags") or [])
+        answer = ask_text("Tags (séparés par des virgules) :", current)
+        raw["tags"] = v.normalize_tags([answer]) if answer else []
+    if not editing and not _present(raw, "note"):
+        raw["note"] = ask_text("Note :")
+    return raw
+
+
+def _ask_fiscal(raw: dict[str, Any], country: str, wanted: Callable[[str], bool]) -> None:
+    if country == "FR" and wanted("siret"):
+        raw["siret"] = ask_text(
+            "SIRET (14 chiffres, laisser vide s'il n'est pas connu) :",
+            raw.get("siret"),
+            v.normalize_siret,
+        )
+    if not wanted("vat_number"):
+        return
+    suggested = raw.get("vat_number")
+    siret = v.clean(raw.get("siret"))
+    if country == "FR" and siret and not suggested:
+        from stdnum.fr import siren
+
+        suggested = "FR" + siren.to_tva(v.normalize_siret(siret)[:9])  # type: ignore[index]
+    if country in EU_COUNTRIES:
+        message = "Numéro de TVA intracommunautaire :"
+    else:
+        message = "Numéro de TVA (facultatif) :"
+    raw["vat_number"] = ask_text(message, suggested, lambda s: v.normalize_vat(s, country))
+
+
+def _ask_conditions(raw: dict[str, Any], wanted: Callable[[str], bool]) -> None:
+    if wanted("terms_days"):
+        current = str(v.normalize_terms(raw.get("terms_days")) or 30)
+        raw["terms_days"] = ask_select(
+            "Délai de paiement :", [(str(d), f"{d} jours") for d in TERMS_DAYS], current
+        )
+    if wanted("end_of_month"):
+        raw["end_of_month"] = ask_confirm(
+            "Fin de mois ?", bool(v.parse_bool(raw.get("end_of_month")))
+        )
+    if wanted("payment_method"):
+        method = v.normalize_payment_method(raw.get("payment_method"))
+        answer = ask_select(
+            "Mode de paiement :",
+            [(NONE_CHOICE, "Non précisé"), *((m.value, m.label) for m in PaymentMethod)],
+            method.value if method else NONE_CHOICE,
+        )
+        raw["payment_method"] = None if answer == NONE_CHOICE else answer
+    if wanted("discount"):
+        raw["discount"] = ask_text(
+            "Remise (ex. 5 % ou 50) :", raw.get("discount"), v.parse_discount
+        )
+    if wanted("currency"):
+        raw["currency"] = ask_text("Devise :", raw.get("currency") or "EUR", v.normalize_currency)

@@ -1,0 +1,303 @@
+"""Everything the CLI shows: Rich on a terminal, plain text when piped, JSON/CSV for scripts.
+
+Data (tables, fiches, JSON, CSV, ids) goes to stdout; messages, warnings and previews go
+to stderr. Rich honours ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any, TextIO
+
+from newbi_clients.errors import NewbiError
+from newbi_clients.models import Client
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from newbi_clients.fiscal import SellerSettings
+
+Section = tuple[str, list[tuple[str, str]]]
+
+
+@cache
+def err_console() -> Console:
+    """Rich console on stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+@cache
+def out_console() -> Console:
+    """Rich console on stdout."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def stdout_is_terminal() -> bool:
+    """True when stdout is a terminal (Rich output) rather than a pipe or a file."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def print_error(exc: NewbiError) -> None:
+    """An expected error, in red on stderr."""
+    from rich.markup import escape
+
+    err_console().print(f"[bold red]Erreur :[/] {escape(exc.message)}", soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr."""
+    from rich.markup import escape
+
+    err_console().print(f"[yellow]Attention :[/] {escape(message)}", soft_wrap=True)
+
+
+def info(message: str) -> None:
+    """A message on stderr."""
+    from rich.markup import escape
+
+    err_console().print(escape(message), soft_wrap=True)
+
+
+# --- JSON and friends -------------------------------------------------------------------
+
+
+def dumps(value: Any, indent: int | None = 2) -> str:
+    """JSON with accents kept."""
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+
+
+def emit_json(value: Any, out: TextIO | None = None) -> None:
+    """One JSON document on stdout."""
+    (out or sys.stdout).write(dumps(value) + "\n")
+
+
+def emit_json_stream(items: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:
+    """A JSON array written item by item, so that memory stays flat."""
+    out = out or sys.stdout
+    out.write("[")
+    first = True
+    for item in items:
+        out.write("\n" if first else ",\n")
+        out.write("  " + dumps(item, indent=None))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+def emit_jsonl(items: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:
+    """One JSON object a line."""
+    out = out or sys.stdout
+    for item in items:
+        out.write(dumps(item, indent=None) + "\n")
+
+
+def csv_stream() -> TextIO:
+    """stdout, for the csv module."""
+    return sys.stdout
+
+
+def emit_ids(clients: Iterable[Client], out: TextIO | None = None) -> None:
+    """One id a line, for xargs and ``tag add --stdin``."""
+    out = out or sys.stdout
+    for client in clients:
+        out.write(f"{client.id}\n")
+
+
+# --- tables -----------------------------------------------------------------------------
+
+LIST_COLUMNS = ("ID", "Nom", "Type", "Email", "Téléphone", "Ville", "SIRET / TVA", "Tags")
+
+
+def list_row(client: Client) -> tuple[str, ...]:
+    """The cells of a client in a listing."""
+    from newbi_clients.validation import format_phone
+
+    address = client.billing_address
+    city = address.city if address and address.city else ""
+    if address and address.country != "FR":
+        city = f"{city} ({address.country})" if city else address.country
+    return (
+        str(client.id),
+        client.display_name,
+        client.kind.label,
+        client.email or "",
+        format_phone(client.phone) or "",
+        city,
+        client.siret or client.vat_number or "",
+        ", ".join(client.tags),
+    )
+
+
+def emit_table(clients: Iterator[Client], title: str | None = None) -> int:
+    """Clients as a Rich table on a terminal, tab-separated lines otherwise; returns the count."""
+    count = 0
+    if not stdout_is_terminal():
+        out = sys.stdout
+        out.write("\t".join(LIST_COLUMNS) + "\n")
+        for client in clients:
+            out.write("\t".join(c.replace("\t", " ") for c in list_row(client)) + "\n")
+            count += 1
+        return count
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold cyan", show_lines=False)
+    for column in LIST_COLUMNS:
+        table.add_column(column, justify="right" if column == "ID" else "left", overflow="fold")
+    for client in clients:
+        table.add_row(*list_row(client))
+        count += 1
+    if count:
+        out_console().print(table)
+    return count
+
+
+# --- the fiche ----------------------------------------------------------------------------
+
+
+def _address_lines(client: Client) -> list[tuple[str, str]]:
+    from newbi_clients.validation import country_label
+
+    lines: list[tuple[str, str]] = []
+    for label, address in (
+        ("Facturation", client.billing_address),
+        ("Livraison", client.delivery_address),
+    ):
+        if address is None:
+            continue
+        town = " ".join(filter(None, (address.postal_code, address.city)))
+        parts = [
+            p for p in (address.line1, address.line2, town, country_label(address.country)) if p
+        ]
+        lines.append((label, "\n".join(parts)))
+    if client.billing_address and not client.delivery_address:
+        lines.append(("Livraison", "identique à la facturation"))
+    return lines
+
+
+def fiche_sections(client: Client, settings: SellerSettings | None = None) -> list[Section]:
+    """The fiche of a client as labelled sections (rendered by Rich or as plain text)."""
+    from newbi_clients.fiscal import vat_regime, zone_of
+    from newbi_clients.validation import format_phone
+
+    regime = vat_regime(client.kind, client.country, client.vat_number, settings)
+    identity = [
+        ("Type", client.kind.label),
+        ("Nom" if client.kind.value == "individual" else "Raison sociale", client.name),
+        ("Prénom", client.first_name or ""),
+        ("Email", client.email or ""),
+        ("Téléphone", format_phone(client.phone) or ""),
+    ]
+    fiscal = [
+        ("SIRET", _spaced(client.siret, (3, 3, 3, 5)) if client.siret else ""),
+        ("SIREN", _spaced(client.siren, (3, 3, 3)) if client.siren else ""),
+        ("TVA intracom.", client.vat_number or ""),
+        ("Zone", zone_of(client.country).value),
+        ("Régime de TVA", regime.code),
+        ("Mention facture", regime.mention),
+    ]
+    if regime.warning:
+        fiscal.append(("Attention", regime.warning))
+    payment = [
+        ("Délai", f"{client.terms_days} jours" + (" fin de mois" if client.end_of_month else "")),
+        ("Mode", client.payment_method.label if client.payment_method else ""),
+        ("Remise", _discount(client)),
+        ("Devise", client.currency),
+    ]
+    organisation = [
+        ("Secteur", client.sector or ""),
+        ("Segment", client.segment or ""),
+        ("Tags", ", ".join(client.tags)),
+    ]
+    status = [("Créé le", _local(client.created_at)), ("Modifié le", _local(client.updated_at))]
+    if client.archived_at:
+        status.append(("Archivé le", _local(client.archived_at)))
+    if client.merged_into:
+        status.append(("Fusionné dans", f"#{client.merged_into}"))
+    notes = [(_local(n.at), n.text) for n in client.notes]
+    sections: list[Section] = [
+        ("Identité et contact", [(k, val) for k, val in identity if val]),
+        ("Adresses", _address_lines(client)),
+        ("Identifiants fiscaux et TVA", [(k, val) for k, val in fiscal if val]),
+        ("Conditions de paiement", [(k, val) for k, val in payment if val]),
+        ("Organisation", [(k, val) for k, val in organisation if val]),
+        ("Notes", notes),
+        ("Suivi", status),
+    ]
+    return sections
+
+
+def _discount(client: Client) -> str:
+    if client.discount is None:
+        return ""
+    if client.discount.type == "amount":
+        return f"{client.discount} {client.currency}"
+    return str(client.discount)
+
+
+def _spaced(value: str, groups: Sequence[int]) -> str:
+    parts, start = [], 0
+    for size in groups:
+        parts.append(value[start : start + size])
+        start += size
+    return " ".join(parts)
+
+
+def _local(stamp: str | None) -> str:
+    """An ISO UTC timestamp in local time, as « 27/11/2026 20:57 »."""
+    if not stamp:
+        return ""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def emit_fiche(
+    client: Client,
+    settings: SellerSettings | None = None,
+    extra: Sequence[Section] = (),
+    to_stderr: bool = False,
+) -> None:
+    """The fiche of a client: Rich panels on a terminal, « Label : valeur » lines otherwise."""
+    sections = [s for s in [*fiche_sections(client, settings), *extra] if s[1]]
+    title = f"#{client.id} {client.display_name}"
+    terminal = sys.stderr.isatty() if to_stderr else stdout_is_terminal()
+    if not terminal:
+        out = sys.stderr if to_stderr else sys.stdout
+        out.write(f"{title}\n")
+        for name, rows in sections:
+            out.write(f"\n[{name}]\n")
+            for label, value in rows:
+                out.write(f"{label} : {value.replace(chr(10), ', ')}\n")
+        return
+    from rich.columns import Columns
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    panels = []
+    for name, rows in sections:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold")
+        grid.add_column()
+        for label, value in rows:
+            grid.add_row(escape(label), escape(value))
+        panels.append(Panel(grid, title=escape(name), title_align="left", border_style="cyan"))
+    console = err_console() if to_stderr else out_console()
+    badge = " [red](archivé)[/]" if client.archived_at else ""
+    console.print(f"[bold]{escape(title)}[/]{badge}")
+    console.print(Columns(panels, equal=False, expand=False))

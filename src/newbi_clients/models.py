@@ -1,0 +1,205 @@
+"""Data model of the address book: plain dataclasses and enums, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Individual (particulier) or business (professionnel)."""
+
+    INDIVIDUAL = "individual"
+    BUSINESS = "business"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return "Particulier" if self is Kind.INDIVIDUAL else "Professionnel"
+
+
+class Zone(StrEnum):
+    """Where a client is, for VAT purposes."""
+
+    FRANCE = "France"
+    EUROPE = "Europe"
+    INTERNATIONAL = "International"
+
+
+class PaymentMethod(StrEnum):
+    """How a client pays."""
+
+    VIREMENT = "virement"
+    CHEQUE = "cheque"
+    PRELEVEMENT = "prelevement"
+    CARTE = "carte"
+    ESPECES = "especes"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return _METHOD_LABELS[self]
+
+
+_METHOD_LABELS = {
+    PaymentMethod.VIREMENT: "Virement",
+    PaymentMethod.CHEQUE: "Chèque",
+    PaymentMethod.PRELEVEMENT: "Prélèvement",
+    PaymentMethod.CARTE: "Carte bancaire",
+    PaymentMethod.ESPECES: "Espèces",
+}
+
+TERMS_DAYS = (15, 30, 45, 60)
+DEFAULT_TERMS_DAYS = 30
+DEFAULT_COUNTRY = "FR"
+DEFAULT_CURRENCY = "EUR"
+SECTOR_SUGGESTIONS = (
+    "Retail",
+    "Services",
+    "Tech",
+    "Industrie",
+    "BTP",
+    "Santé",
+    "Conseil",
+    "Restauration",
+    "Immobilier",
+    "Transport",
+    "Éducation",
+    "Associatif",
+)
+SEGMENT_SUGGESTIONS = ("VIP", "Régulier", "Occasionnel")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; ``country`` is ISO 3166-1 alpha-2."""
+
+    line1: str | None = None
+    line2: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str = DEFAULT_COUNTRY
+
+    def is_empty(self) -> bool:
+        """True when no line, postal code or city is set."""
+        return not (self.line1 or self.line2 or self.postal_code or self.city)
+
+    def to_dict(self) -> dict[str, str | None]:
+        """JSON shape of an address."""
+        return {
+            "line1": self.line1,
+            "line2": self.line2,
+            "postal_code": self.postal_code,
+            "city": self.city,
+            "country": self.country,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    """A default discount: a percentage (0–100) or a fixed amount in the client's currency."""
+
+    type: str  # "percent" | "amount"
+    value: Decimal
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON shape: amounts as strings."""
+        return {"type": self.type, "value": format_decimal(self.value)}
+
+    def __str__(self) -> str:
+        if self.type == "percent":
+            return f"{format_decimal(self.value).replace('.', ',')} %"
+        return format_decimal(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A timestamped comment."""
+
+    at: str
+    text: str
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON shape of a note."""
+        return {"at": self.at, "text": self.text}
+
+
+@dataclass(slots=True)
+class Client:
+    """A client of the address book, validated and normalised."""
+
+    name: str
+    kind: Kind = Kind.INDIVIDUAL
+    first_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    billing_address: Address | None = None
+    delivery_address: Address | None = None
+    siret: str | None = None
+    siren: str | None = None
+    vat_number: str | None = None
+    terms_days: int = DEFAULT_TERMS_DAYS
+    end_of_month: bool = False
+    payment_method: PaymentMethod | None = None
+    discount: Discount | None = None
+    currency: str = DEFAULT_CURRENCY
+    sector: str | None = None
+    segment: str | None = None
+    tags: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    archived_at: str | None = None
+    merged_into: int | None = None
+
+    @property
+    def country(self) -> str:
+        """Billing country, FR when no address is known."""
+        return self.billing_address.country if self.billing_address else DEFAULT_COUNTRY
+
+    @property
+    def display_name(self) -> str:
+        """« Prénom Nom » for individuals, the company name otherwise."""
+        if self.kind is Kind.INDIVIDUAL and self.first_name:
+            return f"{self.first_name} {self.name}"
+        return self.name
+
+    def copy(self, **changes: object) -> Client:
+        """A shallow copy with some fields changed."""
+        clone = replace(self, **changes)  # type: ignore[arg-type]
+        if "tags" not in changes:
+            clone.tags = list(self.tags)
+        if "notes" not in changes:
+            clone.notes = list(self.notes)
+        return clone
+
+
+CLIENT_FIELDS = tuple(f.name for f in fields(Client))
+
+
+def format_decimal(value: Decimal) -> str:
+    """A Decimal as plain text without exponent or useless trailing zeros: 5, 12.5, 1234.50.
+
+    >>> format_decimal(Decimal("5.00"))
+    '5'
+    >>> format_decimal(Decimal("12.50"))
+    '12.5'
+    """
+    text = format(value.normalize(), "f")
+    return text
+
+
+def format_money(cents: int) -> str:
+    """Integer cents as a JSON amount string.
+
+    >>> format_money(123450)
+    '1234.50'
+    >>> format_money(-5)
+    '-0.05'
+    """
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"

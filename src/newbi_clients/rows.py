@@ -1,0 +1,131 @@
+"""Mapping between :class:`Client` objects and rows of the ``clients`` table."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.fiscal import zone_of
+from newbi_clients.models import Address, Client, Discount, Kind, Note, PaymentMethod
+
+LEGAL_FORMS = frozenset(
+    "sa sas sasu sarl eurl sci snc scop scp selarl selas sca eirl ei ets etablissements"
+    " societe ste cie compagnie gmbh ltd llc inc bv nv spa srl sl".split()
+)
+
+
+def name_key(client: Client) -> str:
+    """The normalised name used to find probable duplicates: no case, accents, legal form."""
+    words = v.fold(" ".join(filter(None, (client.first_name, client.name))))
+    kept = [
+        w for w in "".join(c if c.isalnum() else " " for c in words).split() if w not in LEGAL_FORMS
+    ]
+    return " ".join(kept)
+
+
+def search_ids(client: Client) -> str:
+    """The identifier tokens the search index holds: SIRET, SIREN, VAT, phone (both forms)."""
+    tokens = [client.siret, client.siren]
+    if client.vat_number:
+        tokens += [client.vat_number, client.vat_number[2:]]
+    if client.phone:
+        digits = client.phone.lstrip("+")
+        tokens.append(digits)
+        if client.phone.startswith("+33"):
+            tokens.append("0" + client.phone[3:])
+    return " ".join(t for t in tokens if t)
+
+
+def client_to_row(client: Client) -> dict[str, Any]:
+    """The ``clients`` row of a client (without id and timestamps)."""
+    billing = client.billing_address or Address()
+    delivery = client.delivery_address
+    return {
+        "kind": client.kind.value,
+        "name": client.name,
+        "first_name": client.first_name,
+        "email": client.email,
+        "email_key": v.email_key(client.email),
+        "phone": client.phone,
+        "billing_line1": billing.line1,
+        "billing_line2": billing.line2,
+        "billing_postal_code": billing.postal_code,
+        "billing_city": billing.city,
+        "billing_country": billing.country,
+        "delivery_line1": delivery.line1 if delivery else None,
+        "delivery_line2": delivery.line2 if delivery else None,
+        "delivery_postal_code": delivery.postal_code if delivery else None,
+        "delivery_city": delivery.city if delivery else None,
+        "delivery_country": delivery.country if delivery else None,
+        "siret": client.siret,
+        "siren": client.siren,
+        "vat_number": client.vat_number,
+        "zone": zone_of(billing.country).value,
+        "terms_days": client.terms_days,
+        "end_of_month": int(client.end_of_month),
+        "payment_method": client.payment_method.value if client.payment_method else None,
+        "discount_type": client.discount.type if client.discount else None,
+        "discount_value": str(client.discount.value) if client.discount else None,
+        "currency": client.currency,
+        "sector": client.sector,
+        "segment": client.segment,
+        "sort_name": v.fold(
+            client.display_name
+            if client.kind is Kind.BUSINESS
+            else " ".join(filter(None, (client.name, client.first_name)))
+        ),
+        "name_key": name_key(client),
+        "search_ids": search_ids(client),
+        "merged_into": client.merged_into,
+        "archived_at": client.archived_at,
+    }
+
+
+def _address(row: dict[str, Any], prefix: str) -> Address | None:
+    line1, line2, postal_code, city, country = (
+        row[f"{prefix}_{k}"] for k in ("line1", "line2", "postal_code", "city", "country")
+    )
+    if not (line1 or line2 or postal_code or city) and (
+        country is None or (prefix == "billing" and country == "FR")
+    ):
+        return None
+    return Address(line1, line2, postal_code, city, country or "FR")
+
+
+def row_to_client(row: dict[str, Any]) -> Client:
+    """A Client from a ``clients`` row (with ``tag_names`` and optional ``notes_json``)."""
+    notes_json = row.get("notes_json")
+    notes = [Note(at, text, nid) for nid, at, text in json.loads(notes_json)] if notes_json else []
+    tag_names = row.get("tag_names")
+    return Client(
+        id=row["id"],
+        kind=Kind(row["kind"]),
+        name=row["name"],
+        first_name=row["first_name"],
+        email=row["email"],
+        phone=row["phone"],
+        billing_address=_address(row, "billing"),
+        delivery_address=_address(row, "delivery"),
+        siret=row["siret"],
+        siren=row["siren"],
+        vat_number=row["vat_number"],
+        terms_days=row["terms_days"],
+        end_of_month=bool(row["end_of_month"]),
+        payment_method=PaymentMethod(row["payment_method"]) if row["payment_method"] else None,
+        discount=(
+            Discount(row["discount_type"], Decimal(row["discount_value"]))
+            if row["discount_type"]
+            else None
+        ),
+        currency=row["currency"],
+        sector=row["sector"],
+        segment=row["segment"],
+        tags=sorted(tag_names.split("\x1f"), key=v.tag_key) if tag_names else [],
+        notes=notes,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        archived_at=row["archived_at"],
+        merged_into=row["merged_into"],
+    )

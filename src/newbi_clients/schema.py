@@ -1,0 +1,171 @@
+"""Database schema as an ordered list of forward migrations.
+
+The schema version is ``PRAGMA user_version``: migration *n* (1-based) brings a database
+from version *n-1* to *n*. A database newer than this program is refused rather than
+damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from newbi_clients.errors import StorageError
+
+FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids")
+ACTIVE = "archived_at IS NULL AND merged_into IS NULL"
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run SQL statements one by one, inside the caller's transaction.
+
+    (``executescript`` would commit the transaction first.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+def _v1_core(db: Database) -> None:
+    """Clients, tags, notes, settings, audit log and the full-text index."""
+    run_script(
+        db,
+        f"""
+        CREATE TABLE clients (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('individual', 'business')),
+            name TEXT NOT NULL CHECK (name <> ''),
+            first_name TEXT,
+            email TEXT,
+            email_key TEXT,
+            phone TEXT,
+            billing_line1 TEXT, billing_line2 TEXT, billing_postal_code TEXT,
+            billing_city TEXT, billing_country TEXT,
+            delivery_line1 TEXT, delivery_line2 TEXT, delivery_postal_code TEXT,
+            delivery_city TEXT, delivery_country TEXT,
+            siret TEXT, siren TEXT, vat_number TEXT,
+            zone TEXT NOT NULL,
+            terms_days INTEGER NOT NULL DEFAULT 30,
+            end_of_month INTEGER NOT NULL DEFAULT 0,
+            payment_method TEXT,
+            discount_type TEXT CHECK (discount_type IN ('percent', 'amount')),
+            discount_value TEXT,
+            currency TEXT NOT NULL DEFAULT 'EUR',
+            sector TEXT, segment TEXT,
+            sort_name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            search_ids TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            archived_at TEXT,
+            merged_into INTEGER REFERENCES clients(id)
+        );
+        CREATE INDEX idx_clients_email_key ON clients(email_key);
+        CREATE INDEX idx_clients_siret ON clients(siret);
+        CREATE INDEX idx_clients_siren ON clients(siren);
+        CREATE INDEX idx_clients_vat_number ON clients(vat_number);
+        CREATE INDEX idx_clients_phone ON clients(phone);
+        CREATE INDEX idx_clients_name_key ON clients(name_key, billing_postal_code);
+        CREATE INDEX idx_clients_sort_name ON clients(sort_name, id);
+        CREATE INDEX idx_clients_created ON clients(created_at, id);
+        CREATE INDEX idx_clients_merged_into ON clients(merged_into);
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE client_tags (
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id),
+            PRIMARY KEY (client_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_client_tags_tag ON client_tags(tag_id, client_id);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX idx_notes_client ON notes(client_id, id);
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            client_id INTEGER,
+            before TEXT,
+            after TEXT,
+            details TEXT
+        );
+        CREATE INDEX idx_audit_client ON audit(client_id, id);
+
+        CREATE VIRTUAL TABLE clients_fts USING fts5(
+            {", ".join(FTS_COLUMNS)},
+            content='clients', content_rowid='id',
+            tokenize="unicode61 remove_diacritics 2",
+            prefix='2 3'
+        );
+        CREATE TRIGGER clients_fts_insert AFTER INSERT ON clients BEGIN
+            INSERT INTO clients_fts(rowid, {", ".join(FTS_COLUMNS)})
+            VALUES (new.id, {", ".join("new." + c for c in FTS_COLUMNS)});
+        END;
+        CREATE TRIGGER clients_fts_delete AFTER DELETE ON clients BEGIN
+            INSERT INTO clients_fts(clients_fts, rowid, {", ".join(FTS_COLUMNS)})
+            VALUES ('delete', old.id, {", ".join("old." + c for c in FTS_COLUMNS)});
+        END;
+        CREATE TRIGGER clients_fts_update AFTER UPDATE OF {", ".join(FTS_COLUMNS)} ON clients
+        BEGIN
+            INSERT INTO clients_fts(clients_fts, rowid, {", ".join(FTS_COLUMNS)})
+            VALUES ('delete', old.id, {", ".join("old." + c for c in FTS_COLUMNS)});
+            INSERT INTO clients_fts(rowid, {", ".join(FTS_COLUMNS)})
+            VALUES (new.id, {", ".join("new." + c for c in FTS_COLUMNS)});
+        END;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_core]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database) -> int:
+    """Bring ``db`` to the current schema version, each step in its own transaction.
+
+    :returns: the number of migrations applied.
+    :raises StorageError: if the file was written by a newer version of newbi-clients.
+    """
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current > SCHEMA_VERSION:
+        raise StorageError(
+            f"Base de données trop récente (schéma {current}, cette version de newbi-clients"
+            f" connaît le schéma {SCHEMA_VERSION}) : mettez newbi-clients à jour."
+        )
+    for version in range(current, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) > version:
+                db.execute("COMMIT")
+                continue
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION - current

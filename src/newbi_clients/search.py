@@ -1,0 +1,196 @@
+"""Client queries: filters, sorts and free-text search turned into SQL (pure, no I/O).
+
+A search text mixes free words and ``field:value`` terms, as in khard:
+``dupont city:lyon tag:vip``. Free words go to the FTS5 index (case- and
+accent-insensitive, each word a prefix); identifiers typed with spaces or dots
+(« 732 829 320 », « 06 12 34 56 78 ») are compacted first; an email is looked up
+exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from newbi_clients import validation as v
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.models import Zone
+
+STATUSES = ("active", "archived", "all")
+SORTS = ("name", "created", "revenue")
+# field:value terms and the FTS column they search (None: a filter, not a text column)
+FIELD_TERMS = {
+    "name": "name",
+    "nom": "name",
+    "first_name": "first_name",
+    "prenom": "first_name",
+    "email": "email",
+    "city": "billing_city",
+    "ville": "billing_city",
+    "id": "search_ids",
+    "siret": "search_ids",
+    "siren": "search_ids",
+    "vat": "search_ids",
+    "tva": "search_ids",
+    "phone": "search_ids",
+    "tel": "search_ids",
+}
+FILTER_TERMS = ("tag", "sector", "secteur", "segment", "zone", "kind", "type", "country", "pays")
+_IDENTIFIER = re.compile(r"^\+?[0-9A-Za-z]*[0-9][0-9A-Za-z]*$")
+
+
+@dataclass(slots=True)
+class ClientQuery:
+    """What to list: filters, an optional search text, a sort and a limit."""
+
+    text: str | None = None
+    tags: tuple[str, ...] = ()
+    sector: str | None = None
+    segment: str | None = None
+    zone: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    status: str = "active"
+    sort: str | None = None
+    desc: bool = False
+    limit: int | None = None
+    ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(slots=True)
+class _Sql:
+    joins: list[str] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
+    params: list[object] = field(default_factory=list)
+    match: list[str] = field(default_factory=list)
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def compact_identifier(text: str) -> str | None:
+    """« 732 829 320 » → « 732829320 », « +33 6 12 » → « 33612 »; None if not an identifier."""
+    compact = re.sub(r"[\s.\-\u00a0\u202f/()]+", "", text)
+    if len(compact) < 3 or not _IDENTIFIER.match(compact):
+        return None
+    return compact.lstrip("+").upper()
+
+
+def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
+    """Split a search text into filters (folded into the query) and FTS5 match expressions."""
+    words: list[str] = []
+    matches: list[str] = []
+    for word in text.split():
+        name, sep, value = word.partition(":")
+        key = v.match_key(name) if sep else ""
+        if sep and value and key in FILTER_TERMS:
+            query = _with_filter(query, key, value)
+        elif sep and value and key in FIELD_TERMS:
+            column = FIELD_TERMS[key]
+            token = compact_identifier(value) if column == "search_ids" else None
+            matches.append(f"{column} : {_quote(token or value)}*")
+        else:
+            words.append(word)
+    free = " ".join(words)
+    if free:
+        identifier = compact_identifier(free)
+        if identifier and any(c.isdigit() for c in identifier) and " " in free.strip():
+            matches.append(f"search_ids : {_quote(identifier)}*")
+        else:
+            matches.extend(_word_match(w) for w in words)
+    return query, matches
+
+
+def _word_match(word: str) -> str:
+    if "@" in word:
+        return f"email : {_quote(word)}*"
+    identifier = compact_identifier(word)
+    if identifier and any(c.isdigit() for c in identifier):
+        return f"search_ids : {_quote(identifier)}*"
+    return f"{_quote(word)}*"
+
+
+def _with_filter(query: ClientQuery, key: str, value: str) -> ClientQuery:
+    if key == "tag":
+        return replace(query, tags=(*query.tags, value))
+    attr = {"secteur": "sector", "type": "kind", "pays": "country"}.get(key, key)
+    query = replace(query)
+    setattr(query, attr, value)
+    return query
+
+
+def normalize_zone(value: str) -> str:
+    """France, Europe or International (also « UE », « hors UE », any case)."""
+    key = v.match_key(value)
+    aliases = {"fr": "France", "eu": "Europe", "ue": "Europe", "horsue": "International"}
+    for zone in Zone:
+        if v.match_key(zone.value) == key:
+            return zone.value
+    if key in aliases:
+        return aliases[key]
+    raise ValidationFailed.single(
+        "zone", value, f"Zone invalide : « {value} » (France, Europe ou International)"
+    )
+
+
+def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
+    """The FROM/WHERE part of a client query, its parameters, and the FTS match (if any).
+
+    :raises ValidationFailed: for an unknown zone, kind or country.
+    """
+    sql = _Sql()
+    if query.text:
+        query, sql.match = parse_text(query.text, query)
+    status = {
+        "active": "c.archived_at IS NULL AND c.merged_into IS NULL",
+        "archived": "c.archived_at IS NOT NULL AND c.merged_into IS NULL",
+        "all": "c.merged_into IS NULL",
+    }[query.status]
+    sql.where.append(status)
+    for tag in query.tags:
+        sql.where.append(
+            "c.id IN (SELECT ct.client_id FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
+            " WHERE t.key = ?)"
+        )
+        sql.params.append(v.tag_key(tag))
+    if query.sector:
+        sql.where.append("c.sector = ? COLLATE NOCASE")
+        sql.params.append(v.normalize_sector(query.sector))
+    if query.segment:
+        sql.where.append("c.segment = ? COLLATE NOCASE")
+        sql.params.append(v.normalize_segment(query.segment))
+    if query.zone:
+        sql.where.append("c.zone = ?")
+        sql.params.append(normalize_zone(query.zone))
+    if query.kind:
+        sql.where.append("c.kind = ?")
+        sql.params.append(v.normalize_kind(query.kind).value)
+    if query.country:
+        sql.where.append("c.billing_country = ?")
+        sql.params.append(v.normalize_country(query.country))
+    if query.ids:
+        sql.where.append(f"c.id IN ({', '.join('?' * len(query.ids))})")
+        sql.params.extend(query.ids)
+    match = " AND ".join(sql.match) if sql.match else None
+    source = "clients c"
+    if match:
+        source = "clients_fts f JOIN clients c ON c.id = f.rowid"
+        sql.where.insert(0, "clients_fts MATCH ?")
+        sql.params.insert(0, match)
+    return f"FROM {source} WHERE " + " AND ".join(sql.where), sql.params, match
+
+
+def order_by(query: ClientQuery, ranked: bool) -> str:
+    """ORDER BY clause: relevance first for a text search, then the chosen sort."""
+    direction = " DESC" if query.desc else ""
+    sort = query.sort or ("relevance" if ranked else "name")
+    if sort == "created":
+        keys = [f"c.created_at{direction}", f"c.id{direction}"]
+    elif sort == "revenue":
+        keys = [f"revenue_cents{direction}", "c.sort_name", "c.id"]
+    else:
+        keys = [f"c.sort_name{direction}", f"c.id{direction}"]
+    if ranked and query.sort is None:
+        keys.insert(0, "f.rank")
+    return "ORDER BY " + ", ".join(keys)

@@ -1,0 +1,72 @@
+"""The JSON shape of a client (SPEC section 4, scripting contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newbi_clients.fiscal import SellerSettings, vat_regime, zone_of
+from newbi_clients.models import Client
+
+JSON_KEYS = (
+    "id",
+    "kind",
+    "name",
+    "first_name",
+    "email",
+    "phone",
+    "billing_address",
+    "delivery_address",
+    "siret",
+    "siren",
+    "vat_number",
+    "zone",
+    "vat_regime",
+    "terms_days",
+    "end_of_month",
+    "payment_method",
+    "discount",
+    "currency",
+    "sector",
+    "segment",
+    "tags",
+    "notes",
+    "created_at",
+    "updated_at",
+    "archived_at",
+    "merged_into",
+)
+
+
+def client_to_dict(client: Client, settings: SellerSettings | None = None) -> dict[str, Any]:
+    """A client as a JSON-ready dict: absent values are None, amounts are strings."""
+    regime = vat_regime(client.kind, client.country, client.vat_number, settings)
+    return {
+        "id": client.id,
+        "kind": client.kind.value,
+        "name": client.name,
+        "first_name": client.first_name,
+        "email": client.email,
+        "phone": client.phone,
+        "billing_address": client.billing_address.to_dict() if client.billing_address else None,
+        "delivery_address": (
+            client.delivery_address.to_dict() if client.delivery_address else None
+        ),
+        "siret": client.siret,
+        "siren": client.siren,
+        "vat_number": client.vat_number,
+        "zone": zone_of(client.country).value,
+        "vat_regime": regime.to_dict(),
+        "terms_days": client.terms_days,
+        "end_of_month": client.end_of_month,
+        "payment_method": client.payment_method.value if client.payment_method else None,
+        "discount": client.discount.to_dict() if client.discount else None,
+        "currency": client.currency,
+        "sector": client.sector,
+        "segment": client.segment,
+        "tags": list(client.tags),
+        "notes": [n.to_dict() for n in client.notes],
+        "created_at": client.created_at,
+        "updated_at": client.updated_at,
+        "archived_at": client.archived_at,
+        "merged_into": client.merged_into,
+    }

@@ -1,0 +1,455 @@
+"""ClientStore: the address book in one SQLite file, through sqlite-utils.
+
+The file is created with mode 0600, in WAL mode with foreign keys on and a busy timeout,
+so that several commands may write at once: each write transaction starts with
+``BEGIN IMMEDIATE`` and waits for its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from newbi_clients import validation as v
+from newbi_clients.errors import (
+    AmbiguousClient,
+    ClientNotFound,
+    ClientRef,
+    DuplicateClient,
+    DuplicateMatch,
+    StorageError,
+)
+from newbi_clients.fiscal import SellerSettings
+from newbi_clients.models import Client, Note
+from newbi_clients.rows import client_to_row, row_to_client
+from newbi_clients.schema import migrate
+from newbi_clients.search import ClientQuery, build_where, order_by
+
+APP_NAME = "newbi-clients"
+BUSY_TIMEOUT_S = 60.0
+ACTIVE_SQL = "archived_at IS NULL AND merged_into IS NULL"
+ACTIVE_C_SQL = "c.archived_at IS NULL AND c.merged_into IS NULL"
+_TAGS_SQL = (
+    "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
+    " WHERE ct.client_id = c.id) AS tag_names"
+)
+_NOTES_SQL = (
+    "(SELECT json_group_array(json_array(n.id, n.at, n.text)) FROM"
+    " (SELECT id, at, text FROM notes WHERE client_id = c.id ORDER BY id) n) AS notes_json"
+)
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_db_path() -> Path:
+    """``clients.db`` in the platform's user data folder for newbi-clients."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME) / "clients.db"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` if given, else ``$NEWBI_CLIENTS_DB``, else the default location."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("NEWBI_CLIENTS_DB")
+    return Path(env).expanduser() if env else default_db_path()
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (it holds personal data)."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class ClientStore:
+    """The address book: clients, tags, notes, settings and the audit log."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            _create_private(self.path)
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"Impossible d'ouvrir la base {self.path} : {exc}. Vérifiez qu'il s'agit bien"
+                " d'une base newbi-clients (option --db ou variable NEWBI_CLIENTS_DB)."
+            ) from exc
+        except OSError as exc:
+            raise StorageError(f"Impossible de créer la base {self.path} : {exc.strerror}") from exc
+        self.actor = _actor()
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    def __enter__(self) -> ClientStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction (BEGIN IMMEDIATE: waits for other writers); nests as savepoints."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK TO SAVEPOINT nested")
+                conn.execute("RELEASE SAVEPOINT nested")
+                raise
+            conn.execute("RELEASE SAVEPOINT nested")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def audit(
+        self,
+        action: str,
+        client_id: int | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a change with the previous values."""
+        self.db.execute(
+            "INSERT INTO audit (at, actor, action, client_id, before, after, details)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                now(),
+                self.actor,
+                action,
+                client_id,
+                _dumps(before),
+                _dumps(after),
+                _dumps(details),
+            ],
+        )
+
+    def audit_log(self, client_id: int) -> list[dict[str, Any]]:
+        """Audit entries of a client, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, at, actor, action, before, after, details FROM audit"
+            " WHERE client_id = ? ORDER BY id",
+            [client_id],
+        ).fetchall()
+        return [
+            {
+                "id": r[0],
+                "at": r[1],
+                "actor": r[2],
+                "action": r[3],
+                "before": json.loads(r[4]) if r[4] else None,
+                "after": json.loads(r[5]) if r[5] else None,
+                "details": json.loads(r[6]) if r[6] else None,
+            }
+            for r in rows
+        ]
+
+    # --- settings -----------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        """A raw setting value, None if unset."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting (already validated by the caller)."""
+        with self.transaction():
+            before = self.get_setting(key)
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            self.audit("config", None, {key: before}, {key: value})
+
+    def all_settings(self) -> dict[str, str]:
+        """Every stored setting."""
+        return dict(self.db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+
+    def seller_settings(self) -> SellerSettings:
+        """The seller's settings, with defaults for what is unset."""
+        raw = self.all_settings()
+        return SellerSettings(
+            activity=raw.get("activity", "services"),
+            vat_franchise=raw.get("vat_franchise", "false") == "true",
+            default_terms_days=int(raw.get("default_terms_days", "30")),
+            default_currency=raw.get("default_currency", "EUR"),
+        )
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _select(self, with_notes: bool) -> str:
+        notes = f", {_NOTES_SQL}" if with_notes else ""
+        return f"SELECT c.*, {_TAGS_SQL}{notes}"
+
+    def get(self, client_id: int) -> Client:
+        """The client with this id, whatever its state.
+
+        :raises ClientNotFound: if there is none.
+        """
+        cursor = self.db.execute(f"{self._select(True)} FROM clients c WHERE c.id = ?", [client_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise ClientNotFound(f"#{client_id}")
+        return row_to_client(_as_dict(cursor, row))
+
+    def iter_clients(self, query: ClientQuery, with_notes: bool = False) -> Iterator[Client]:
+        """Stream the clients a query selects, in its order.
+
+        :raises ValidationFailed: for an invalid filter value.
+        """
+        where, params, match = build_where(query)
+        sql = f"{self._select(with_notes)} {where} {order_by(query, match is not None)}"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield row_to_client(dict(zip(names, row, strict=True)))
+
+    def count(self, query: ClientQuery) -> int:
+        """How many clients a query selects (ignoring its limit)."""
+        where, params, _ = build_where(query)
+        return int(self.db.execute(f"SELECT count(*) {where}", params).fetchone()[0])
+
+    def resolve(self, ref: str) -> Client:
+        """The one active client a reference designates (SPEC section 4).
+
+        A reference is an id (``12`` or ``#12``), an exact email, SIRET, SIREN or VAT number,
+        or a name fragment matching exactly one active client. A merged client's id
+        resolves to the client it was merged into.
+
+        :raises ClientNotFound: when nothing matches.
+        :raises AmbiguousClient: when a fragment matches several clients.
+        """
+        text = ref.strip()
+        if not text:
+            raise ClientNotFound(ref)
+        ids = self._ids_for(text)
+        if len(ids) == 1:
+            client = self.get(ids[0])
+            while client.merged_into is not None:
+                client = self.get(client.merged_into)
+            return client
+        if len(ids) > 1:
+            raise self._ambiguous(ref, ids)
+        raise ClientNotFound(ref)
+
+    def _ids_for(self, text: str) -> list[int]:
+        digits = text.lstrip("#")
+        if digits.isdigit() and len(digits) not in (9, 14):
+            row = self.db.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
+            return [row[0]] if row else []
+        compact = v.match_key(text).upper()
+        for column, value in (
+            ("email_key", v.email_key(text) if "@" in text else None),
+            ("siret", compact if len(compact) == 14 and compact.isdigit() else None),
+            ("siren", compact if len(compact) == 9 and compact.isdigit() else None),
+            ("vat_number", compact if len(compact) > 4 and compact[:2].isalpha() else None),
+        ):
+            if value is None:
+                continue
+            rows = self.db.execute(
+                f"SELECT id FROM clients WHERE {column} = ? AND {ACTIVE_SQL} LIMIT 11", [value]
+            ).fetchall()
+            if rows:
+                return [r[0] for r in rows]
+        return self._ids_by_name(text)
+
+    def _ids_by_name(self, text: str) -> list[int]:
+        key = v.fold(" ".join(text.split()))
+        rows = self.db.execute(
+            f"SELECT id FROM clients WHERE sort_name = ? AND {ACTIVE_SQL} LIMIT 11", [key]
+        ).fetchall()
+        if rows:
+            return [r[0] for r in rows]
+        words = [w for w in text.split() if w]
+        match = " AND ".join('{name first_name} : "' + w.replace('"', '""') + '"*' for w in words)
+        if not match:
+            return []
+        rows = self.db.execute(
+            "SELECT c.id FROM clients_fts f JOIN clients c ON c.id = f.rowid WHERE clients_fts"
+            f" MATCH ? AND {ACTIVE_C_SQL} ORDER BY c.sort_name LIMIT 11",
+            [match],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _ambiguous(self, ref: str, ids: Sequence[int]) -> AmbiguousClient:
+        refs = [ClientRef(i, self.get(i).display_name) for i in ids[:10]]
+        return AmbiguousClient(ref, refs, more=len(ids) > 10)
+
+    def find_duplicates(self, client: Client) -> list[DuplicateMatch]:
+        """Active clients (other than ``client`` itself) with the same email or SIRET."""
+        matches: list[DuplicateMatch] = []
+        for fld, column, value in (
+            ("email", "email_key", v.email_key(client.email)),
+            ("siret", "siret", client.siret),
+        ):
+            if not value:
+                continue
+            rows = self.db.execute(
+                f"SELECT id, name, first_name, kind FROM clients WHERE {column} = ?"
+                f" AND {ACTIVE_SQL} AND id IS NOT ? ORDER BY id",
+                [value, client.id],
+            ).fetchall()
+            shown = client.email if fld == "email" else client.siret
+            for r in rows:
+                matches.append(
+                    DuplicateMatch(ClientRef(r[0], _display(r[1], r[2], r[3])), fld, shown or "")
+                )
+        return matches
+
+    # --- writing ----------------------------------------------------------------------
+
+    def add(self, client: Client, note: str | None = None, allow_duplicate: bool = False) -> Client:
+        """Insert a new client (and an optional first note); returns it with its id.
+
+        :raises DuplicateClient: if an active client has the same email or SIRET.
+        """
+        with self.transaction():
+            if not allow_duplicate:
+                matches = self.find_duplicates(client)
+                if matches:
+                    raise DuplicateClient(matches)
+            stamp = now()
+            row = client_to_row(client)
+            row.update(created_at=stamp, updated_at=stamp)
+            client_id = int(self.db.table("clients").insert(row).last_pk or 0)
+            self._set_tags(client_id, client.tags)
+            for existing in client.notes:
+                self._insert_note(client_id, existing.text, existing.at)
+            if note:
+                self._insert_note(client_id, note, stamp)
+            self.audit("create", client_id, None, self.snapshot(client_id))
+        return self.get(client_id)
+
+    def update(self, client: Client, allow_duplicate: bool = False, action: str = "edit") -> Client:
+        """Save the fields and tags of an existing client, with an audit entry.
+
+        :raises DuplicateClient: if the new email or SIRET belongs to another active client.
+        """
+        assert client.id is not None
+        with self.transaction():
+            before = self.snapshot(client.id)
+            if not allow_duplicate:
+                matches = self.find_duplicates(client)
+                if matches:
+                    raise DuplicateClient(matches)
+            row = client_to_row(client)
+            row["updated_at"] = now()
+            self.db.table("clients").update(client.id, row)
+            self._set_tags(client.id, client.tags)
+            self.audit(action, client.id, before, self.snapshot(client.id))
+        return self.get(client.id)
+
+    def add_note(self, client_id: int, text: str) -> Note:
+        """Append a timestamped note to a client."""
+        with self.transaction():
+            stamp = now()
+            note_id = self._insert_note(client_id, text, stamp)
+            self.db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
+            self.audit("note", client_id, None, None, {"note_id": note_id, "text": text})
+        return Note(stamp, text, note_id)
+
+    def _insert_note(self, client_id: int, text: str, at: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _set_tags(self, client_id: int, tags: Sequence[str]) -> None:
+        self.db.execute("DELETE FROM client_tags WHERE client_id = ?", [client_id])
+        for tag in tags:
+            tag_id = self.tag_id(tag)
+            self.db.execute(
+                "INSERT OR IGNORE INTO client_tags (client_id, tag_id) VALUES (?, ?)",
+                [client_id, tag_id],
+            )
+
+    def tag_id(self, tag: str) -> int:
+        """The id of a tag, created with this spelling if it does not exist yet."""
+        key = v.tag_key(tag)
+        self.db.execute("INSERT OR IGNORE INTO tags (name, key) VALUES (?, ?)", [tag, key])
+        return int(self.db.execute("SELECT id FROM tags WHERE key = ?", [key]).fetchone()[0])
+
+    def snapshot(self, client_id: int) -> dict[str, Any]:
+        """Everything stored about a client (row, tags, notes), for the audit log."""
+        cursor = self.db.execute("SELECT * FROM clients WHERE id = ?", [client_id])
+        row = cursor.fetchone()
+        data = _as_dict(cursor, row) if row else {}
+        data["tags"] = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT t.name FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
+                " WHERE ct.client_id = ? ORDER BY t.key",
+                [client_id],
+            )
+        ]
+        data["notes"] = [
+            {"id": r[0], "at": r[1], "text": r[2]}
+            for r in self.db.execute(
+                "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
+            )
+        ]
+        return data
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"
+
+
+def _dumps(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
+    return {d[0]: value for d, value in zip(cursor.description, row, strict=True)}
+
+
+def _display(name: str, first_name: str | None, kind: str) -> str:
+    return f"{first_name} {name}" if kind == "individual" and first_name else name
