@@ -82,7 +82,11 @@ def ask_select(message: str, choices: Sequence[tuple[str, str]], default: str | 
     options = [questionary.Choice(label, value=value) for value, label in choices]
     selected = next((c for c in options if c.value == default), None)
     answer = questionary.select(
-        message, choices=options, default=selected, output=_output()
+        message,
+        choices=options,
+        default=selected,
+        instruction="(flèches puis Entrée)",
+        output=_output(),
     ).unsafe_ask()
     return str(answer)
 

@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from newbi_clients.fiscal import SellerSettings
 
 Section = tuple[str, list[tuple[str, str]]]
+REGIME_LABELS = {
+    "french_vat": "TVA française",
+    "reverse_charge": "Autoliquidation",
+    "eu_no_vat_number": "TVA française (client UE sans n° de TVA)",
+    "eu_individual": "TVA française (particulier UE)",
+    "outside_eu": "Hors UE",
+    "franchise": "Franchise en base de TVA",
+}
 
 
 @cache
@@ -47,25 +55,30 @@ def stdout_is_terminal() -> bool:
         return False
 
 
+def _soft() -> bool:
+    """Wrap messages on a terminal only: a log file or a pipe gets whole lines."""
+    return not err_console().is_terminal
+
+
 def print_error(exc: NewbiError) -> None:
     """An expected error, in red on stderr."""
     from rich.markup import escape
 
-    err_console().print(f"[bold red]Erreur :[/] {escape(exc.message)}", soft_wrap=True)
+    err_console().print(f"[bold red]Erreur :[/] {escape(exc.message)}", soft_wrap=_soft())
 
 
 def warn(message: str) -> None:
     """A warning on stderr."""
     from rich.markup import escape
 
-    err_console().print(f"[yellow]Attention :[/] {escape(message)}", soft_wrap=True)
+    err_console().print(f"[yellow]Attention :[/] {escape(message)}", soft_wrap=_soft())
 
 
 def info(message: str) -> None:
     """A message on stderr."""
     from rich.markup import escape
 
-    err_console().print(escape(message), soft_wrap=True)
+    err_console().print(escape(message), soft_wrap=_soft())
 
 
 # --- JSON and friends -------------------------------------------------------------------
@@ -142,8 +155,9 @@ def emit_table(clients: Iterator[Client], title: str | None = None) -> int:
     count = 0
     if not stdout_is_terminal():
         out = sys.stdout
-        out.write("\t".join(LIST_COLUMNS) + "\n")
         for client in clients:
+            if count == 0:
+                out.write("\t".join(LIST_COLUMNS) + "\n")
             out.write("\t".join(c.replace("\t", " ") for c in list_row(client)) + "\n")
             count += 1
         return count
@@ -201,7 +215,7 @@ def fiche_sections(client: Client, settings: SellerSettings | None = None) -> li
         ("SIREN", _spaced(client.siren, (3, 3, 3)) if client.siren else ""),
         ("TVA intracom.", client.vat_number or ""),
         ("Zone", zone_of(client.country).value),
-        ("Régime de TVA", regime.code),
+        ("Régime de TVA", f"{REGIME_LABELS.get(regime.code, regime.code)} ({regime.code})"),
         ("Mention facture", regime.mention),
     ]
     if regime.warning:

@@ -1,0 +1,195 @@
+"""Interactive flows in a real pseudo-terminal (pexpect), as a user types them."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from newbi_clients.storage import ClientStore
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+
+
+def spawn(db_path: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "NEWBI_CLIENTS_DB": str(db_path),
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+        "LINES": "40",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "newbi_clients", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
+    return child
+
+
+def answer(child: pexpect.spawn, question: str, keys: str = "") -> None:
+    child.expect_exact(question)
+    child.send(keys + ENTER)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
+def test_add_individual(db_path: Path) -> None:
+    child = spawn(db_path, "add")
+    answer(child, "Type de client")  # Particulier is first
+    answer(child, "Nom :", "Dupré")
+    answer(child, "Prénom :", "Éléonore")
+    answer(child, "Pays :")  # France by default
+    answer(child, "Email :", "eleonore@exemple.fr")
+    answer(child, "Téléphone :", "06 12 34 56 78")
+    answer(child, "Adresse :", "3 place Bellecour")
+    answer(child, "Complément d'adresse :")
+    answer(child, "Code postal :", "69002")
+    answer(child, "Ville :", "Lyon")
+    answer(child, "Délai de paiement")
+    answer(child, "Fin de mois")
+    answer(child, "Mode de paiement")
+    answer(child, "Remise")
+    answer(child, "Devise")
+    answer(child, "Secteur")
+    answer(child, "Segment")
+    answer(child, "Tags", "VIP")
+    answer(child, "Note :", "Rencontrée au salon")
+    child.expect(r"Client #(\d+) créé")
+    assert "SIRET" not in (child.before or "")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        client = store.resolve("eleonore")
+    assert client.first_name == "Éléonore" and client.phone == "+33612345678"
+    assert client.kind.value == "individual" and client.tags == ["VIP"]
+    assert [n.text for n in client.notes] == ["Rencontrée au salon"]
+
+
+def test_add_french_business_asks_siret_again_when_invalid(db_path: Path) -> None:
+    child = spawn(db_path, "add", "--email", "contact@acme.fr")
+    answer(child, "Type de client", DOWN)
+    answer(child, "Raison sociale :", "ACME SAS")
+    answer(child, "Pays :")
+    # --email was given: no email question
+    answer(child, "Téléphone :")
+    answer(child, "Adresse :")
+    answer(child, "Complément d'adresse :")
+    answer(child, "Code postal :", "1000")
+    child.expect_exact("Code postal invalide")
+    child.send("\x15" + "01000" + ENTER)  # Ctrl-U clears the line
+    answer(child, "Ville :", "Bourg-en-Bresse")
+    answer(child, "SIRET", "732 829 320 00075")
+    child.expect_exact("SIRET invalide")
+    child.send("\x08" + "4" + ENTER)  # fix the last digit
+    child.expect_exact("FR44732829320")  # VAT number suggested from the SIREN
+    child.send(ENTER)
+    for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise",
+                     "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    child.expect(r"Client #(\d+) créé")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        client = store.resolve("acme")
+    assert client.siret == "73282932000074"
+    assert client.vat_number == "FR44732829320"
+    assert client.email == "contact@acme.fr"
+    assert client.billing_address and client.billing_address.postal_code == "01000"
+
+
+def test_add_german_business_asks_vat_not_siret(db_path: Path) -> None:
+    child = spawn(db_path, "add", "--format", "json")
+    answer(child, "Type de client", DOWN)
+    answer(child, "Raison sociale :", "Müller GmbH")
+    answer(child, "Pays :", "\x15Allemagne")
+    answer(child, "Email :")
+    answer(child, "Téléphone :", "+49 30 1234567")
+    answer(child, "Adresse :", "Hauptstraße 1")
+    answer(child, "Complément d'adresse :")
+    answer(child, "Code postal :", "10115")
+    answer(child, "Ville :", "Berlin")
+    child.expect_exact("Numéro de TVA intracommunautaire")
+    assert "SIRET" not in (child.before or "")
+    child.send("DE136695976" + ENTER)
+    for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise",
+                     "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    child.expect_exact('"vat_regime"')
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        client = store.resolve("müller")
+    assert client.country == "DE" and client.vat_number == "DE136695976"
+
+
+def test_duplicate_offers_to_show_existing(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
+    child = spawn(db_path, "add", "--name", "Autre", "--email", "CONTACT@acme.fr", "--kind",
+                  "particulier", "--country", "FR")  # fmt: skip
+    for question in ("Prénom", "Téléphone", "Adresse :", "Complément", "Code postal", "Ville",
+                     "Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+                     "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    child.expect_exact("Client déjà existant")
+    answer(child, "Que voulez-vous faire")  # show the existing client
+    child.expect_exact("ACME SAS")
+    assert finish(child) == 1
+    with ClientStore(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
+
+
+def test_edit_prefills_current_values(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Durand", "first_name": "Paul", "city": "Nantes"}).client)
+    child = spawn(db_path, "edit", "durand", "--format", "json")
+    answer(child, "Type de client")
+    answer(child, "Nom :")  # keeps « Durand »
+    answer(child, "Prénom :")
+    answer(child, "Pays :")
+    answer(child, "Email :", "paul@durand.fr")
+    for question in ("Téléphone", "Adresse :", "Complément", "Code postal"):
+        answer(child, question)
+    child.expect_exact("Ville :")
+    child.expect_exact("Nantes")
+    child.send(ENTER)
+    for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+                     "Segment", "Tags"):  # fmt: skip
+        answer(child, question)
+    child.expect_exact('"email": "paul@durand.fr"')
+    assert finish(child) == 0
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(db_path: Path) -> None:
+    child = spawn(db_path, "add")
+    child.expect_exact("Type de client")
+    child.sendintr()
+    assert finish(child) == 130
+    with ClientStore(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("command", [("add", "--no-input", "--name", "Sans question")])
+def test_no_input_never_asks_even_in_a_terminal(db_path: Path, command: tuple[str, ...]) -> None:
+    child = spawn(db_path, *command)
+    child.expect(r"(\d+)\r?\n")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        rows = store.db.execute("SELECT name FROM clients").fetchall()
+    assert json.loads(json.dumps(rows)) == [["Sans question"]]
