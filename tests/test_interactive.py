@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
+def printed_id(child: pexpect.spawn) -> int:
+    """The id printed last, once the program has ended with exit code 0."""
+    child.expect(pexpect.EOF)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
+    child.close()
+    assert child.exitstatus == 0
+    return int(text.strip().splitlines()[-1])
 
 
 def test_add_individual(db_path: Path) -> None:
@@ -193,3 +203,40 @@ def test_no_input_never_asks_even_in_a_terminal(db_path: Path, command: tuple[st
     with ClientStore(db_path) as store:
         rows = store.db.execute("SELECT name FROM clients").fetchall()
     assert json.loads(json.dumps(rows)) == [["Sans question"]]
+
+
+def _seed_two(db_path: Path) -> dict[str, int]:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        a = store.add(build_client({"name": "ACME SAS", "city": "Paris"}).client)
+        b = store.add(build_client({"name": "Dupont", "first_name": "Jean"}).client)
+    return {"acme": a.id or 0, "dupont": b.id or 0}
+
+
+def test_pick_existing_client_prints_its_id(db_path: Path) -> None:
+    ids = _seed_two(db_path)
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")  # offered first, before typing anything
+    child.send("dupo")
+    child.expect_exact(f"#{ids['dupont']} Jean Dupont")
+    child.send(DOWN + DOWN + ENTER)  # past « Nouveau client » to the match
+    assert printed_id(child) == ids["dupont"]
+
+
+def test_pick_new_client_runs_the_add_flow(db_path: Path) -> None:
+    _seed_two(db_path)
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send(DOWN + ENTER)
+    answer(child, "Type de client")
+    answer(child, "Nom :", "Martin")
+    for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément",
+                     "Code postal", "Ville", "Délai", "Fin de mois", "Mode de paiement",
+                     "Remise", "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    child.expect(r"Client #(\d+) créé")
+    new_id = int(child.match.group(1))
+    assert printed_id(child) == new_id
+    with ClientStore(db_path) as store:
+        assert store.get(new_id).name == "Martin"

@@ -88,8 +88,10 @@ class _Collector:
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
     line1_key, line2_key, pc_key, city_key, country_key = keys
-    given = c.raw.get(country_key)
-    country = c.check(country_key, v.normalize_country, default=None) or default_country
+    given = v.clean(c.raw.get(country_key))
+    country = default_country
+    if given:
+        country = c.check(country_key, v.normalize_country, default=None) or default_country
     address = Address(
         line1=v.normalize_text(c.raw.get(line1_key)),
         line2=v.normalize_text(c.raw.get(line2_key)),
@@ -97,8 +99,8 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
         city=v.normalize_text(c.raw.get(city_key)),
         country=country,
     )
-    if address.is_empty() and not v.clean(given):
-        return None
+    if address.is_empty() and (not given or country_key != "country" or country == "FR"):
+        return None  # an address is more than a country (but a billing country alone counts)
     return address
 
 
@@ -125,6 +127,8 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
             )
         )
     siren = siret[:9] if siret else siren
+    if vat_number and not siren:
+        siren = v.vat_siren(vat_number)  # a French VAT number holds the SIREN
     if vat_number and siren:
         vat_siren = v.vat_siren(vat_number)
         if vat_siren and vat_siren != siren:
@@ -217,7 +221,12 @@ def _discount_text(client: Client) -> str | None:
     return f"{value}%" if client.discount.type == "percent" else value
 
 
-def apply_changes(client: Client, changes: Mapping[str, Any], unset: tuple[str, ...] = ()) -> Built:
+def apply_changes(
+    client: Client,
+    changes: Mapping[str, Any],
+    unset: tuple[str, ...] = (),
+    defaults: Mapping[str, Any] | None = None,
+) -> Built:
     """Rebuild ``client`` with some raw values changed or cleared; identity fields are kept.
 
     :raises ValidationFailed: when a new value (or the combination) is invalid.
@@ -230,7 +239,7 @@ def apply_changes(client: Client, changes: Mapping[str, Any], unset: tuple[str, 
     raw.update({k: val for k, val in changes.items() if val is not None})
     if "siret" in changes and "siren" not in changes:
         raw["siren"] = None  # derived again from the new SIRET
-    built = build_client(raw)
+    built = build_client(raw, defaults)
     new = built.client
     new.id = client.id
     new.notes = list(client.notes)

@@ -100,6 +100,9 @@ def vat_regime(
             )
         return VatRegime("eu_no_vat_number", FRENCH_VAT_MENTION, EU_NO_VAT_WARNING)
     if kind is Kind.BUSINESS:
+        if goods and country == "GB" and vat_number and vat_number.startswith("XI"):
+            # Northern Ireland stays in the EU VAT system for goods (Windsor Framework)
+            return VatRegime("reverse_charge", REVERSE_CHARGE_GOODS)
         return VatRegime("outside_eu", OUTSIDE_EU_GOODS if goods else OUTSIDE_EU_SERVICES)
     if goods:
         return VatRegime("outside_eu", OUTSIDE_EU_GOODS)

@@ -37,7 +37,7 @@ from newbi_clients.search import ClientQuery, build_where, order_by
 APP_NAME = "newbi-clients"
 BUSY_TIMEOUT_S = 60.0
 ACTIVE_SQL = "archived_at IS NULL AND merged_into IS NULL"
-ACTIVE_C_SQL = "c.archived_at IS NULL AND c.merged_into IS NULL"
+ARCHIVED_SQL = "archived_at IS NOT NULL AND merged_into IS NULL"
 _TAGS_SQL = (
     "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
     " WHERE ct.client_id = c.id) AS tag_names"
@@ -255,11 +255,12 @@ class ClientStore:
         return int(self.db.execute(f"SELECT count(*) {where}", params).fetchone()[0])
 
     def resolve(self, ref: str) -> Client:
-        """The one active client a reference designates (SPEC section 4).
+        """The one client a reference designates (SPEC section 4).
 
         A reference is an id (``12`` or ``#12``), an exact email, SIRET, SIREN or VAT number,
-        or a name fragment matching exactly one active client. A merged client's id
-        resolves to the client it was merged into.
+        or a name fragment matching exactly one active client; archived clients are looked
+        at only when no active one matches. A merged client's id resolves to the client it
+        was merged into.
 
         :raises ClientNotFound: when nothing matches.
         :raises AmbiguousClient: when a fragment matches several clients.
@@ -267,7 +268,12 @@ class ClientStore:
         text = ref.strip()
         if not text:
             raise ClientNotFound(ref)
-        ids = self._ids_for(text)
+        digits = text.lstrip("#")
+        if digits.isdigit() and len(digits) not in (9, 14):
+            row = self.db.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
+            ids = [row[0]] if row else []
+        else:
+            ids = self._ids_for(text, ACTIVE_SQL) or self._ids_for(text, ARCHIVED_SQL)
         if len(ids) == 1:
             client = self.get(ids[0])
             while client.merged_into is not None:
@@ -277,11 +283,7 @@ class ClientStore:
             raise self._ambiguous(ref, ids)
         raise ClientNotFound(ref)
 
-    def _ids_for(self, text: str) -> list[int]:
-        digits = text.lstrip("#")
-        if digits.isdigit() and len(digits) not in (9, 14):
-            row = self.db.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
-            return [row[0]] if row else []
+    def _ids_for(self, text: str, state: str) -> list[int]:
         compact = v.match_key(text).upper()
         for column, value in (
             ("email_key", v.email_key(text) if "@" in text else None),
@@ -292,16 +294,16 @@ class ClientStore:
             if value is None:
                 continue
             rows = self.db.execute(
-                f"SELECT id FROM clients WHERE {column} = ? AND {ACTIVE_SQL} LIMIT 11", [value]
+                f"SELECT id FROM clients WHERE {column} = ? AND {state} LIMIT 11", [value]
             ).fetchall()
             if rows:
                 return [r[0] for r in rows]
-        return self._ids_by_name(text)
+        return self._ids_by_name(text, state)
 
-    def _ids_by_name(self, text: str) -> list[int]:
+    def _ids_by_name(self, text: str, state: str) -> list[int]:
         key = v.fold(" ".join(text.split()))
         rows = self.db.execute(
-            f"SELECT id FROM clients WHERE sort_name = ? AND {ACTIVE_SQL} LIMIT 11", [key]
+            f"SELECT id FROM clients WHERE sort_name = ? AND {state} LIMIT 11", [key]
         ).fetchall()
         if rows:
             return [r[0] for r in rows]
@@ -309,9 +311,12 @@ class ClientStore:
         match = " AND ".join('{name first_name} : "' + w.replace('"', '""') + '"*' for w in words)
         if not match:
             return []
+        c_state = state.replace("archived_at", "c.archived_at").replace(
+            "merged_into", "c.merged_into"
+        )
         rows = self.db.execute(
             "SELECT c.id FROM clients_fts f JOIN clients c ON c.id = f.rowid WHERE clients_fts"
-            f" MATCH ? AND {ACTIVE_C_SQL} ORDER BY c.sort_name LIMIT 11",
+            f" MATCH ? AND {c_state} ORDER BY c.sort_name LIMIT 11",
             [match],
         ).fetchall()
         return [r[0] for r in rows]

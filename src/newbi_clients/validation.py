@@ -218,6 +218,29 @@ def _country_index() -> dict[str, str]:
         "republiquetcheque": "CZ",
         "czechrepublic": "CZ",
         "el": "GR",
+        "russia": "RU",
+        "greatbritain": "GB",
+        "britain": "GB",
+        "vatican": "VA",
+        "reunion": "RE",
+        "lareunion": "RE",
+        "palestine": "PS",
+        "micronesie": "FM",
+        "micronesia": "FM",
+        "iran": "IR",
+        "syrie": "SY",
+        "syria": "SY",
+        "bolivie": "BO",
+        "bolivia": "BO",
+        "venezuela": "VE",
+        "tanzanie": "TZ",
+        "tanzania": "TZ",
+        "taiwan": "TW",
+        "laos": "LA",
+        "moldavie": "MD",
+        "moldova": "MD",
+        "coreedunord": "KP",
+        "northkorea": "KP",
     }.items():
         index[alias] = code
     return index
@@ -331,8 +354,8 @@ def normalize_siren(value: object) -> str | None:
 
 
 def vat_prefix(country: str) -> str:
-    """The VAT prefix of a country: GR → EL."""
-    return "EL" if country == "GR" else country
+    """The VAT prefix of a country: GR → EL, and Monaco uses the French FR."""
+    return {"GR": "EL", "MC": "FR"}.get(country, country)
 
 
 def normalize_vat(value: object, country: str = "FR") -> str | None:
@@ -515,8 +538,15 @@ def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
     if body.endswith("%"):
         kind, body = "percent", body[:-1]
     else:
-        for suffix in ("€", "EUR", currency):
+        for suffix, code in (("€", "EUR"), ("EUR", "EUR"), (currency, currency)):
             if body.upper().endswith(suffix.upper()):
+                if code != currency:
+                    raise _fail(
+                        "discount",
+                        text,
+                        f"Remise invalide : « {text} » est en euros, mais la devise du client"
+                        f" est {currency}",
+                    )
                 body = body[: -len(suffix)]
                 break
     number = parse_decimal(body.strip())

@@ -102,9 +102,11 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients
+    from newbi_clients.cli import clients, pick, tags
 
     clients.register(app)
+    tags.register(app)
+    app.command("pick")(pick.pick)
 
 
 _register()

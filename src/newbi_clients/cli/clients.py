@@ -67,6 +67,7 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("list")(list_)
     app.command("note")(note)
+    app.command("search")(search)
 
 
 def _defaults(store: ClientStore) -> dict[str, Any]:
@@ -103,32 +104,40 @@ def add(
 
     Exemple : newbi-clients add --kind professionnel --name "ACME SAS" --siret "732 829 320 00074" --email contact@acme.fr --no-input
     """
+    raw = f.collect(locals())
+    with open_store() as store:
+        ask = interactive(no_input)
+        client = create_client(store, raw, note, allow_duplicate, ask)
+        _print_added(store, client, format_, ask)
+
+
+def create_client(
+    store: ClientStore, raw: dict[str, Any], note: str | None, allow_duplicate: bool, ask: bool
+) -> Client:
+    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
     from newbi_clients.cli.render import info, warn
     from newbi_clients.errors import DuplicateClient
 
-    raw = f.collect(locals())
-    with open_store() as store:
-        ask = interactive(no_input)
-        if ask:
-            raw = prompts.ask_client(
-                {**raw, "note": note},
-                sectors=_suggestions(store, "sector"),
-                segments=_suggestions(store, "segment"),
-            )
-            note = raw.pop("note", None)
-        built = build_client(raw, _defaults(store))
-        for message in built.warnings:
-            warn(message)
-        try:
-            client = store.add(built.client, note, allow_duplicate)
-        except DuplicateClient as exc:
-            if not ask:
-                raise
-            client = _on_duplicate(store, exc, built.client, note)
-        info(f"Client #{client.id} créé : {client.display_name}")
-        _print_added(store, client, format_, ask)
+    if ask:
+        raw = prompts.ask_client(
+            {**raw, "note": note},
+            sectors=_suggestions(store, "sector"),
+            segments=_suggestions(store, "segment"),
+        )
+        note = raw.pop("note", None)
+    built = build_client(raw, _defaults(store))
+    for message in built.warnings:
+        warn(message)
+    try:
+        client = store.add(built.client, note, allow_duplicate)
+    except DuplicateClient as exc:
+        if not ask:
+            raise
+        client = _on_duplicate(store, exc, built.client, note)
+    info(f"Client #{client.id} créé : {client.display_name}")
+    return client
 
 
 def _on_duplicate(store: ClientStore, exc: Any, client: Client, note: str | None) -> Client:
@@ -308,6 +317,34 @@ def list_(
             from newbi_clients.cli.render import info
 
             info("Aucun client.")
+
+
+def search(
+    query_text: Annotated[str | None, typer.Argument(metavar="[RECHERCHE]", help="Mots (préfixes, sans accents ni casse), identifiants, ou termes champ:valeur (city:lyon, tag:vip, siret:…).", show_default=False)] = None,
+    format_: ListFormatOpt = ListFormat.TABLE,
+    tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
+    zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False,
+    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+) -> None:  # fmt: skip
+    """Cherche des clients par nom, prénom, email, téléphone, SIRET/SIREN, TVA ou ville.
+
+    Sans accents ni casse (« eleonore » trouve « Éléonore »), par début de mot (« dup »
+    trouve « Dupont »), identifiants avec ou sans espaces. Résultats par pertinence.
+
+    Exemple : newbi-clients search dup city:lyon --tag VIP --format json
+    """
+    query = make_query(
+        text=query_text, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
+        country=country, archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+    )  # fmt: skip
+    with open_store() as store:
+        with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
+        count = emit_clients(store, store.iter_clients(query, with_notes), format_)
+        if count == 0 and format_ is ListFormat.TABLE:
+            from newbi_clients.cli.render import info
+
+            info("Aucun client ne correspond.")
 
 
 def note(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -150,28 +150,40 @@ def list_row(client: Client) -> tuple[str, ...]:
     )
 
 
-def emit_table(clients: Iterator[Client], title: str | None = None) -> int:
-    """Clients as a Rich table on a terminal, tab-separated lines otherwise; returns the count."""
+def emit_rows(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | None = None
+) -> int:
+    """Rows as a Rich table on a terminal, tab-separated lines otherwise; returns the count.
+
+    Piped output has a header line, and nothing at all when there is no row.
+    """
     count = 0
     if not stdout_is_terminal():
         out = sys.stdout
-        for client in clients:
+        for row in rows:
             if count == 0:
-                out.write("\t".join(LIST_COLUMNS) + "\n")
-            out.write("\t".join(c.replace("\t", " ") for c in list_row(client)) + "\n")
+                out.write("\t".join(headers) + "\n")
+            out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
             count += 1
         return count
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold cyan", show_lines=False)
-    for column in LIST_COLUMNS:
-        table.add_column(column, justify="right" if column == "ID" else "left", overflow="fold")
-    for client in clients:
-        table.add_row(*list_row(client))
+    table = Table(title=title, header_style="bold cyan")
+    for header in headers:
+        numeric = header in ("ID", "Clients", "Archivés", "Nb")
+        table.add_column(header, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(c) for c in row))
         count += 1
     if count:
         out_console().print(table)
     return count
+
+
+def emit_table(clients: Iterable[Client], title: str | None = None) -> int:
+    """Clients as a table (see :func:`emit_rows`); returns the count."""
+    return emit_rows(LIST_COLUMNS, (list_row(c) for c in clients), title)
 
 
 # --- the fiche ----------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""Search, filters and sorts in the core (no CLI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newbi_clients.builder import build_client
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.models import Client
+from newbi_clients.organise import add_tags, set_archived
+from newbi_clients.search import ClientQuery, compact_identifier, parse_text
+from newbi_clients.storage import ClientStore
+
+
+def make(store: ClientStore, **raw: object) -> Client:
+    return store.add(build_client(raw).client)
+
+
+@pytest.fixture
+def book(store: ClientStore) -> ClientStore:
+    make(store, name="Dupré", first_name="Éléonore", email="eleonore.dupre@exemple.fr",
+         phone="06 12 34 56 78", city="Lyon", postal_code="69002", tags="VIP",
+         sector="Services", segment="VIP")  # fmt: skip
+    make(store, name="Dupont", first_name="Jean", email="jean.dupont@exemple.fr", city="Lille",
+         postal_code="59000", tags="Newsletter")  # fmt: skip
+    make(store, name="ACME SAS", siret="732 829 320 00074", vat_number="FR44732829320",
+         email="contact@acme.fr", city="Paris", postal_code="75002", sector="Tech",
+         tags="VIP, Partenaire")  # fmt: skip
+    make(store, name="Müller GmbH", country="DE", vat_number="DE136695976", city="Berlin",
+         phone="+49 30 1234567", segment="Occasionnel")  # fmt: skip
+    make(store, name="Œuvres Sociales", kind="professionnel", city="Lyon")
+    return store
+
+
+def names(store: ClientStore, **query: object) -> list[str]:
+    return [c.name for c in store.iter_clients(ClientQuery(**query))]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eleonore", ["Dupré"]),
+        ("ELEONORE", ["Dupré"]),
+        ("Éléonore", ["Dupré"]),
+        ("éLÉoNore dupre", ["Dupré"]),
+        ("dupr", ["Dupré"]),
+        ("muller", ["Müller GmbH"]),
+        ("MÜLLER", ["Müller GmbH"]),
+        ("lyon", ["Dupré", "Œuvres Sociales"]),
+        ("jean.dupont@exemple.fr", ["Dupont"]),
+        ("contact@acme", ["ACME SAS"]),
+        ("73282932000074", ["ACME SAS"]),
+        ("732 829 320 00074", ["ACME SAS"]),
+        ("732 829 320", ["ACME SAS"]),
+        ("732.829", ["ACME SAS"]),
+        ("FR44732829320", ["ACME SAS"]),
+        ("fr 44 732", ["ACME SAS"]),
+        ("DE136695976", ["Müller GmbH"]),
+        ("06 12 34 56 78", ["Dupré"]),
+        ("0612345678", ["Dupré"]),
+        ("+33612345678", ["Dupré"]),
+        ("+49 30 1234567", ["Müller GmbH"]),
+        ("city:lille", ["Dupont"]),
+        ("tag:vip", ["ACME SAS", "Dupré"]),
+        ("tag:VIP city:paris", ["ACME SAS"]),
+        ("name:dup", ["Dupont", "Dupré"]),
+        ("zone:europe", ["Müller GmbH"]),
+        ("nobody", []),
+    ],
+)
+def test_search(book: ClientStore, text: str, expected: list[str]) -> None:
+    assert sorted(names(book, text=text)) == sorted(expected)
+
+
+def test_prefix_finds_both_and_ranks_then_sorts_by_name(book: ClientStore) -> None:
+    assert sorted(names(book, text="dup")) == ["Dupont", "Dupré"]
+
+
+def test_filters_combine(book: ClientStore) -> None:
+    assert names(book, tags=("VIP",)) == ["ACME SAS", "Dupré"]
+    assert names(book, tags=("vip", "partenaire")) == ["ACME SAS"]
+    assert names(book, sector="services") == ["Dupré"]
+    assert names(book, segment="occasionnel") == ["Müller GmbH"]
+    assert names(book, zone="Europe") == ["Müller GmbH"]
+    assert names(book, zone="france", kind="business") == ["ACME SAS", "Œuvres Sociales"]
+    assert names(book, kind="particulier") == ["Dupont", "Dupré"]
+    assert names(book, country="Allemagne") == ["Müller GmbH"]
+
+
+def test_invalid_filters_are_clear_errors(book: ClientStore) -> None:
+    for query in (
+        ClientQuery(zone="Mars"),
+        ClientQuery(kind="robot"),
+        ClientQuery(country="Atlantide"),
+    ):
+        with pytest.raises(ValidationFailed):
+            list(book.iter_clients(query))
+
+
+def test_sorts_and_limit(book: ClientStore) -> None:
+    assert names(book) == ["ACME SAS", "Dupont", "Dupré", "Müller GmbH", "Œuvres Sociales"]
+    assert names(book, desc=True)[0] == "Œuvres Sociales"
+    assert names(book, sort="created") == [
+        "Dupré", "Dupont", "ACME SAS", "Müller GmbH", "Œuvres Sociales",
+    ]  # fmt: skip
+    assert names(book, sort="created", desc=True, limit=2) == ["Œuvres Sociales", "Müller GmbH"]
+
+
+def test_archived_clients_leave_default_results(book: ClientStore) -> None:
+    acme = book.resolve("acme")
+    set_archived(book, [acme.id or 0], True)
+    assert "ACME SAS" not in names(book)
+    assert names(book, text="acme") == []
+    assert names(book, status="archived") == ["ACME SAS"]
+    assert names(book, status="all", text="acme") == ["ACME SAS"]
+    assert book.resolve("acme").archived_at is not None  # still reachable by reference
+    set_archived(book, [acme.id or 0], False)
+    assert names(book, text="acme") == ["ACME SAS"]
+
+
+def test_index_follows_edits(book: ClientStore) -> None:
+    from newbi_clients.builder import apply_changes
+
+    client = book.resolve("dupont")
+    book.update(apply_changes(client, {"name": "Durand", "city": "Nantes"}).client)
+    assert names(book, text="name:dupont") == []
+    assert names(book, text="dupont") == ["Durand"]  # still in the email
+    assert names(book, text="nantes") == ["Durand"]
+    add_tags(book, [client.id or 0], ["Relance"])
+    assert names(book, text="tag:relance") == ["Durand"]
+
+
+def test_compact_identifier() -> None:
+    assert compact_identifier("732 829 320") == "732829320"
+    assert compact_identifier("+33 6 12") == "33612"
+    assert compact_identifier("fr-44") == "FR44"
+    assert compact_identifier("ab") is None
+
+
+def test_parse_text_keeps_filters_out_of_the_match() -> None:
+    query, matches = parse_text("dupont tag:vip sector:tech", ClientQuery())
+    assert query.tags == ("vip",) and query.sector == "tech"
+    assert matches == ['"dupont"*']
+
+
+def test_quotes_in_search_are_harmless(book: ClientStore) -> None:
+    assert names(book, text='"') == []
+    assert names(book, text='du"p') == []
+    assert names(book, text="AND OR NOT") == []
