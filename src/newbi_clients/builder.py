@@ -81,7 +81,7 @@ class _Collector:
         except ValidationFailed as exc:
             for err in exc.errors:
                 self.errors.append(
-                    FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message)
+                    FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
                 )
             return default
 
@@ -123,7 +123,10 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
     if siret and siren and siret[:9] != siren:
         c.errors.append(
             FieldError(
-                "siren", siren, f"SIREN incohérent : le SIRET {siret} a pour SIREN {siret[:9]}"
+                "siren",
+                siren,
+                f"SIREN incohérent : le SIRET {siret} a pour SIREN {siret[:9]}",
+                "siren",
             )
         )
     siren = siret[:9] if siret else siren
@@ -138,6 +141,7 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
                     vat_number,
                     f"Numéro de TVA incohérent : {vat_number} correspond au SIREN {vat_siren},"
                     f" mais le client a le SIREN {siren}",
+                    "vat_number",
                 )
             )
     kind_raw = v.clean(raw.get("kind"))

@@ -41,6 +41,7 @@ class FieldError:
     field: str
     value: str | None
     message: str
+    key: str | None = None  # the raw input key (flag or import column) it came from
 
 
 class ValidationFailed(NewbiError):

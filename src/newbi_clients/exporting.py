@@ -8,9 +8,11 @@ that prefix again.
 from __future__ import annotations
 
 import csv
+import json
 import re
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 from newbi_clients.models import Client, Kind, format_decimal
 
@@ -158,3 +160,143 @@ def write_template(out: TextIO, delimiter: str = ",") -> None:
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
     writer.writerow(TEMPLATE_EXAMPLE)
+
+
+def write_json(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A JSON array written item by item (flat memory); returns the count."""
+    count = 0
+    out.write("[")
+    for item in items:
+        out.write(",\n  " if count else "\n  ")
+        out.write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_jsonl(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """One JSON object a line; returns the count."""
+    count = 0
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_xlsx_rows(
+    target: Path | BinaryIO, header: Sequence[str], rows: Iterable[Sequence[str]], title: str
+) -> int:
+    """An XLSX sheet of text cells, streamed (openpyxl write-only): never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    bold = Font(bold=True)
+
+    def text_cell(value: str, header_cell: bool = False) -> Any:
+        cell = WriteOnlyCell(sheet, value=_xlsx_safe(value))
+        cell.data_type = "s"  # a value, even when it starts with « = »
+        if header_cell:
+            cell.font = bold
+        return cell
+
+    sheet.append([text_cell(h, True) for h in header])
+    count = 0
+    for row in rows:
+        sheet.append([text_cell(escape_formula(c)) if c else None for c in row])
+        count += 1
+    book.save(target)
+    return count
+
+
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_safe(value: str) -> str:
+    """Characters XML 1.0 (and so XLSX) cannot hold are dropped."""
+    return _XLSX_ILLEGAL.sub("", value)
+
+
+def write_xlsx(clients: Iterable[Client], target: Path | BinaryIO) -> int:
+    """Clients as an XLSX sheet with the template's columns; returns the count."""
+    return write_xlsx_rows(
+        target, TEMPLATE_COLUMNS, (client_to_cells(c) for c in clients), "Clients"
+    )
+
+
+# --- vCard 4.0 (RFC 6350) ---------------------------------------------------------------
+
+
+def _vtext(value: str) -> str:
+    """Escape a vCard text value (RFC 6350 section 3.4)."""
+    return (
+        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\n")
+        .replace("\n", "\\n")
+    )  # fmt: skip
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 6350 3.2)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with a space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def client_to_vcard(client: Client) -> str:
+    """A client as a vCard 4.0."""
+    from newbi_clients.validation import country_label
+
+    lines = ["BEGIN:VCARD", "VERSION:4.0"]
+    if client.kind is Kind.BUSINESS:
+        lines += ["KIND:org", f"FN:{_vtext(client.name)}", f"ORG:{_vtext(client.name)}"]
+    else:
+        lines += [
+            "KIND:individual",
+            f"FN:{_vtext(client.display_name)}",
+            f"N:{_vtext(client.name)};{_vtext(client.first_name or '')};;;",
+        ]
+    if client.email:
+        lines.append(f"EMAIL;TYPE=work:{_vtext(client.email)}")
+    if client.phone:
+        lines.append(f"TEL;VALUE=uri;TYPE=voice:tel:{client.phone}")
+    for kind, address in (("work", client.billing_address), ("delivery", client.delivery_address)):
+        if address is None:
+            continue
+        parts = ("", address.line2 or "", address.line1 or "", address.city or "", "",
+                 address.postal_code or "", country_label(address.country))  # fmt: skip
+        label = "TYPE=work" if kind == "work" else 'TYPE=work;LABEL="Livraison"'
+        lines.append(f"ADR;{label}:{';'.join(_vtext(p) for p in parts)}")
+    if client.tags:
+        lines.append("CATEGORIES:" + ",".join(_vtext(t) for t in client.tags))
+    for note in client.notes:
+        lines.append(f"NOTE:{_vtext(f'[{note.at}] {note.text}')}")
+    if client.siret or client.vat_number:
+        ids = ", ".join(
+            f"{k} {x}" for k, x in (("SIRET", client.siret), ("TVA", client.vat_number)) if x
+        )
+        lines.append(f"X-NEWBI-FISCAL:{_vtext(ids)}")
+    lines.append(f"UID:urn:newbi-clients:client:{client.id}")
+    if client.updated_at:
+        stamp = client.updated_at.replace("-", "").replace(":", "").replace("+0000", "Z")
+        lines.append(f"REV:{stamp}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) for line in lines)
+
+
+def write_vcard(clients: Iterable[Client], out: TextIO) -> int:
+    """vCards one after the other; returns the count."""
+    count = 0
+    for client in clients:
+        out.write(client_to_vcard(client))
+        count += 1
+    return count

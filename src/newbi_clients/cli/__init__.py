@@ -40,6 +40,10 @@ class BoundaryGroup(TyperGroup):
         except KeyboardInterrupt:
             print("\nInterrompu.", file=sys.stderr)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            # the reader went away (« | head »): stop quietly, as Unix tools do
+            _silence_stdout()
+            raise typer.Exit(BROKEN_PIPE) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
@@ -51,6 +55,19 @@ class BoundaryGroup(TyperGroup):
                 file=sys.stderr,
             )
             raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _is_click_exception(exc: Exception) -> bool:
@@ -102,10 +119,11 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients, pick, tags
+    from newbi_clients.cli import clients, pick, tags, transfer
 
     clients.register(app)
     tags.register(app)
+    transfer.register(app)
     app.command("pick")(pick.pick)
 
 

@@ -171,7 +171,7 @@ def emit_rows(
 
     table = Table(title=title, header_style="bold cyan")
     for header in headers:
-        numeric = header in ("ID", "Clients", "Archivés", "Nb")
+        numeric = header in ("ID", "Clients", "Archivés", "Lignes")
         table.add_column(header, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*(escape(c) for c in row))

@@ -1,0 +1,360 @@
+"""import, export and template."""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
+
+import typer
+
+from newbi_clients.cli.common import (
+    AllOpt,
+    ArchivedOpt,
+    CountryOpt,
+    DescOpt,
+    KindOpt,
+    LimitOpt,
+    SectorOpt,
+    SegmentOpt,
+    SortOpt,
+    TagFilterOpt,
+    ViewFormat,
+    ViewFormatOpt,
+    ZoneOpt,
+    interactive,
+    make_query,
+    open_store,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from newbi_clients.importer import Importer
+    from newbi_clients.importing import ImportPlan, ImportReport
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``export``."""
+
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    XLSX = "xlsx"
+    VCARD = "vcard"
+
+
+class OnDuplicate(StrEnum):
+    """What ``import`` does with a row that duplicates a client."""
+
+    SKIP = "skip"
+    MERGE = "merge"
+    CREATE = "create"
+
+
+SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
+                  ".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", ".txt": "csv"}  # fmt: skip
+PREVIEW_LINES = 20
+
+
+def register(app: typer.Typer) -> None:
+    """Attach import, export and template."""
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("template")(template)
+
+
+@contextmanager
+def _binary_target(output: Path | None, what: str) -> Iterator[BinaryIO]:
+    from newbi_clients.errors import ValidationFailed
+
+    if output is not None:
+        with output.open("wb") as fh:
+            yield fh
+        return
+    if sys.stdout.isatty():
+        raise ValidationFailed.single(
+            "output",
+            None,
+            f"{what} est un fichier binaire : indiquez -o FICHIER ou redirigez la sortie",
+        )
+    sys.stdout.flush()
+    yield sys.stdout.buffer
+
+
+@contextmanager
+def _text_target(output: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
+    if output is not None:
+        with output.open("w", encoding=encoding, newline="") as fh:
+            yield fh
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FICHIER",
+        help="Écrit dans ce fichier au lieu de la sortie standard.",
+        dir_okay=False,
+    ),
+]
+
+
+def template(
+    output: OutputOpt = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Modèle au format Excel (.xlsx).")] = False,
+) -> None:
+    """Écrit le modèle d'import (en-têtes et une ligne d'exemple).
+
+    Exemple : newbi-clients template -o clients.csv
+    """
+    from newbi_clients.exporting import (
+        TEMPLATE_COLUMNS,
+        TEMPLATE_EXAMPLE,
+        write_template,
+        write_xlsx_rows,
+    )
+
+    if xlsx or (output is not None and output.suffix.lower() == ".xlsx"):
+        with _binary_target(output, "Le modèle XLSX") as fh:
+            write_xlsx_rows(fh, TEMPLATE_COLUMNS, [TEMPLATE_EXAMPLE], "Clients")
+    else:
+        with _text_target(output) as out:
+            write_template(out)
+    if output is not None:
+        from newbi_clients.cli.render import info
+
+        info(f"Modèle écrit dans {output}")
+
+
+def export(
+    output: OutputOpt = None,
+    format_: Annotated[ExportFormat | None, typer.Option("--format", "-f", help="csv (défaut), json, jsonl, xlsx ou vcard ; déduit de l'extension de -o.", case_sensitive=False)] = None,
+    delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Séparateur CSV.", metavar="CAR")] = ",",
+    excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
+    tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
+    zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False,
+    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+) -> None:  # fmt: skip
+    """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
+
+    Les cellules qu'un tableur prendrait pour une formule sont neutralisées (CSV, XLSX).
+
+    Exemple : newbi-clients export --tag VIP --excel -o vip.csv
+    """
+    from newbi_clients import exporting
+    from newbi_clients.cli.render import info
+    from newbi_clients.serialize import client_to_dict
+
+    fmt = (
+        format_.value
+        if format_
+        else SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+        if output
+        else "csv"
+    )
+    query = make_query(
+        tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
+        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+    )  # fmt: skip
+    with open_store() as store:
+        clients = store.iter_clients(query, with_notes=True)
+        settings = store.seller_settings()
+        if fmt == "xlsx":
+            with _binary_target(output, "L'export XLSX") as fh:
+                count = exporting.write_xlsx(clients, fh)
+        else:
+            encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
+            with _text_target(output, encoding) as out:
+                if fmt == "csv":
+                    count = exporting.write_csv(
+                        clients, out, ";" if excel else _delimiter(delimiter)
+                    )
+                elif fmt == "vcard":
+                    count = exporting.write_vcard(clients, out)
+                else:
+                    items = (client_to_dict(c, settings) for c in clients)
+                    write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
+                    count = write(items, out)
+    info(f"{count} client(s) exporté(s)" + (f" dans {output}" if output else "") + ".")
+
+
+def _delimiter(value: str) -> str:
+    from newbi_clients.errors import ValidationFailed
+
+    value = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(value, value)
+    if len(value) != 1:
+        raise ValidationFailed.single(
+            "delimiter", value, f"Séparateur invalide : « {value} » (un seul caractère)"
+        )
+    return value
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt ou .xlsx.", show_default=False)],
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV (détecté sinon parmi ; , tabulation).", metavar="CAR")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX (la première sinon).", metavar="NOM")] = None,
+    on_duplicate: Annotated[OnDuplicate | None, typer.Option("--on-duplicate", help="Doublons : skip (ignorer), merge (compléter le client existant) ou create (créer quand même). Demandé dans un terminal, skip sinon.", case_sensitive=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Importe sans demander de confirmation.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="S'arrête après l'aperçu : rien n'est écrit.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse tout le fichier si une ligne est rejetée.")] = False,
+    errors: Annotated[Path | None, typer.Option("--errors", metavar="FICHIER", help="Écrit les lignes rejetées, avec leur motif, prêtes à corriger.", dir_okay=False)] = None,
+    format_: ViewFormatOpt = ViewFormat.TABLE,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Ne pose aucune question.")] = False,
+) -> None:  # fmt: skip
+    """Importe des clients depuis un fichier Excel (.xlsx) ou CSV : aperçu, puis confirmation.
+
+    Chaque ligne est validée comme avec « add » ; les doublons (email, SIRET) sont
+    repérés dans le fichier et dans le carnet ; tout est écrit en une seule transaction.
+
+    Exemple : newbi-clients import clients.xlsx --on-duplicate merge --errors rejets.xlsx --yes
+    """
+    from newbi_clients.cli.render import info
+    from newbi_clients.errors import ImportRejected
+    from newbi_clients.importer import Importer
+
+    ask = interactive(no_input)
+    with open_store() as store:
+        importer = Importer(store, file, encoding, delimiter, sheet)
+        plan = _prepare(importer, file)
+        for notice in plan.table.notices:
+            info(notice)
+        _preview(plan)
+        if errors is not None and plan.rejected_rows:
+            count = importer.write_errors(plan, errors)
+            info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
+        if strict and plan.rejected_rows:
+            raise ImportRejected(
+                f"Import refusé (--strict) : {len(plan.rejected_rows)} ligne(s) rejetée(s) ;"
+                " rien n'a été écrit."
+            )
+        if dry_run:
+            _emit_report(_dry_report(plan), format_, plan)
+            info("Simulation (--dry-run) : rien n'a été écrit.")
+            return
+        choice = _on_duplicate(plan, on_duplicate, ask)
+        if ask and not yes and not _confirm(plan, choice):
+            info("Import annulé : rien n'a été écrit.")
+            raise typer.Exit(1)
+        report = importer.apply(plan, choice)
+    _emit_report(report, format_, plan)
+
+
+def _prepare(importer: Importer, file: Path) -> ImportPlan:
+    from newbi_clients.cli.render import err_console
+
+    console = err_console()
+    if not console.is_terminal:
+        return importer.prepare()
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("Lecture de {task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task(file.name, total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return importer.prepare(advance if file.stat().st_size > 200_000 else None)
+
+
+def _preview(plan: ImportPlan) -> None:
+    from newbi_clients.cli.render import info, warn
+
+    headers = plan.headers
+    if headers.unknown:
+        warn("Colonnes ignorées (inconnues) : " + ", ".join(f"« {h} »" for h in headers.unknown))
+    if headers.repeated:
+        warn("Colonnes en double ignorées : " + ", ".join(f"« {h} »" for h in headers.repeated))
+    info(
+        f"Aperçu de {plan.path.name} : {plan.rows} ligne(s) lue(s) — {plan.to_create} client(s) à"
+        f" créer, {len(plan.duplicates)} doublon(s), {len(plan.rejected_rows)} ligne(s) rejetée(s)."
+    )
+    for error in plan.errors[:PREVIEW_LINES]:
+        info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
+    if len(plan.errors) > PREVIEW_LINES:
+        info(
+            f"  … et {len(plan.errors) - PREVIEW_LINES} autre(s) erreur(s) (--errors FICHIER ou --format json pour tout voir)"
+        )
+    for dup in plan.duplicates[:PREVIEW_LINES]:
+        target = (
+            f"#{dup.existing_id} ({dup.existing_name})"
+            if dup.existing_id
+            else f"la ligne {dup.existing_row} ({dup.existing_name})"
+        )
+        label = "l'email" if dup.field == "email" else "le SIRET"
+        info(f"  Ligne {dup.row} : doublon de {target} par {label} {dup.value}")
+    if len(plan.duplicates) > PREVIEW_LINES:
+        info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")
+
+
+def _on_duplicate(plan: ImportPlan, given: OnDuplicate | None, ask: bool) -> str:
+    if given is not None:
+        return given.value
+    if not plan.duplicates or not ask:
+        return "skip"
+    from newbi_clients.cli.prompts import ask_select
+
+    return ask_select(
+        f"Que faire des {len(plan.duplicates)} doublon(s) ?",
+        [("skip", "Les ignorer"), ("merge", "Compléter les clients existants (rien n'est écrasé)"),
+         ("create", "Les créer quand même")],
+        "skip",
+    )  # fmt: skip
+
+
+def _confirm(plan: ImportPlan, choice: str) -> bool:
+    from newbi_clients.cli.prompts import ask_confirm
+
+    merged = (
+        f", compléter {len(plan.duplicates)} client(s)"
+        if choice == "merge" and plan.duplicates
+        else ""
+    )
+    created = plan.valid if choice == "create" else plan.to_create
+    return ask_confirm(f"Importer {created} client(s){merged} ?", default=True)
+
+
+def _dry_report(plan: ImportPlan) -> ImportReport:
+    from newbi_clients.importing import ImportReport
+
+    return ImportReport(
+        created=plan.to_create, skipped=len(plan.duplicates), rejected=len(plan.rejected_rows),
+        duplicates=plan.duplicates, errors=plan.errors, dry_run=True,
+    )  # fmt: skip
+
+
+def _emit_report(report: ImportReport, format_: ViewFormat, plan: ImportPlan) -> None:
+    from newbi_clients.cli.render import emit_json, emit_rows
+
+    if format_ is ViewFormat.JSON:
+        emit_json(report.to_dict())
+        return
+    data: list[tuple[str, Any]] = [
+        ("Créés", report.created), ("Complétés (fusion)", report.merged),
+        ("Doublons ignorés", report.skipped), ("Rejetés", report.rejected),
+    ]  # fmt: skip
+    title = f"Import de {plan.path.name}" + (" (simulation)" if report.dry_run else "")
+    emit_rows(("Résultat", "Lignes"), [(k, str(n)) for k, n in data], title=title)

@@ -1,0 +1,148 @@
+"""Merging clients without losing anything: a pure plan, applied elsewhere.
+
+:func:`plan_merge` takes the client to keep and the others, and returns the merged
+client, the fields it filled, and every conflict with the value that lost. Nothing here
+touches the database, so the rules are easy to test (hypothesis) and to preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.models import DEFAULT_CURRENCY, DEFAULT_TERMS_DAYS, Address, Client, Note
+
+# (attribute, French label, how to show a value); the order is the fiche's.
+MERGED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kind", "Type"),
+    ("first_name", "Prénom"),
+    ("email", "Email"),
+    ("phone", "Téléphone"),
+    ("billing_address", "Adresse de facturation"),
+    ("delivery_address", "Adresse de livraison"),
+    ("siret", "SIRET"),
+    ("siren", "SIREN"),
+    ("vat_number", "TVA intracommunautaire"),
+    ("terms_days", "Délai de paiement"),
+    ("end_of_month", "Fin de mois"),
+    ("payment_method", "Mode de paiement"),
+    ("discount", "Remise"),
+    ("currency", "Devise"),
+    ("sector", "Secteur"),
+    ("segment", "Segment"),
+)
+LABELS = dict(MERGED_FIELDS) | {"name": "Nom"}
+# Values that mean « not set »: a default is filled, never a conflict.
+_UNSET: dict[str, Callable[[Any], bool]] = {
+    "terms_days": lambda x: x == DEFAULT_TERMS_DAYS,
+    "end_of_month": lambda x: x is False,
+    "currency": lambda x: x == DEFAULT_CURRENCY,
+}
+
+
+def is_empty(attr: str, value: Any) -> bool:
+    """True when a field holds nothing worth keeping."""
+    if attr in _UNSET:
+        return bool(_UNSET[attr](value))
+    if isinstance(value, Address):
+        return value.is_empty()
+    return value is None or value in ("", [])
+
+
+def show_value(value: Any) -> str:
+    """A field value as text, for notes and previews."""
+    if isinstance(value, Address):
+        town = " ".join(p for p in (value.postal_code, value.city) if p)
+        return ", ".join(p for p in (value.line1, value.line2, town, value.country) if p)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if hasattr(value, "value") and hasattr(value, "label"):  # enums
+        return str(value.value)
+    return str(value)
+
+
+def _same(attr: str, a: Any, b: Any) -> bool:
+    if attr == "email" and a and b:
+        return bool(v.email_key(a) == v.email_key(b))
+    return bool(a == b)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two clients disagree on a field: ``kept`` wins, ``lost`` is kept as a note."""
+
+    field: str
+    kept: str
+    lost: str
+    lost_from: int | None  # the client the losing value came from (None: KEEP's own value)
+
+
+@dataclass(slots=True)
+class MergePlan:
+    """What a merge will do, computed before anything is written."""
+
+    keep: Client
+    others: list[Client]
+    merged: Client
+    filled: list[tuple[str, str, int | None]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+
+    def conflict_note(self, source: str) -> str | None:
+        """The note that keeps every losing value, or None when nothing lost."""
+        if not self.conflicts:
+            return None
+        lines = [f"Valeurs non retenues lors de la fusion ({source}) :"]
+        for c in self.conflicts:
+            origin = f" (de #{c.lost_from})" if c.lost_from is not None else ""
+            lines.append(f"- {LABELS[c.field]}{origin} : {c.lost}")
+        return "\n".join(lines)
+
+
+def plan_merge(keep: Client, others: Sequence[Client], prefer: str = "keep") -> MergePlan:
+    """Merge ``others`` into ``keep``: empty fields filled, conflicts resolved by ``prefer``.
+
+    With ``prefer="other"``, the others' values win conflicts (the first other first) and
+    KEEP's own values are the ones kept as a note. Names never change: a different
+    name is a conflict like any other field. Tags are united; notes are moved by the store.
+    """
+    merged = keep.copy()
+    plan = MergePlan(keep=keep, others=list(others), merged=merged)
+    for other in others:
+        for attr in ("name", *(a for a, _ in MERGED_FIELDS)):
+            _merge_field(plan, attr, other, prefer)
+        keys = {v.tag_key(t) for t in merged.tags}
+        for tag in other.tags:
+            if v.tag_key(tag) not in keys:
+                merged.tags.append(tag)
+                plan.new_tags.append(tag)
+                keys.add(v.tag_key(tag))
+    if merged.siret:
+        merged.siren = merged.siret[:9]
+    return plan
+
+
+def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None:
+    current = getattr(plan.merged, attr)
+    incoming = getattr(other, attr)
+    if is_empty(attr, incoming) or _same(attr, current, incoming):
+        return
+    if is_empty(attr, current):
+        setattr(plan.merged, attr, incoming)
+        plan.filled.append((attr, show_value(incoming), other.id))
+        return
+    if attr == "siren" and other.siret and incoming == other.siret[:9]:
+        return  # part of the other's SIRET, which is merged (or kept as a note) itself
+    if prefer == "other":
+        setattr(plan.merged, attr, incoming)
+        plan.conflicts.append(Conflict(attr, show_value(incoming), show_value(current), None))
+    else:
+        plan.conflicts.append(Conflict(attr, show_value(current), show_value(incoming), other.id))
+
+
+def merged_notes(keep: Client, others: Sequence[Client]) -> list[Note]:
+    """All notes of KEEP and the others, in time order (what KEEP shows after a merge)."""
+    notes = [*keep.notes, *(n for o in others for n in o.notes)]
+    return sorted(notes, key=lambda n: (n.at, n.id or 0))

@@ -1,0 +1,304 @@
+"""The import itself: staging table, duplicate classification in SQL, one-transaction apply."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newbi_clients.dedupe import plan_merge
+from newbi_clients.errors import ImportRejected
+from newbi_clients.headers import map_headers
+from newbi_clients.importing import (
+    CHUNK,
+    PARALLEL_FROM,
+    DuplicateRow,
+    ImportPlan,
+    ImportReport,
+    Progress,
+    RowError,
+    _validate_all,
+    row_to_raw,
+)
+from newbi_clients.models import Client
+from newbi_clients.reading import open_table
+from newbi_clients.rows import client_to_row, row_to_client
+from newbi_clients.storage import ClientStore, now
+
+COLUMNS = tuple(client_to_row(Client(name="x")))
+REASON_COLUMN = "Motif du rejet"
+_ACTIVE = "c.archived_at IS NULL AND c.merged_into IS NULL"
+
+
+class Importer:
+    """Imports one file into a store; :meth:`prepare` first, then :meth:`apply`."""
+
+    def __init__(
+        self,
+        store: ClientStore,
+        path: Path,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.store = store
+        self.path = path
+        self.options = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+        self.stamp = now()
+        self.source = path.name
+
+    # --- phase 1: read, validate, stage ---------------------------------------------------
+
+    def prepare(self, progress: Progress | None = None) -> ImportPlan:
+        """Read and validate every row, stage the valid ones, classify duplicates.
+
+        :raises ImportRejected: when the file cannot be read or lacks mandatory columns.
+        """
+        table = open_table(self.path, **self.options)
+        headers = map_headers(table.header)
+        plan = ImportPlan(self.path, table, headers)
+        self._create_stage()
+        parallel = table.size_hint >= PARALLEL_FROM
+        raw_rows: dict[int, list[str]] = {}
+
+        def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
+            chunk: list[tuple[int, dict[str, Any]]] = []
+            for number, cells in table.rows:
+                if not any(c.strip() for c in cells):
+                    continue
+                raw_rows[number] = cells
+                chunk.append((number, row_to_raw(cells, headers)))
+                if len(chunk) >= CHUNK:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        for results in _validate_all(chunks(), self.stamp, parallel):
+            self._stage(results, plan, raw_rows)
+            if progress:
+                progress(plan.rows, max(table.size_hint, plan.rows))
+        if plan.rows == 0:
+            raise ImportRejected(
+                f"{self.path.name} ne contient aucune ligne de client sous l'en-tête."
+            )
+        self._classify(plan)
+        return plan
+
+    def _create_stage(self) -> None:
+        db = self.store.db
+        for table in ("stage", "stage_tags", "stage_notes", "stage_rejects"):
+            db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        db.execute(
+            f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
+            " dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT, new_id INTEGER)"
+        )
+        db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
+        db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
+        db.execute(
+            "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
+        )
+
+    def _stage(
+        self, results: list[tuple[Any, ...]], plan: ImportPlan, raw_rows: dict[int, list[str]]
+    ) -> None:
+        from newbi_clients.validation import tag_key
+
+        rows: list[tuple[Any, ...]] = []
+        tags: list[tuple[int, str, str]] = []
+        notes: list[tuple[int, str, str]] = []
+        rejects: list[tuple[int, str, str]] = []
+        for result in results:
+            plan.rows += 1
+            number = result[1]
+            cells = raw_rows.pop(number)
+            if result[0] == "err":
+                reasons = []
+                for key, fld, value, message in result[2]:
+                    column = plan.headers.labels.get(key or "", None) or plan.headers.labels.get(
+                        fld, fld
+                    )
+                    plan.errors.append(RowError(number, column, value, message))
+                    reasons.append(f"{column} : {message}")
+                plan.rejected_rows.append(number)
+                rejects.append((number, json.dumps(cells, ensure_ascii=False), " ; ".join(reasons)))
+                continue
+            _, _, columns, row_tags, row_notes, warnings = result
+            plan.valid += 1
+            plan.warnings += warnings
+            rows.append((number, *(columns[c] for c in COLUMNS)))
+            tags.extend((number, t, tag_key(t)) for t in row_tags)
+            notes.extend((number, at, text) for at, text in row_notes)
+        db = self.store.db
+        marks = ", ".join("?" * (len(COLUMNS) + 1))
+        db.conn.executemany(f"INSERT INTO stage (row, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        db.conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
+        db.conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
+        db.conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
+
+    def _classify(self, plan: ImportPlan) -> None:
+        """Duplicates against the book first, then within the file (first occurrence wins)."""
+        db = self.store.db
+        db.execute("CREATE INDEX temp.stage_email ON stage (email_key, row)")
+        db.execute("CREATE INDEX temp.stage_siret ON stage (siret, row)")
+        unclassified = "dup_of_id IS NULL AND dup_of_row IS NULL"
+        for key in ("email_key", "siret"):
+            in_book = f"FROM main.clients c WHERE c.{key} = stage.{key} AND {_ACTIVE}"
+            db.execute(
+                f"UPDATE stage SET dup_field = '{key}', dup_of_id = (SELECT min(c.id) {in_book})"
+                f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {in_book})"
+            )
+        for key in ("email_key", "siret"):
+            earlier = f"FROM stage t WHERE t.{key} = stage.{key} AND t.row < stage.row"
+            db.execute(
+                f"UPDATE stage SET dup_field = '{key}', dup_of_row = (SELECT min(t.row) {earlier})"
+                f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {earlier})"
+            )
+        for row in db.execute(
+            "SELECT s.row, s.dup_field, s.email, s.siret, s.dup_of_id, s.dup_of_row,"
+            " coalesce(c.name, t.name) FROM stage s LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+            " LEFT JOIN stage t ON t.row = s.dup_of_row"
+            " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
+        ):
+            number, key, email, siret, of_id, of_row, name = row
+            fld, value = ("email", email) if key == "email_key" else ("siret", siret)
+            plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
+
+    # --- phase 2: apply -----------------------------------------------------------------
+
+    def apply(self, plan: ImportPlan, on_duplicate: str = "skip") -> ImportReport:
+        """Write the plan in one transaction.
+
+        :param on_duplicate: ``skip`` (default), ``merge`` (fill empty fields, add tags and
+            notes, keep conflicting values as a note) or ``create`` (create them anyway).
+        """
+        report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
+        db = self.store.db
+        creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
+        with self.store.transaction():
+            base = int(db.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
+                " coalesce((SELECT max(id) FROM clients), 0)) + 1"
+            ).fetchone()[0])  # fmt: skip
+            db.execute(
+                f"UPDATE stage SET new_id = ids.new_id FROM (SELECT row, {base} - 1 + row_number()"
+                f" OVER (ORDER BY row) AS new_id FROM stage WHERE {creating}) AS ids"
+                " WHERE ids.row = stage.row"
+            )
+            cols = ", ".join(COLUMNS)
+            stamp = self.stamp
+            report.created = db.execute(
+                f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
+                f" SELECT new_id, {cols}, ?, ? FROM stage WHERE new_id IS NOT NULL ORDER BY new_id",
+                [stamp, stamp],
+            ).rowcount
+            self._insert_tags_and_notes()
+            db.execute(
+                "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?, 'import',"
+                " new_id, json_object('file', ?, 'row', row) FROM stage WHERE new_id IS NOT NULL",
+                [stamp, self.store.actor, self.source],
+            )
+            for dup in plan.duplicates:
+                if on_duplicate == "create":
+                    dup.action = "create"
+                elif on_duplicate == "merge":
+                    self._merge_row(dup)
+                    dup.action = "merge"
+                    report.merged += 1
+                else:
+                    report.skipped += 1
+            report.duplicates = plan.duplicates
+        return report
+
+    def _insert_tags_and_notes(self) -> None:
+        db = self.store.db
+        db.execute(
+            "INSERT OR IGNORE INTO tags (name, key) SELECT st.name, st.key FROM stage_tags st"
+            " WHERE st.key NOT IN (SELECT key FROM tags) ORDER BY st.row"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO client_tags (client_id, tag_id) SELECT s.new_id, t.id"
+            " FROM stage_tags st JOIN stage s ON s.row = st.row JOIN tags t ON t.key = st.key"
+            " WHERE s.new_id IS NOT NULL"
+        )
+        db.execute(
+            "INSERT INTO notes (client_id, at, text) SELECT s.new_id, n.at, n.text"
+            " FROM stage_notes n JOIN stage s ON s.row = n.row WHERE s.new_id IS NOT NULL"
+            " ORDER BY n.row, n.rowid"
+        )
+
+    def _target(self, dup: DuplicateRow) -> int:
+        db = self.store.db
+        if dup.existing_id is not None:
+            return dup.existing_id
+        row = dup.existing_row
+        while True:
+            new_id, of_id, of_row = db.execute(
+                "SELECT new_id, dup_of_id, dup_of_row FROM stage WHERE row = ?", [row]
+            ).fetchone()
+            if new_id is not None:
+                return int(new_id)
+            if of_id is not None:
+                return int(of_id)
+            row = of_row
+
+    def _staged_client(self, number: int) -> Client:
+        cursor = self.store.db.execute("SELECT * FROM stage WHERE row = ?", [number])
+        values = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        values.update(id=None, created_at=None, updated_at=None)
+        values["tag_names"] = (
+            "\x1f".join(
+                r[0]
+                for r in self.store.db.execute(
+                    "SELECT name FROM stage_tags WHERE row = ?", [number]
+                )
+            )
+            or None
+        )
+        return row_to_client(values)
+
+    def _merge_row(self, dup: DuplicateRow) -> None:
+        """Fill the existing client's empty fields; keep conflicting values as a note."""
+        store = self.store
+        target = store.get(self._target(dup))
+        incoming = self._staged_client(dup.row)
+        plan = plan_merge(target, [incoming])
+        note = plan.conflict_note(f"import de {self.source}, ligne {dup.row}")
+        store.update(plan.merged, allow_duplicate=True, action="import_merge")
+        notes = store.db.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ?", [dup.row]
+        ).fetchall()
+        for at, text in [*notes, *([(self.stamp, note)] if note else [])]:
+            store.db.execute(
+                "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [target.id, at, text]
+            )
+
+    # --- rejected rows ------------------------------------------------------------------
+
+    def rejected_cells(self) -> Iterator[tuple[int, list[str], str]]:
+        """Every rejected row: number, original cells, reason."""
+        for number, cells, reason in self.store.db.execute(
+            "SELECT row, cells, reason FROM stage_rejects ORDER BY row"
+        ):
+            yield number, json.loads(cells), reason
+
+    def write_errors(self, plan: ImportPlan, target: Path) -> int:
+        """Write the rejected rows, with a reason column, in the input's own format."""
+        header = [*plan.table.header, REASON_COLUMN]
+        rows = ([*cells, reason] for _, cells, reason in self.rejected_cells())
+        if plan.table.format == "xlsx" or target.suffix.lower() == ".xlsx":
+            from newbi_clients.exporting import write_xlsx_rows
+
+            return write_xlsx_rows(target, header, rows, title="Rejets")
+        import csv
+
+        encoding = plan.table.encoding or "utf-8"
+        count = 0
+        with target.open("w", encoding=encoding, newline="", errors="replace") as out:
+            writer = csv.writer(out, delimiter=plan.table.delimiter or ";")
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        return count

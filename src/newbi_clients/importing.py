@@ -1,0 +1,238 @@
+"""Import clients from CSV and XLSX files: read, validate, find duplicates, preview, apply.
+
+Phases, each its own function: :func:`reading.open_table` reads text cells;
+:meth:`Importer.prepare` maps headers, validates every row (on every core for large
+files) and stages the valid rows in a temporary table, where duplicates — within the
+file and against the address book, by email or SIRET — are found with indexed SQL; the
+resulting :class:`ImportPlan` is what the CLI previews. :meth:`Importer.apply` then
+writes everything in one transaction: an interrupted import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.builder import build_client
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.exporting import unescape_formula
+from newbi_clients.headers import HeaderMap
+from newbi_clients.reading import Table
+from newbi_clients.rows import client_to_row
+
+ON_DUPLICATE = ("skip", "merge", "create")
+CHUNK = 2000
+PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting workers
+_NOTE_LINE = re.compile(r"^\[(\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\] ?(.*)$")
+_ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,]+?)\s*$")
+_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
+_FRANCE = {"", "fr", "fra", "france"}
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A rejected value: spreadsheet row (header = 1), column as written, value, reason."""
+
+    row: int
+    column: str
+    value: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of an import error."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(slots=True)
+class DuplicateRow:
+    """A row whose email or SIRET is already in the book, or earlier in the file."""
+
+    row: int
+    field: str
+    value: str
+    existing_id: int | None
+    existing_row: int | None
+    existing_name: str
+    action: str = "skip"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of a duplicate."""
+        return {
+            "row": self.row,
+            "field": self.field,
+            "value": self.value,
+            "existing_id": self.existing_id,
+            "existing_row": self.existing_row,
+            "existing_name": self.existing_name,
+            "action": self.action,
+        }
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import will do, before anything is written."""
+
+    path: Path
+    table: Table
+    headers: HeaderMap
+    rows: int = 0
+    valid: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+    duplicates: list[DuplicateRow] = field(default_factory=list)
+    warnings: int = 0
+
+    @property
+    def to_create(self) -> int:
+        """Valid rows that duplicate nothing."""
+        return self.valid - len(self.duplicates)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did (``import --format json``)."""
+
+    created: int = 0
+    merged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    duplicates: list[DuplicateRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of the report."""
+        return {
+            "created": self.created,
+            "merged": self.merged,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "duplicates": [d.to_dict() for d in self.duplicates],
+            "errors": [e.to_dict() for e in self.errors],
+            "dry_run": self.dry_run,
+        }
+
+
+# --- from cells to raw values -----------------------------------------------------------
+
+
+def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
+    """Notes from a cell: « [ISO date] text » lines (as exported) keep their date."""
+    text = cell.strip()
+    if not text:
+        return []
+    lines = text.splitlines()
+    if not _NOTE_LINE.match(lines[0]):
+        return [(stamp, text)]
+    notes: list[tuple[str, str]] = []
+    for line in lines:
+        match = _NOTE_LINE.match(line)
+        if match:
+            notes.append((match.group(1), match.group(2)))
+        else:
+            at, body = notes[-1]
+            notes[-1] = (at, f"{body}\n{line}")
+    return notes
+
+
+def _repair(raw: dict[str, Any]) -> None:
+    """Give back what a spreadsheet took: leading zeros of French codes and numbers."""
+    in_france = v.fold(str(raw.get("country") or "")).strip() in _FRANCE
+    postal = raw.get("postal_code") or ""
+    if in_france and len(postal) == 4 and postal.isdigit():
+        raw["postal_code"] = "0" + postal
+    if not postal and not raw.get("city") and in_france and raw.get("address"):
+        match = _ADDRESS_WITH_TOWN.match(raw["address"])
+        if match:
+            raw["address"] = match.group("street").rstrip(" ,")
+            raw["postal_code"] = match.group("cp")
+            raw["city"] = match.group("city")
+    delivery = raw.get("delivery_postal_code") or ""
+    delivery_country = v.fold(str(raw.get("delivery_country") or raw.get("country") or ""))
+    if len(delivery) == 4 and delivery.isdigit() and delivery_country in _FRANCE:
+        raw["delivery_postal_code"] = "0" + delivery
+    phone = raw.get("phone") or ""
+    if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
+        raw["phone"] = "0" + phone
+    siret = raw.get("siret") or ""
+    if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
+        raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
+    elif siret.isdigit() and len(siret) == 13:
+        raw["siret"] = "0" + siret
+
+
+def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
+    """The raw field values of a row (formula escapes removed, lost zeros restored)."""
+    raw: dict[str, Any] = {}
+    width = len(cells)
+    for index, key in headers.columns.items():
+        if index < width:
+            cell = cells[index].strip()
+            raw[key] = unescape_formula(cell) if cell else None
+    _repair(raw)
+    return raw
+
+
+def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    errors = []
+    for key, label in (("siret", "SIRET"), ("phone", "Téléphone"), ("siren", "SIREN")):
+        value = raw.get(key)
+        if value and _SCIENTIFIC.match(value):
+            errors.append((key, key, value, (
+                f"{label} illisible : le tableur l'a écrit en notation scientifique ({value})"
+                " et a perdu des chiffres ; formatez la colonne en texte puis exportez à nouveau"
+            )))  # fmt: skip
+    return errors
+
+
+def validate_chunk(chunk: list[tuple[int, dict[str, Any]]], stamp: str) -> list[tuple[Any, ...]]:
+    """Validate rows (runs in worker processes): ("ok", row, columns, tags, notes, warnings)
+    or ("err", row, [(key, field, value, message)])."""
+    out: list[tuple[Any, ...]] = []
+    for number, raw in chunk:
+        notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        scientific = _scientific_errors(raw)
+        if scientific:
+            out.append(("err", number, scientific))
+            continue
+        try:
+            built = build_client(raw)
+        except ValidationFailed as exc:
+            out.append(("err", number, [(e.key, e.field, e.value, e.message) for e in exc.errors]))
+            continue
+        client = built.client
+        out.append(("ok", number, client_to_row(client), client.tags, notes, len(built.warnings)))
+    return out
+
+
+def _validate_all(
+    chunks: Iterator[list[tuple[int, dict[str, Any]]]], stamp: str, parallel: bool
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Validate chunks in order, on every core when ``parallel`` (at most a few in flight)."""
+    if not parallel:
+        for chunk in chunks:
+            yield validate_chunk(chunk, stamp)
+        return
+    import multiprocessing
+
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pending: list[Any] = []
+        for chunk in chunks:
+            pending.append(pool.apply_async(validate_chunk, (chunk, stamp)))
+            if len(pending) >= workers * 3:
+                yield pending.pop(0).get()
+        for result in pending:
+            yield result.get()

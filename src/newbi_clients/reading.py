@@ -1,0 +1,299 @@
+"""Read a CSV or XLSX file as rows of text, the text the user meant.
+
+CSV: UTF-8 (with or without BOM), else Windows-1252; the delimiter is sniffed among
+``;`` ``,`` and tab. XLSX: read with python-calamine (fast, streaming rows); the number
+formats of the first rows are read with openpyxl so that a percentage cell (0.05 shown as
+5 %) means 5 %. Numbers come back without « .0 », dates as ISO dates, formulas as their
+computed value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from newbi_clients.errors import ImportRejected
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+DELIMITERS = ";,\t"
+DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
+
+
+@dataclass(slots=True)
+class Table:
+    """A sheet of text cells: its header, its rows (with the spreadsheet's row numbers)."""
+
+    format: str  # "csv" | "xlsx"
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[str]]]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notices: list[str] = field(default_factory=list)
+    size_hint: int = 0  # approximate number of data rows, for the progress bar
+
+
+def open_table(
+    path: Path,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Table:
+    """Open a file for import.
+
+    :raises ImportRejected: unsupported, empty, corrupted, encrypted or binary files.
+    """
+    if not path.exists():
+        raise ImportRejected(f"Fichier introuvable : {path}")
+    if path.is_dir():
+        raise ImportRejected(f"{path} est un dossier, pas un fichier")
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
+    if suffix in XLSX_SUFFIXES:
+        return _open_xlsx(path, sheet)
+    if suffix in CSV_SUFFIXES:
+        return _open_csv(path, encoding, delimiter)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise ImportRejected(
+            f"Format {suffix} non pris en charge : enregistrez le fichier au format Excel"
+            " (.xlsx) ou CSV depuis votre tableur."
+        )
+    raise ImportRejected(
+        f"Format de fichier non pris en charge : « {path.name} » (formats acceptés : .csv,"
+        " .txt, .xlsx)"
+    )
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, list[str]]:
+    notices: list[str] = []
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, notices
+        except LookupError:
+            raise ImportRejected(f"Encodage inconnu : « {encoding} »") from None
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(
+                f"Le fichier {name} n'est pas en {encoding} (octet {exc.start}) : essayez"
+                " --encoding utf-8 ou --encoding cp1252"
+            ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", notices
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16", ["Encodage UTF-16 détecté."]
+    try:
+        return data.decode("utf-8"), "utf-8", notices
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
+            " --encoding (ex. --encoding latin-1)."
+        ) from None
+    notices.append("Encodage Windows-1252 (Excel français) détecté.")
+    return text, "cp1252", notices
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) // 20
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;``, ``,`` or tab, from the first lines; ``;`` (French Excel) when unsure."""
+    sample = text[:4096]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {d: first.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ";"
+
+
+def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
+    data = path.read_bytes()
+    if _looks_binary(data):
+        raise ImportRejected(
+            f"{path.name} n'est pas un fichier texte CSV (contenu binaire). Exportez vos"
+            " clients en CSV ou en XLSX depuis votre tableur."
+        )
+    text, used, notices = _decode(data, encoding, path.name)
+    del data
+    if not text.strip():
+        raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
+    if delimiter:
+        delimiter = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1:
+            raise ImportRejected(f"Séparateur invalide : « {delimiter} » (un seul caractère)")
+    else:
+        delimiter = sniff_delimiter(text)
+        notices.append(f"Séparateur détecté : {DELIMITER_NAMES.get(delimiter, delimiter)}.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = ((number, row) for number, row in enumerate(reader, start=1))
+    header_row, header = _first_non_empty(numbered, path.name)
+    return Table(
+        "csv",
+        [h.strip() for h in header],
+        header_row,
+        numbered,
+        encoding=used,
+        delimiter=delimiter,
+        notices=notices,
+        size_hint=text.count("\n"),
+    )
+
+
+def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, list[str]]:
+    for number, row in rows:
+        if any(cell.strip() for cell in row):
+            return number, row
+    raise ImportRejected(f"Le fichier {name} ne contient aucune ligne : rien à importer.")
+
+
+# --- XLSX -----------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    import python_calamine as calamine
+
+    if not zipfile.is_zipfile(path):
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportRejected(
+                f"{path.name} est protégé par un mot de passe (ou au format Excel 97) :"
+                " enregistrez-le sans mot de passe au format .xlsx, puis réessayez."
+            )
+        raise ImportRejected(
+            f"{path.name} n'est pas un fichier Excel valide (fichier corrompu ou tronqué)."
+        )
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise ImportRejected(
+                f"Feuille « {sheet} » introuvable dans {path.name} (feuilles : {', '.join(names)})"
+            )
+        name = sheet or names[0]
+        data = book.get_sheet_by_name(name)
+        rows = data.iter_rows()
+    except ImportRejected:
+        raise
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise ImportRejected(
+            f"{path.name} n'est pas un fichier Excel lisible (fichier corrompu ?) : {exc}"
+        ) from None
+    formats = _Formats(path, name)
+    start = data.start
+    formats.offset = int(start[1]) if start else 0
+    numbered = (
+        (number, [cell_text(c, formats.get(number, i, c)) for i, c in enumerate(row)])
+        for number, row in enumerate(rows, start=1)
+    )
+    header_row, header = _first_non_empty(numbered, path.name)
+    return Table(
+        "xlsx",
+        [h.strip() for h in header],
+        header_row,
+        numbered,
+        sheet=name,
+        notices=[f"Feuille lue : « {name} »."],
+        size_hint=int(data.height),
+    )
+
+
+class _Formats:
+    """Which numeric cells are percentages (0.05 shown as 5 %).
+
+    python-calamine gives values without their formats, so openpyxl reads the formats of
+    the first rows exactly; further down, a number in a column formatted as a percentage
+    is read as one when it is at most 1 (100 %): 50 in such a column stays 50.
+    """
+
+    SAMPLE = 50
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self.cells: set[tuple[int, int]] = set()
+        self.columns: set[int] = set()
+        self.offset = 0  # the sheet's first used column, where calamine's rows start
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:
+            return
+        try:
+            ws = book[sheet]
+            for row in ws.iter_rows(min_row=1, max_row=self.SAMPLE):
+                for cell in row:
+                    fmt = getattr(cell, "number_format", None) or ""
+                    column, number = getattr(cell, "column", None), getattr(cell, "row", None)
+                    if "%" in fmt and column and number:
+                        # calamine's rows start at the sheet's first used column
+                        self.cells.add((number, column - 1))
+        except Exception:
+            return
+        finally:
+            book.close()
+        self.columns = {column for _, column in self.cells}
+
+    def get(self, number: int, index: int, value: Any) -> str | None:
+        """ "percent" when the cell at (row number, index in the row) is a percentage."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if number <= self.SAMPLE:
+            return "percent" if (number, index + self.offset) in self.cells else None
+        if index + self.offset in self.columns and abs(value) <= 1:
+            return "percent"
+        return None
+
+
+def cell_text(value: Any, fmt: str | None = None) -> str:
+    """A spreadsheet cell as the text its user meant.
+
+    >>> cell_text(73282932000074.0), cell_text(0.05, "percent"), cell_text(12.5)
+    ('73282932000074', '5%', '12.5')
+    >>> cell_text(dt.date(2024, 3, 15)), cell_text(True)
+    ('2024-03-15', 'oui')
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if fmt == "percent":
+            return f"{_plain(number * 100)}%"
+        return _plain(number)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text[:-2] if text.endswith(".0") else text

@@ -1,0 +1,289 @@
+"""Import in the core: cells, headers, repairs, duplicates, merge, transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from newbi_clients.builder import build_client
+from newbi_clients.errors import ImportRejected
+from newbi_clients.headers import map_headers
+from newbi_clients.importer import Importer
+from newbi_clients.importing import parse_notes, row_to_raw
+from newbi_clients.reading import cell_text, sniff_delimiter
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+
+HEADER = "Type;Nom;Prénom;Email;Téléphone;Adresse;Code postal;Ville;SIRET;Tags;Notes"
+
+
+def write(tmp_path: Path, text: str, name: str = "clients.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def run(store: ClientStore, path: Path, on_duplicate: str = "skip", **options: str):  # type: ignore[no-untyped-def]
+    importer = Importer(store, path, **options)
+    plan = importer.prepare()
+    return plan, importer.apply(plan, on_duplicate)
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "text"),
+    [
+        (73282932000074.0, None, "73282932000074"),
+        (1000.0, None, "1000"),
+        (612345678, None, "612345678"),
+        (0.05, "percent", "5%"),
+        (0.055, "percent", "5.5%"),
+        (1.0, "percent", "100%"),
+        (12.5, None, "12.5"),
+        (-3.0, None, "-3"),
+        (True, None, "oui"),
+        (dt.date(2024, 3, 15), None, "2024-03-15"),
+        (dt.datetime(2024, 3, 15, 0, 0), None, "2024-03-15"),
+        (dt.datetime(2024, 3, 15, 9, 30), None, "2024-03-15T09:30:00"),
+        (None, None, ""),
+        ("texte", None, "texte"),
+    ],
+)
+def test_cell_text(value: object, fmt: str | None, text: str) -> None:
+    assert cell_text(value, fmt) == text
+
+
+@pytest.mark.parametrize(
+    ("sample", "delimiter"),
+    [
+        ("Nom;Email;Adresse\nA;a@x.fr;1 rue\n", ";"),
+        ("Nom,Email,Adresse\nA,a@x.fr,1 rue\n", ","),
+        ("Nom\tEmail\tAdresse\nA\ta@x.fr\t1 rue\n", "\t"),
+        ('Nom;Notes\n"Dupont, Jean";"a, b, c"\n', ";"),
+    ],
+)
+def test_sniff_delimiter(sample: str, delimiter: str) -> None:
+    assert sniff_delimiter(sample) == delimiter
+
+
+def test_headers_in_french_or_english_any_case_accents_spacing() -> None:
+    mapping = map_headers(
+        [
+            "RAISON SOCIALE",
+            " e-mail ",
+            "Adresse",
+            "Code Postal",
+            "CP livraison",
+            "Téléphone",
+            "Zip",
+            "N° TVA",
+            "Délai de paiement",
+            "Inconnue",
+        ]
+    )
+    assert mapping.columns[0] == "name"
+    assert mapping.columns[1] == "email"
+    assert mapping.columns[3] == "postal_code"
+    assert mapping.columns[4] == "delivery_postal_code"
+    assert mapping.columns[5] == "phone"
+    assert mapping.columns[7] == "vat_number"
+    assert mapping.repeated == ["Zip"]
+    assert mapping.unknown == ["Inconnue"]
+    assert mapping.label("email") == " e-mail "
+
+
+def test_missing_mandatory_columns_are_named() -> None:
+    with pytest.raises(ImportRejected) as info:
+        map_headers(["Nom", "Ville", "Téléphone"])
+    assert "Email, Adresse" in info.value.message
+    assert "« Ville »" in info.value.message
+
+
+def test_repairs_of_spreadsheet_damage() -> None:
+    mapping = map_headers(["Nom", "Email", "Adresse", "Code postal", "Téléphone", "SIRET", "Ville"])
+    raw = row_to_raw(["X", "", "1 rue", "1000", "612345678", "3282932000074", "Bourg"], mapping)
+    assert raw["postal_code"] == "01000"
+    assert raw["phone"] == "0612345678"
+    assert raw["siret"] == "03282932000074"
+    raw = row_to_raw(["X", "", "12 rue de la Paix, 75002 Paris", "", "", "732829320", ""], mapping)
+    assert (raw["address"], raw["postal_code"], raw["city"]) == (
+        "12 rue de la Paix",
+        "75002",
+        "Paris",
+    )
+    assert raw["siren"] == "732829320" and raw["siret"] is None
+
+
+def test_exported_formula_escape_is_removed() -> None:
+    mapping = map_headers(["Nom", "Email", "Adresse"])
+    assert row_to_raw(["'=1+2", "", ""], mapping)["name"] == "=1+2"
+    assert row_to_raw(["'Ok", "", ""], mapping)["name"] == "'Ok"
+
+
+def test_parse_notes() -> None:
+    stamp = "2026-11-27T10:00:00+00:00"
+    assert parse_notes("Simple note", stamp) == [(stamp, "Simple note")]
+    cell = "[2024-01-02T03:04:05+00:00] Un\nsuite\n[2024-02-03T00:00:00+00:00] Deux"
+    assert parse_notes(cell, stamp) == [
+        ("2024-01-02T03:04:05+00:00", "Un\nsuite"),
+        ("2024-02-03T00:00:00+00:00", "Deux"),
+    ]
+    assert parse_notes("  ", stamp) == []
+
+
+def test_import_creates_clients_with_tags_notes_and_audit(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = write(tmp_path, HEADER + "\n"
+                 "professionnel;ACME SAS;;contact@acme.fr;0142000000;1 rue;75002;Paris;73282932000074;VIP, Salon;Premier contact\n"
+                 "particulier;Dupré;Éléonore;eleonore@exemple.fr;;3 place;69002;Lyon;;vip;\n")  # fmt: skip
+    plan, report = run(store, path)
+    assert (plan.rows, plan.valid, report.created, report.rejected) == (2, 2, 2, 0)
+    acme = store.resolve("acme")
+    assert acme.tags == ["Salon", "VIP"] and [n.text for n in acme.notes] == ["Premier contact"]
+    assert store.resolve("eleonore").tags == ["VIP"]
+    assert store.audit_log(acme.id or 0)[0]["action"] == "import"
+    again = build_client({"name": "Après", "email": "apres@x.fr"}).client
+    assert (store.add(again).id or 0) > (acme.id or 0)  # ids continue after an import
+
+
+def test_rejected_rows_are_listed_with_row_and_column(store: ClientStore, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n"
+                 ";;;x@x.fr;;;;;;;\n"
+                 "\n"  # an empty line keeps the spreadsheet's numbering
+                 "particulier;Bon;;bon@x.fr;;;;;;;\n"
+                 "particulier;Mauvais;;mauvais@;;;1000A;;123;;\n")  # fmt: skip
+    plan, report = run(store, path)
+    assert report.created == 1 and report.rejected == 2
+    found = {(e.row, e.column) for e in plan.errors}
+    assert found == {(2, "Nom"), (5, "Email"), (5, "Code postal"), (5, "SIRET")}
+
+
+def test_duplicates_in_file_and_book(store: ClientStore, tmp_path: Path) -> None:
+    store.add(build_client({"name": "Existant", "email": "exist@x.fr"}).client)
+    path = write(tmp_path, HEADER + "\n"
+                 "particulier;Nouveau;;new@x.fr;;;;;;;\n"
+                 "particulier;Copie;;NEW@X.FR;;;;;;;\n"
+                 "particulier;Existant bis;;Exist@X.fr;;;;;;;\n"
+                 "professionnel;A;;;;;;;732 829 320 00074;;\n"
+                 "professionnel;B;;;;;;;73282932000074;;\n")  # fmt: skip
+    plan, report = run(store, path)
+    dups = {(d.row, d.field, d.existing_id, d.existing_row) for d in plan.duplicates}
+    assert dups == {(3, "email", None, 2), (4, "email", 1, None), (6, "siret", None, 5)}
+    assert report.created == 2 and report.skipped == 3
+    assert store.count(ClientQuery()) == 3
+
+
+def test_on_duplicate_create(store: ClientStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;A@x.fr;;;;;;;\n"
+    )
+    _, report = run(store, path, "create")
+    assert report.created == 2 and store.count(ClientQuery()) == 2
+
+
+def test_on_duplicate_merge_fills_and_never_overwrites(store: ClientStore, tmp_path: Path) -> None:
+    existing = store.add(
+        build_client({"name": "Dupont", "email": "jean@x.fr", "phone": "0612345678",
+                      "tags": "VIP"}).client, note="ancienne note",
+    )  # fmt: skip
+    path = write(tmp_path, HEADER + "\n"
+                 "particulier;Dupont;Jean;JEAN@x.fr;0698765432;5 rue Neuve;75002;Paris;;Relance;Nouvelle note\n")  # fmt: skip
+    _plan, report = run(store, path, "merge")
+    assert report.merged == 1 and report.created == 0
+    client = store.get(existing.id or 0)
+    assert client.phone == "+33612345678"  # kept
+    assert client.first_name == "Jean"  # filled
+    assert client.billing_address is not None and client.billing_address.city == "Paris"
+    assert client.tags == ["Relance", "VIP"]
+    texts = [n.text for n in client.notes]
+    assert texts[0] == "ancienne note" and "Nouvelle note" in texts
+    assert any("+33698765432" in t and "ligne 2" in t for t in texts)  # the losing value
+    assert store.audit_log(existing.id or 0)[-1]["action"] == "import_merge"
+
+
+def test_within_file_duplicate_merges_into_the_row_created_earlier(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = write(tmp_path, HEADER + "\n"
+                 "particulier;Martin;;m@x.fr;;;;;;;\n"
+                 "particulier;Martin;Paul;M@X.FR;;;;;;Newsletter;\n")  # fmt: skip
+    _, report = run(store, path, "merge")
+    assert report.created == 1 and report.merged == 1
+    client = store.resolve("m@x.fr")
+    assert client.first_name == "Paul" and client.tags == ["Newsletter"]
+
+
+def test_cp1252_and_announcements(store: ClientStore, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Nom;Email;Adresse;Notes\nLefèvre;f@x.fr;1 rue;Payé 10 € œuvre\n",
+        encoding="cp1252",
+    )
+    plan, _report = run(store, path)
+    assert plan.table.encoding == "cp1252"
+    assert any("Windows-1252" in n for n in plan.table.notices)
+    client = store.resolve("lefevre")
+    assert client.name == "Lefèvre" and client.notes[0].text == "Payé 10 € œuvre"
+
+
+def test_forced_encoding_that_does_not_fit_is_an_error(store: ClientStore, tmp_path: Path) -> None:
+    path = write(tmp_path, "Nom;Email;Adresse\nLefèvre;f@x.fr;1 rue\n", encoding="cp1252")
+    with pytest.raises(ImportRejected, match="--encoding"):
+        Importer(store, path, encoding="utf-8").prepare()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("clients.pdf", b"%PDF-1.4", "non pris en charge"),
+        ("clients.ods", b"PK", "non pris en charge"),
+        ("vide.csv", b"", "vide"),
+        ("blancs.csv", b"\n\n  \n", "vide"),
+        ("entete.csv", b"Nom;Email;Adresse\n", "aucune ligne"),
+        ("faux.xlsx", b"pas un zip", "corrompu"),
+        ("binaire.csv", bytes(range(256)) * 8, "binaire"),
+    ],
+)
+def test_bad_files_are_refused_clearly(
+    store: ClientStore, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportRejected, match=message):
+        Importer(store, path).prepare()
+
+
+def test_interrupted_apply_leaves_nothing(
+    store: ClientStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;VIP;n\nparticulier;B;;a@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+
+    def boom(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Importer, "_merge_row", boom)
+    with pytest.raises(KeyboardInterrupt):
+        importer.apply(plan, "merge")
+    assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM tags").fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM audit").fetchone()[0] == 0
+
+
+def test_large_file_is_validated_in_parallel_with_the_same_result(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    lines = [HEADER]
+    for i in range(5000):
+        email = f"client{i}@exemple.fr" if i % 1000 else "bad@"
+        lines.append(f"particulier;Nom{i};Prénom;{email};;{i} rue;75002;Paris;;;")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    plan, report = run(store, path)
+    assert plan.rows == 5000 and report.rejected == 5 and report.created == 4995
+    assert sorted(e.row for e in plan.errors) == [2, 1002, 2002, 3002, 4002]
+    assert store.resolve("client4999@exemple.fr").name == "Nom4999"
