@@ -86,6 +86,8 @@ def escape_formula(value: str) -> str:
     """
     if not value:
         return value
+    if value[0] == "'" and len(value) > 1 and escape_formula(value[1:]) != value[1:]:
+        return "'" + value  # so that the importer's unescape gives this very value back
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     if value[0] in "+-" and not _SIGNED_NUMBER.match(value):
@@ -100,8 +102,16 @@ def unescape_formula(value: str) -> str:
     return value
 
 
+def _note_text(text: str) -> str:
+    # a line that starts with a space or « [ » gets one more space, so that it is never
+    # read back as the start of another note; the importer removes that space
+    lines = text.split("\n")
+    rest = (f" {x}" if x.startswith((" ", "[")) else x for x in lines[1:])
+    return "\n".join([lines[0], *rest])
+
+
 def _notes_cell(client: Client) -> str:
-    return "\n".join(f"[{n.at}] {n.text}" for n in client.notes)
+    return "\n".join(f"[{n.at}] {_note_text(n.text)}" for n in client.notes)
 
 
 def client_to_cells(client: Client) -> list[str]:

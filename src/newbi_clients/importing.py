@@ -29,7 +29,7 @@ ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
 PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting workers
 _NOTE_LINE = re.compile(r"^\[(\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\] ?(.*)$")
-_ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,]+?)\s*$")
+_ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,][^,]*?)\s*$")
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
 _FRANCE = {"", "fr", "fra", "france"}
 Progress = Callable[[int, int], None]
@@ -132,7 +132,7 @@ def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
     text = cell.strip()
     if not text:
         return []
-    lines = text.splitlines()
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not _NOTE_LINE.match(lines[0]):
         return [(stamp, text)]
     notes: list[tuple[str, str]] = []
@@ -142,7 +142,7 @@ def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
             notes.append((match.group(1), match.group(2)))
         else:
             at, body = notes[-1]
-            notes[-1] = (at, f"{body}\n{line}")
+            notes[-1] = (at, f"{body}\n{line[1:] if line.startswith(' ') else line}")
     return notes
 
 

@@ -141,7 +141,12 @@ def phone_region(country: str, postal_code: str | None) -> str:
 def normalize_phone(
     value: object, country: str = "FR", postal_code: str | None = None
 ) -> str | None:
-    """A phone number in E.164 (``+33612345678``), read in the client's country."""
+    """A phone number in E.164 (``+33612345678``), read in the client's country.
+
+    In an overseas department the local numbering plan is tried first (0690… is
+    +590 690…), then the metropolitan one: a client in La Réunion may well have a
+    mainland number.
+    """
     text = clean(value)
     if text is None:
         return None
@@ -150,17 +155,19 @@ def normalize_phone(
     if text.startswith("00"):
         text = "+" + text[2:]
     region = phone_region(country, postal_code)
-    message = (
+    for attempt in dict.fromkeys((region, country)):
+        try:
+            number = phonenumbers.parse(text, attempt)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    raise _fail(
+        "phone",
+        text,
         f"Téléphone invalide : « {text} » n'est pas un numéro valide"
-        f" pour {country_label(country)} (le format international +33 6 12 34 56 78 est accepté)"
+        f" pour {country_label(country)} (le format international +33 6 12 34 56 78 est accepté)",
     )
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise _fail("phone", text, message) from None
-    if not phonenumbers.is_valid_number(number):
-        raise _fail("phone", text, message)
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def format_phone(e164: str | None) -> str | None:

@@ -1,0 +1,166 @@
+"""import / export / template through Typer's runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from newbi_clients.exporting import TEMPLATE_COLUMNS
+from newbi_clients.storage import ClientStore
+
+HEADER = "Nom;Prénom;Email;Adresse;Code postal;Ville;SIRET;Tags"
+GOOD = "ACME SAS;;contact@acme.fr;1 rue;75002;Paris;73282932000074;VIP\nDupré;Éléonore;e@x.fr;2 rue;69002;Lyon;;\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_template_to_stdout_and_files(cli, tmp_path: Path) -> None:
+    rows = list(csv.reader(io.StringIO(cli("template").stdout)))
+    assert tuple(rows[0]) == TEMPLATE_COLUMNS and len(rows) == 2
+    target = tmp_path / "modele.xlsx"
+    cli("template", "--xlsx", "-o", str(target))
+    sheet = openpyxl.load_workbook(target).active
+    assert tuple(c.value for c in sheet[1]) == TEMPLATE_COLUMNS
+
+
+def test_template_imports_itself(cli, tmp_path: Path) -> None:
+    target = tmp_path / "modele.csv"
+    cli("template", "-o", str(target))
+    report = json.loads(cli("import", str(target), "--format", "json").stdout)
+    assert report["created"] == 1 and report["rejected"] == 0
+
+
+def test_import_json_report(cli, tmp_path: Path, db_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n" + GOOD + "Sans email;;;;;;123;\n")
+    result = cli("import", str(path), "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["created"] == 2 and report["rejected"] == 1
+    assert report["errors"] == [
+        {"row": 4, "column": "SIRET", "value": "123",
+         "message": "SIRET invalide : le SIRET doit contenir exactement 14 chiffres"}
+    ]  # fmt: skip
+    assert "Aperçu" in result.stderr and "Ligne 4" in result.stderr
+    with ClientStore(db_path) as store:
+        assert store.resolve("acme").tags == ["VIP"]
+
+
+def test_import_strict_refuses_everything(cli, tmp_path: Path, db_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n" + GOOD + ";;bad;;;;;\n")
+    result = cli("import", str(path), "--strict", code=1)
+    assert "--strict" in result.stderr and "rien n'a été écrit" in result.stderr
+    assert cli.json("list") == []
+
+
+def test_import_dry_run_writes_nothing(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n" + GOOD)
+    report = json.loads(cli("import", str(path), "--dry-run", "--format", "json").stdout)
+    assert report["dry_run"] is True and report["created"] == 2
+    assert cli.json("list") == []
+
+
+def test_import_errors_file_in_the_input_format(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n" + GOOD + "Bad;;bad@;;;;;\n")
+    errors = tmp_path / "rejets.csv"
+    cli("import", str(path), "--errors", str(errors))
+    rows = list(csv.reader(errors.open(encoding="utf-8", newline=""), delimiter=";"))
+    assert rows[0] == [*HEADER.split(";"), "Motif du rejet"]
+    assert rows[1][:3] == ["Bad", "", "bad@"] and "Email invalide" in rows[1][-1]
+    # fixed and imported again
+    fixed = write(
+        tmp_path,
+        "\n".join(";".join(r[:-1]) for r in rows).replace("bad@", "bad@x.fr") + "\n",
+        "fixed.csv",
+    )
+    assert json.loads(cli("import", str(fixed), "--format", "json").stdout)["created"] == 1
+
+
+def test_import_duplicates_skip_then_merge(cli, tmp_path: Path) -> None:
+    cli("import", str(write(tmp_path, HEADER + "\n" + GOOD)))
+    again = write(tmp_path, HEADER + "\nACME;;CONTACT@acme.fr;;;;;Partenaire\n", "again.csv")
+    report = json.loads(cli("import", str(again), "--format", "json").stdout)
+    assert report["skipped"] == 1 and report["duplicates"][0]["existing_name"] == "ACME SAS"
+    report = json.loads(
+        cli("import", str(again), "--on-duplicate", "merge", "--format", "json").stdout
+    )
+    assert report["merged"] == 1
+    acme = cli.json("show", "acme")
+    assert acme["tags"] == ["Partenaire", "VIP"] and acme["name"] == "ACME SAS"
+    assert any("ACME" in n["text"] for n in acme["notes"])  # the other name kept as a note
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.pdf", b"%PDF", "non pris en charge"),
+        ("x.csv", b"", "vide"),
+        ("x.xlsx", b"not a zip", "corrompu"),
+        ("x.csv", b"Nom;Ville\nA;B\n", "Colonnes obligatoires absentes : Email, Adresse"),
+    ],
+)
+def test_import_bad_files(cli, tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli("import", str(path), code=1)
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_missing_file(cli, tmp_path: Path) -> None:
+    assert "introuvable" in cli("import", str(tmp_path / "nope.csv"), code=1).stderr
+
+
+def _seed(cli, tmp_path: Path) -> None:
+    cli("import", str(write(tmp_path, HEADER + "\n" + GOOD + "=cmd|' /C calc'!A0;;h@x.fr;;;;;\n")))
+
+
+def test_export_csv_round_trips_through_import(cli, tmp_path: Path) -> None:
+    _seed(cli, tmp_path)
+    first = cli("export").stdout
+    assert first.splitlines()[0].split(",") == list(TEMPLATE_COLUMNS)
+    assert "'=cmd" in first
+    exported = write(tmp_path, first, "export.csv")
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "import", str(exported))
+    assert cli("--db", str(other), "export").stdout == first
+
+
+def test_export_excel_and_delimiter(cli, tmp_path: Path) -> None:
+    _seed(cli, tmp_path)
+    target = tmp_path / "excel.csv"
+    cli("export", "--excel", "-o", str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"Type;Nom;" in data
+    tabbed = cli("export", "--delimiter", "\\t").stdout
+    assert tabbed.startswith("Type\tNom\t")
+
+
+def test_export_formats_and_filters(cli, tmp_path: Path) -> None:
+    _seed(cli, tmp_path)
+    assert [
+        c["name"] for c in json.loads(cli("export", "--format", "json", "--tag", "vip").stdout)
+    ] == ["ACME SAS"]
+    lines = cli("export", "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == 3 and all(json.loads(line)["id"] for line in lines)
+    assert cli("export", "--format", "vcard").stdout.count("BEGIN:VCARD") == 3
+    target = tmp_path / "clients.xlsx"
+    cli("export", "-o", str(target))  # format from the extension
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet.max_row == 4
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    cli("archive", "acme")
+    assert "ACME SAS" not in cli("export").stdout
+    assert "ACME SAS" in cli("export", "--all").stdout
+
+
+def test_export_xlsx_to_a_terminal_needs_a_file(cli) -> None:
+    # CliRunner's stdout is not a terminal: binary output is allowed there
+    result = cli("export", "--format", "xlsx")
+    assert result.stdout_bytes[:2] == b"PK"
