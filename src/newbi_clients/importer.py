@@ -13,20 +13,21 @@ from newbi_clients.headers import map_headers
 from newbi_clients.importing import (
     CHUNK,
     PARALLEL_FROM,
+    STAGE_COLUMNS,
+    Chunk,
     DuplicateRow,
     ImportPlan,
     ImportReport,
     Progress,
     RowError,
-    _validate_all,
-    row_to_raw,
+    validate_all,
 )
 from newbi_clients.models import Client
 from newbi_clients.reading import open_table
-from newbi_clients.rows import client_to_row, row_to_client
+from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore, now
 
-COLUMNS = tuple(client_to_row(Client(name="x")))
+COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
 _ACTIVE = "c.archived_at IS NULL AND c.merged_into IS NULL"
 
@@ -60,23 +61,21 @@ class Importer:
         plan = ImportPlan(self.path, table, headers)
         self._create_stage()
         parallel = table.size_hint >= PARALLEL_FROM
-        raw_rows: dict[int, list[str]] = {}
 
-        def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
-            chunk: list[tuple[int, dict[str, Any]]] = []
+        def chunks() -> Iterator[Chunk]:
+            chunk: Chunk = []
             for number, cells in table.rows:
                 if not any(c.strip() for c in cells):
                     continue
-                raw_rows[number] = cells
-                chunk.append((number, row_to_raw(cells, headers)))
+                chunk.append((number, cells))
                 if len(chunk) >= CHUNK:
                     yield chunk
                     chunk = []
             if chunk:
                 yield chunk
 
-        for results in _validate_all(chunks(), self.stamp, parallel):
-            self._stage(results, plan, raw_rows)
+        for results in validate_all(chunks(), headers, self.stamp, parallel):
+            self._stage(results, plan)
             if progress:
                 progress(plan.rows, max(table.size_hint, plan.rows))
         if plan.rows == 0:
@@ -100,42 +99,36 @@ class Importer:
             "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
         )
 
-    def _stage(
-        self, results: list[tuple[Any, ...]], plan: ImportPlan, raw_rows: dict[int, list[str]]
-    ) -> None:
-        from newbi_clients.validation import tag_key
-
+    def _stage(self, results: list[tuple[Any, ...]], plan: ImportPlan) -> None:
         rows: list[tuple[Any, ...]] = []
         tags: list[tuple[int, str, str]] = []
         notes: list[tuple[int, str, str]] = []
         rejects: list[tuple[int, str, str]] = []
+        labels = plan.headers.labels
         for result in results:
             plan.rows += 1
             number = result[1]
-            cells = raw_rows.pop(number)
             if result[0] == "err":
                 reasons = []
                 for key, fld, value, message in result[2]:
-                    column = plan.headers.labels.get(key or "", None) or plan.headers.labels.get(
-                        fld, fld
-                    )
+                    column = labels.get(key or "") or labels.get(fld, fld)
                     plan.errors.append(RowError(number, column, value, message))
                     reasons.append(f"{column} : {message}")
                 plan.rejected_rows.append(number)
-                rejects.append((number, json.dumps(cells, ensure_ascii=False), " ; ".join(reasons)))
+                rejects.append((number, result[3], " ; ".join(reasons)))
                 continue
-            _, _, columns, row_tags, row_notes, warnings = result
+            _, _, values, row_tags, row_notes, warnings = result
             plan.valid += 1
             plan.warnings += warnings
-            rows.append((number, *(columns[c] for c in COLUMNS)))
-            tags.extend((number, t, tag_key(t)) for t in row_tags)
+            rows.append((number, *values))
+            tags.extend((number, name, key) for name, key in row_tags)
             notes.extend((number, at, text) for at, text in row_notes)
-        db = self.store.db
+        conn = self.store.db.conn
         marks = ", ".join("?" * (len(COLUMNS) + 1))
-        db.conn.executemany(f"INSERT INTO stage (row, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
-        db.conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
-        db.conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
-        db.conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
+        conn.executemany(f"INSERT INTO stage (row, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
+        conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
+        conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
 
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""

@@ -10,6 +10,7 @@ writes everything in one transaction: an interrupted import leaves nothing behin
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.exporting import unescape_formula
 from newbi_clients.headers import HeaderMap
+from newbi_clients.models import Client
 from newbi_clients.reading import Table
 from newbi_clients.rows import client_to_row
 
@@ -184,8 +186,8 @@ def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     return raw
 
 
-def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    errors = []
+def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str | None, str]]:
+    errors: list[tuple[str | None, str, str | None, str]] = []
     for key, label in (("siret", "SIRET"), ("phone", "Téléphone"), ("siren", "SIREN")):
         value = raw.get(key)
         if value and _SCIENTIFIC.match(value):
@@ -196,43 +198,68 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return errors
 
 
-def validate_chunk(chunk: list[tuple[int, dict[str, Any]]], stamp: str) -> list[tuple[Any, ...]]:
-    """Validate rows (runs in worker processes): ("ok", row, columns, tags, notes, warnings)
-    or ("err", row, [(key, field, value, message)])."""
+STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
+Chunk = list[tuple[int, list[str]]]
+
+
+def validate_chunk(chunk: Chunk, headers: HeaderMap, stamp: str) -> list[tuple[Any, ...]]:
+    """Validate rows of cells (in worker processes), ready for the staging table:
+    ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
+    ("err", row, [(key, field, value, message)], cells as JSON)."""
     out: list[tuple[Any, ...]] = []
-    for number, raw in chunk:
+    for number, cells in chunk:
+        raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
-        scientific = _scientific_errors(raw)
-        if scientific:
-            out.append(("err", number, scientific))
-            continue
-        try:
-            built = build_client(raw)
-        except ValidationFailed as exc:
-            out.append(("err", number, [(e.key, e.field, e.value, e.message) for e in exc.errors]))
+        errors = _scientific_errors(raw)
+        if not errors:
+            try:
+                built = build_client(raw)
+            except ValidationFailed as exc:
+                errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
+        if errors:
+            out.append(("err", number, errors, json.dumps(cells, ensure_ascii=False)))
             continue
         client = built.client
-        out.append(("ok", number, client_to_row(client), client.tags, notes, len(built.warnings)))
+        values = client_to_row(client)
+        tags = [(t, v.tag_key(t)) for t in client.tags]
+        out.append(("ok", number, tuple(values[c] for c in STAGE_COLUMNS), tags, notes,
+                    len(built.warnings)))  # fmt: skip
     return out
 
 
-def _validate_all(
-    chunks: Iterator[list[tuple[int, dict[str, Any]]]], stamp: str, parallel: bool
+_WORKER_HEADERS: HeaderMap | None = None
+
+
+def _worker_chunk(chunk: Chunk, stamp: str) -> list[tuple[Any, ...]]:
+    assert _WORKER_HEADERS is not None
+    return validate_chunk(chunk, _WORKER_HEADERS, stamp)
+
+
+def validate_all(
+    chunks: Iterator[Chunk], headers: HeaderMap, stamp: str, parallel: bool
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """Validate chunks in order, on every core when ``parallel`` (at most a few in flight)."""
+    """Validate chunks in order, on every core when ``parallel`` (a few chunks in flight, so
+    that memory stays flat); the main process only reads and writes."""
+    global _WORKER_HEADERS
     if not parallel:
         for chunk in chunks:
-            yield validate_chunk(chunk, stamp)
+            yield validate_chunk(chunk, headers, stamp)
         return
     import multiprocessing
 
-    workers = max(1, min(os.cpu_count() or 1, 8))
+    # the main process validates its share too: one worker fewer than cores
+    workers = max(1, min((os.cpu_count() or 2) - 1, 7))
+    _WORKER_HEADERS = headers  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         pending: list[Any] = []
-        for chunk in chunks:
-            pending.append(pool.apply_async(validate_chunk, (chunk, stamp)))
-            if len(pending) >= workers * 3:
-                yield pending.pop(0).get()
+        for index, chunk in enumerate(chunks):
+            if index % (workers + 1) == workers:
+                pending.append(validate_chunk(chunk, headers, stamp))
+            else:
+                pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
+            while len(pending) > workers * 3 or (pending and isinstance(pending[0], list)):
+                first = pending.pop(0)
+                yield first if isinstance(first, list) else first.get()
         for result in pending:
-            yield result.get()
+            yield result if isinstance(result, list) else result.get()

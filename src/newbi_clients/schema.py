@@ -67,15 +67,15 @@ def _v1_core(db: Database) -> None:
             archived_at TEXT,
             merged_into INTEGER REFERENCES clients(id)
         );
-        CREATE INDEX idx_clients_email_key ON clients(email_key);
-        CREATE INDEX idx_clients_siret ON clients(siret);
-        CREATE INDEX idx_clients_siren ON clients(siren);
-        CREATE INDEX idx_clients_vat_number ON clients(vat_number);
-        CREATE INDEX idx_clients_phone ON clients(phone);
+        CREATE INDEX idx_clients_email_key ON clients(email_key) WHERE email_key IS NOT NULL;
+        CREATE INDEX idx_clients_siret ON clients(siret) WHERE siret IS NOT NULL;
+        CREATE INDEX idx_clients_siren ON clients(siren) WHERE siren IS NOT NULL;
+        CREATE INDEX idx_clients_vat_number ON clients(vat_number) WHERE vat_number IS NOT NULL;
+        CREATE INDEX idx_clients_phone ON clients(phone) WHERE phone IS NOT NULL;
         CREATE INDEX idx_clients_name_key ON clients(name_key, billing_postal_code);
         CREATE INDEX idx_clients_sort_name ON clients(sort_name, id);
         CREATE INDEX idx_clients_created ON clients(created_at, id);
-        CREATE INDEX idx_clients_merged_into ON clients(merged_into);
+        CREATE INDEX idx_clients_merged_into ON clients(merged_into) WHERE merged_into IS NOT NULL;
 
         CREATE TABLE tags (
             id INTEGER PRIMARY KEY,

@@ -96,6 +96,8 @@ class ClientStore:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # a larger page cache: imports update several indexes at once
+            conn.execute("PRAGMA cache_size = -32768")
             self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
             migrate(self.db)
         except sqlite3.DatabaseError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from newbi_clients.errors import ValidationFailed
@@ -41,16 +41,20 @@ SIRET_CHECKSUM_MESSAGE = (
 )
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its accents: « Éléonore » → « eleonore ».
 
     >>> fold("Éléonore DUPRÉ")
     'eleonore dupre'
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=16384)
 def match_key(text: str) -> str:
     """``fold`` without spaces or punctuation: « Code-Postal » → « codepostal »."""
     return _NON_ALNUM.sub("", fold(text).replace("œ", "oe").replace("æ", "ae"))
@@ -101,6 +105,7 @@ _KINDS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def normalize_kind(value: object) -> Kind:
     """« particulier » / « professionnel » (or individual / business)."""
     text = clean(value)
@@ -260,6 +265,7 @@ def _alpha2_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+@lru_cache(maxsize=16384)
 def normalize_country(value: object, field: str = "country") -> str:
     """ISO 3166-1 alpha-2 from a code (FR, FRA) or a French or English name (Allemagne, Germany)."""
     text = clean(value)
@@ -294,6 +300,7 @@ def country_label(code: str) -> str:
     return str(french.gettext(name))
 
 
+@lru_cache(maxsize=16384)
 def normalize_postal_code(
     value: object, country: str = "FR", field: str = "postal_code"
 ) -> str | None:
@@ -427,6 +434,7 @@ def is_eu_vat_number(vat_number: str | None) -> bool:
 # --- payment conditions ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def normalize_terms(value: object) -> int | None:
     """Payment terms in days: 15, 30, 45 or 60 (French law caps them at 60)."""
     text = clean(value)
@@ -456,6 +464,7 @@ _TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
 _FALSE = {"non", "n", "no", "false", "faux", "0"}
 
 
+@lru_cache(maxsize=16384)
 def parse_bool(value: object, field: str = "end_of_month") -> bool | None:
     """oui/non, yes/no, true/false, 1/0."""
     if isinstance(value, bool):
@@ -496,6 +505,7 @@ _METHODS = {
 }
 
 
+@lru_cache(maxsize=16384)
 def normalize_payment_method(value: object, field: str = "payment_method") -> PaymentMethod | None:
     """virement, cheque, prelevement, carte or especes (accents and usual synonyms accepted)."""
     text = clean(value)
@@ -531,6 +541,7 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=16384)
 def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
     """« 5% » / « 5,5 % » (percentage) or « 50 » / « 50 EUR » / « 50 € » (fixed amount)."""
     text = clean(value)
@@ -575,6 +586,7 @@ def _currency_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
+@lru_cache(maxsize=16384)
 def normalize_currency(value: object, field: str = "currency") -> str | None:
     """An ISO 4217 currency code (EUR, USD, CHF…); « € » is read as EUR."""
     text = clean(value)
@@ -591,21 +603,25 @@ def normalize_currency(value: object, field: str = "currency") -> str | None:
 # --- organisation ---------------------------------------------------------------------
 
 
-def _with_suggestions(value: object, suggestions: Iterable[str]) -> str | None:
+def _with_suggestions(value: object, suggestions: tuple[str, ...]) -> str | None:
     text = normalize_text(value)
     if text is None:
         return None
-    for suggestion in suggestions:
-        if match_key(suggestion) == match_key(text):
-            return suggestion
-    return text
+    return _suggestion_keys(suggestions).get(match_key(text), text)
 
 
+@cache
+def _suggestion_keys(suggestions: tuple[str, ...]) -> dict[str, str]:
+    return {match_key(s): s for s in suggestions}
+
+
+@lru_cache(maxsize=16384)
 def normalize_sector(value: object) -> str | None:
     """Free text; a suggestion typed in another case takes the suggestion's spelling."""
     return _with_suggestions(value, SECTOR_SUGGESTIONS)
 
 
+@lru_cache(maxsize=16384)
 def normalize_segment(value: object) -> str | None:
     """Free text; « vip » becomes « VIP », « regulier » « Régulier »."""
     return _with_suggestions(value, SEGMENT_SUGGESTIONS)
@@ -629,6 +645,7 @@ def normalize_tags(values: Iterable[object]) -> list[str]:
     return tags
 
 
+@lru_cache(maxsize=16384)
 def tag_key(tag: str) -> str:
     """The case-insensitive identity of a tag."""
     return fold(" ".join(tag.split()))
