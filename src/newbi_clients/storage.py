@@ -366,9 +366,10 @@ class ClientStore:
             client_id = int(self.db.table("clients").insert(row).last_pk or 0)
             self._set_tags(client_id, client.tags)
             for existing in client.notes:
-                self._insert_note(client_id, existing.text, existing.at)
-            if note:
-                self._insert_note(client_id, note, stamp)
+                if existing.text.strip():
+                    self._insert_note(client_id, existing.text.strip(), existing.at)
+            if note and note.strip():
+                self._insert_note(client_id, note.strip(), stamp)
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
