@@ -58,8 +58,8 @@ def show_value(value: Any) -> str:
         return ", ".join(p for p in (value.line1, value.line2, town, value.country) if p)
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if hasattr(value, "value") and hasattr(value, "label"):  # enums
-        return str(value.value)
+    if hasattr(value, "label"):  # enums with a French label
+        return str(value.label)
     return str(value)
 
 
@@ -89,6 +89,9 @@ class MergePlan:
     filled: list[tuple[str, str, int | None]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
+    # field → id of the client whose value the merged client now holds (when not KEEP's)
+    sources: dict[str, int | None] = field(default_factory=dict)
+    tag_sources: dict[str, int | None] = field(default_factory=dict)
 
     def conflict_note(self, source: str) -> str | None:
         """The note that keeps every losing value, or None when nothing lost."""
@@ -118,10 +121,36 @@ def plan_merge(keep: Client, others: Sequence[Client], prefer: str = "keep") -> 
             if v.tag_key(tag) not in keys:
                 merged.tags.append(tag)
                 plan.new_tags.append(tag)
+                plan.tag_sources[tag] = other.id
                 keys.add(v.tag_key(tag))
-    if merged.siret:
+    if merged.siret and merged.siren != merged.siret[:9]:
         merged.siren = merged.siret[:9]
+        plan.sources["siren"] = plan.sources.get("siret")
     return plan
+
+
+def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
+    """Resolve one conflict by hand: take the value of ``value_from`` (None: KEEP's own).
+
+    Every other value of that field becomes a conflict (kept as a note).
+    """
+    clients = [(None, plan.keep), *((o.id, o) for o in plan.others)]
+    chosen = getattr(next(c for i, c in clients if i == value_from), attr)
+    setattr(plan.merged, attr, chosen)
+    if value_from is None:
+        plan.sources.pop(attr, None)
+    else:
+        plan.sources[attr] = value_from
+    conflicts = [c for c in plan.conflicts if c.field != attr]
+    seen: set[str] = set()
+    for source, client in clients:
+        value = getattr(client, attr)
+        shown = show_value(value)
+        if is_empty(attr, value) or _same(attr, value, chosen) or shown in seen:
+            continue
+        seen.add(shown)
+        conflicts.append(Conflict(attr, show_value(chosen), shown, source))
+    plan.conflicts = conflicts
 
 
 def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None:
@@ -132,11 +161,13 @@ def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None
     if is_empty(attr, current):
         setattr(plan.merged, attr, incoming)
         plan.filled.append((attr, show_value(incoming), other.id))
+        plan.sources[attr] = other.id
         return
     if attr == "siren" and other.siret and incoming == other.siret[:9]:
         return  # part of the other's SIRET, which is merged (or kept as a note) itself
     if prefer == "other":
         setattr(plan.merged, attr, incoming)
+        plan.sources[attr] = other.id
         plan.conflicts.append(Conflict(attr, show_value(incoming), show_value(current), None))
     else:
         plan.conflicts.append(Conflict(attr, show_value(current), show_value(incoming), other.id))

@@ -203,3 +203,14 @@ def format_money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def format_money_fr(cents: int) -> str:
+    """Integer cents the French way, for people: « 1 234,50 ».
+
+    >>> format_money_fr(123450), format_money_fr(-5)
+    ('1\u202f234,50', '-0,05')
+    """
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100:,}".replace(",", "\u202f") + f",{cents % 100:02d}"

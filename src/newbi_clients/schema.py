@@ -139,7 +139,66 @@ def _v1_core(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_core]
+REVENUE_SQL = (
+    "coalesce((SELECT sum(CASE d.type WHEN 'invoice' THEN d.amount_ht ELSE -d.amount_ht END)"
+    " FROM documents d WHERE d.client_id = {id} AND d.type IN ('invoice', 'credit_note')"
+    " AND d.status NOT IN ('draft', 'cancelled')"
+    " AND d.currency = (SELECT currency FROM clients WHERE id = {id})), 0)"
+)
+
+
+def _v2_history(db: Database) -> None:
+    """Documents (invoices, quotes, credit notes) and payments; revenue kept per client."""
+    revenue_new = REVENUE_SQL.format(id="new.client_id")
+    revenue_old = REVENUE_SQL.format(id="old.client_id")
+    run_script(
+        db,
+        f"""
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            type TEXT NOT NULL CHECK (type IN ('invoice', 'quote', 'credit_note')),
+            number TEXT NOT NULL,
+            date TEXT NOT NULL,
+            due_date TEXT,
+            amount_ht INTEGER NOT NULL,
+            amount_ttc INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (type, number)
+        );
+        CREATE INDEX idx_documents_client ON documents(client_id, date);
+        CREATE TABLE payments (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            date TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            method TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_payments_document ON payments(document_id);
+        ALTER TABLE clients ADD COLUMN revenue_cents INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX idx_clients_revenue ON clients(revenue_cents, sort_name, id);
+        CREATE TRIGGER documents_revenue_insert AFTER INSERT ON documents BEGIN
+            UPDATE clients SET revenue_cents = {revenue_new} WHERE id = new.client_id;
+        END;
+        CREATE TRIGGER documents_revenue_delete AFTER DELETE ON documents BEGIN
+            UPDATE clients SET revenue_cents = {revenue_old} WHERE id = old.client_id;
+        END;
+        CREATE TRIGGER documents_revenue_update AFTER UPDATE ON documents BEGIN
+            UPDATE clients SET revenue_cents = {revenue_old} WHERE id = old.client_id;
+            UPDATE clients SET revenue_cents = {revenue_new} WHERE id = new.client_id;
+        END;
+        CREATE TRIGGER clients_currency_revenue AFTER UPDATE OF currency ON clients BEGIN
+            UPDATE clients SET revenue_cents = {REVENUE_SQL.format(id="new.id")}
+            WHERE id = new.id;
+        END;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_core, _v2_history]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

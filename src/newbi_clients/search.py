@@ -188,7 +188,8 @@ def order_by(query: ClientQuery, ranked: bool) -> str:
     if sort == "created":
         keys = [f"c.created_at{direction}", f"c.id{direction}"]
     elif sort == "revenue":
-        keys = [f"revenue_cents{direction}", "c.sort_name", "c.id"]
+        # the largest revenue first; --desc turns it round
+        keys = [f"c.revenue_cents{'' if query.desc else ' DESC'}", "c.sort_name", "c.id"]
     else:
         keys = [f"c.sort_name{direction}", f"c.id{direction}"]
     if ranked and query.sort is None:

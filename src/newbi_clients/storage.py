@@ -256,7 +256,7 @@ class ClientStore:
         where, params, _ = build_where(query)
         return int(self.db.execute(f"SELECT count(*) {where}", params).fetchone()[0])
 
-    def resolve(self, ref: str) -> Client:
+    def resolve(self, ref: str, follow_merged: bool = True) -> Client:
         """The one client a reference designates (SPEC section 4).
 
         A reference is an id (``12`` or ``#12``), an exact email, SIRET, SIREN or VAT number,
@@ -278,7 +278,7 @@ class ClientStore:
             ids = self._ids_for(text, ACTIVE_SQL) or self._ids_for(text, ARCHIVED_SQL)
         if len(ids) == 1:
             client = self.get(ids[0])
-            while client.merged_into is not None:
+            while follow_merged and client.merged_into is not None:
                 client = self.get(client.merged_into)
             return client
         if len(ids) > 1:
@@ -373,7 +373,9 @@ class ClientStore:
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
-    def update(self, client: Client, allow_duplicate: bool = False, action: str = "edit") -> Client:
+    def update(
+        self, client: Client, allow_duplicate: bool = False, action: str | None = "edit"
+    ) -> Client:
         """Save the fields and tags of an existing client, with an audit entry.
 
         :raises DuplicateClient: if the new email or SIRET belongs to another active client.
@@ -389,7 +391,8 @@ class ClientStore:
             row["updated_at"] = now()
             self.db.table("clients").update(client.id, row)
             self._set_tags(client.id, client.tags)
-            self.audit(action, client.id, before, self.snapshot(client.id))
+            if action:  # None: the caller records the change itself
+                self.audit(action, client.id, before, self.snapshot(client.id))
         return self.get(client.id)
 
     def add_note(self, client_id: int, text: str) -> Note:

@@ -27,6 +27,7 @@ from newbi_clients.cli.common import (
     interactive,
     make_query,
     open_store,
+    resolve,
 )
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def edit(
     changes = {k: val for k, val in f.collect(locals()).items() if val is not None}
     fields_to_clear = _unset_keys(unset or [])
     with open_store() as store:
-        client = store.resolve(client_ref)
+        client = resolve(store, client_ref)
         if not changes and not fields_to_clear:
             if not interactive(no_input):
                 raise ValidationFailed.single(
@@ -249,7 +250,13 @@ def _unset_keys(names: list[str]) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def show(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
+def show(
+    client_ref: ClientArg,
+    format_: ViewFormatOpt = ViewFormat.TABLE,
+    history: Annotated[
+        bool, typer.Option("--history", help="Affiche aussi le journal des modifications.")
+    ] = False,
+) -> None:
     """Affiche la fiche d'un client : identité, adresses, fiscalité, conditions, notes.
 
     Exemple : newbi-clients show "acme" --format json
@@ -258,12 +265,22 @@ def show(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABLE) -> No
     from newbi_clients.serialize import client_to_dict
 
     with open_store() as store:
-        client = store.resolve(client_ref)
+        client = resolve(store, client_ref)
         settings = store.seller_settings()
+        from newbi_clients.cli.history import show_sections
+
+        sections, extra = show_sections(store, client.id or 0)
         if format_ is ViewFormat.JSON:
-            emit_json(client_to_dict(client, settings))
+            data = client_to_dict(client, settings) | extra
+            if history:
+                data["audit"] = store.audit_log(client.id or 0)
+            emit_json(data)
         else:
-            emit_fiche(client, settings)
+            emit_fiche(client, settings, sections)
+            if history:
+                from newbi_clients.cli.merge import emit_log
+
+                emit_log(store, client.id or 0, format_)
 
 
 def emit_clients(store: ClientStore, clients: Iterator[Client], format_: ListFormat) -> int:
@@ -361,6 +378,6 @@ def note(
     if not text.strip():
         raise ValidationFailed.single("note", text, "Note vide : écrivez un texte")
     with open_store() as store:
-        client = store.resolve(client_ref)
+        client = resolve(store, client_ref)
         store.add_note(client.id or 0, text.strip())
         info(f"Note ajoutée à #{client.id} {client.display_name}")

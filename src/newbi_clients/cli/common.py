@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from newbi_clients.models import Client
     from newbi_clients.search import ClientQuery
     from newbi_clients.storage import ClientStore
 
@@ -92,9 +93,13 @@ AllOpt = Annotated[
 ]
 SortOpt = Annotated[
     Sort | None,
-    typer.Option("--sort", help="Tri : name (défaut), created ou revenue.", case_sensitive=False),
+    typer.Option(
+        "--sort",
+        help="Tri : name (nom, défaut), created (date de création) ou revenue (chiffre d'affaires, le plus gros d'abord).",
+        case_sensitive=False,
+    ),
 ]
-DescOpt = Annotated[bool, typer.Option("--desc", help="Tri décroissant.")]
+DescOpt = Annotated[bool, typer.Option("--desc", help="Inverse l'ordre du tri.")]
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", "-n", min=0, help="Nombre maximal de clients.")
 ]
@@ -149,3 +154,15 @@ def interactive(no_input: bool = False) -> bool:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def resolve(store: ClientStore, ref: str) -> Client:
+    """The client a reference designates; a merged client's id leads, with a notice, to
+    the client it was merged into."""
+    client = store.resolve(ref, follow_merged=False)
+    while client.merged_into is not None:
+        from newbi_clients.cli.render import info
+
+        info(f"#{client.id} a été fusionné dans #{client.merged_into} : c'est lui qui est utilisé.")
+        client = store.get(client.merged_into)
+    return client

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from newbi_clients.cli.common import interactive, open_store
+from newbi_clients.cli.common import interactive, open_store, resolve
 
 if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
@@ -102,5 +102,5 @@ def pick() -> None:
             client_id = create_client(store, {}, None, False, True).id
         else:
             picked = _PICKED.match(answer)
-            client_id = int(picked.group(1)) if picked else store.resolve(answer).id
+            client_id = int(picked.group(1)) if picked else resolve(store, answer).id
     print(client_id)

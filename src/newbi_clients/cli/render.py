@@ -299,7 +299,9 @@ def emit_fiche(
     to_stderr: bool = False,
 ) -> None:
     """The fiche of a client: Rich panels on a terminal, « Label : valeur » lines otherwise."""
-    sections = [s for s in [*fiche_sections(client, settings), *extra] if s[1]]
+    base = fiche_sections(client, settings)
+    at_notes = next(i for i, s in enumerate(base) if s[0] == "Notes")
+    sections = [s for s in [*base[:at_notes], *extra, *base[at_notes:]] if s[1]]
     title = f"#{client.id} {client.display_name}"
     terminal = sys.stderr.isatty() if to_stderr else stdout_is_terminal()
     if not terminal:

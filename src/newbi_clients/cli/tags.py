@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store
+from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
 
 if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
@@ -54,7 +54,7 @@ def _targets(store: ClientStore, args: list[str], stdin: bool) -> tuple[list[int
             if not ref:
                 continue
             try:
-                ids.append(store.resolve(ref).id or 0)
+                ids.append(resolve(store, ref).id or 0)
             except ClientNotFound:
                 raise ValidationFailed.single(
                     "stdin",
@@ -66,7 +66,7 @@ def _targets(store: ClientStore, args: list[str], stdin: bool) -> tuple[list[int
         raise ValidationFailed.single(
             "tags", None, "Donnez un client puis au moins un tag (ou --stdin et les tags)"
         )
-    return [store.resolve(args[0]).id or 0], args[1:]
+    return [resolve(store, args[0]).id or 0], args[1:]
 
 
 @tag_app.command("add")
@@ -152,7 +152,7 @@ def _set_archived(refs: list[str], archived: bool) -> None:
     from newbi_clients.organise import set_archived
 
     with open_store() as store:
-        clients = [store.resolve(ref) for ref in refs]
+        clients = [resolve(store, ref) for ref in refs]
         changed = set(set_archived(store, [c.id or 0 for c in clients], archived))
     verb = "archivé" if archived else "réactivé"
     for client in clients:

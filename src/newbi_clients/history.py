@@ -1,0 +1,348 @@
+"""Invoices, quotes, credit notes and payments of a client; due dates; discounts.
+
+Amounts are integer cents everywhere; they are read from text with :func:`parse_amount`
+(« 1 234,56 », « 1234.56 ») and never go through a float.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.models import Client, Discount, format_money, format_money_fr
+from newbi_clients.storage import ClientStore, now
+from newbi_clients.validation import normalize_currency, normalize_payment_method, parse_decimal
+
+TYPES = {"invoice": "Facture", "quote": "Devis", "credit_note": "Avoir"}
+STATUSES = {
+    "invoice": ("draft", "sent", "partially_paid", "paid", "cancelled"),
+    "credit_note": ("draft", "sent", "partially_paid", "paid", "cancelled"),
+    "quote": ("draft", "sent", "accepted", "refused", "expired"),
+}
+STATUS_LABELS = {
+    "draft": "brouillon", "sent": "envoyé", "partially_paid": "payé en partie", "paid": "payé",
+    "cancelled": "annulé", "accepted": "accepté", "refused": "refusé", "expired": "expiré",
+}  # fmt: skip
+_TYPE_ALIASES = {
+    "invoice": "invoice",
+    "facture": "invoice",
+    "quote": "quote",
+    "devis": "quote",
+    "creditnote": "credit_note",
+    "avoir": "credit_note",
+}
+_CENT = Decimal("0.01")
+
+
+@dataclass(slots=True)
+class Payment:
+    """A payment received against an invoice."""
+
+    id: int
+    date: str
+    amount: int
+    method: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: the amount as a string."""
+        return {"date": self.date, "amount": format_money(self.amount), "method": self.method}
+
+
+@dataclass(slots=True)
+class Document:
+    """An invoice, a quote or a credit note."""
+
+    id: int
+    client_id: int
+    type: str
+    number: str
+    date: str
+    due_date: str | None
+    amount_ht: int
+    amount_ttc: int
+    currency: str
+    status: str
+    payments: list[Payment] = field(default_factory=list)
+
+    @property
+    def paid(self) -> int:
+        """Cents received so far."""
+        return sum(p.amount for p in self.payments)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of a document (SPEC, scripting contract)."""
+        return {
+            "type": self.type,
+            "number": self.number,
+            "date": self.date,
+            "due_date": self.due_date,
+            "amount_ht": format_money(self.amount_ht),
+            "amount_ttc": format_money(self.amount_ttc),
+            "currency": self.currency,
+            "status": self.status,
+            "payments": [p.to_dict() for p in self.payments],
+        }
+
+
+def _fail(field_: str, value: str | None, message: str) -> ValidationFailed:
+    return ValidationFailed.single(field_, value, message)
+
+
+def parse_amount(value: object, field_: str = "amount") -> int:
+    """Cents from « 1 234,56 », « 1234.56 » or « 12 » (at most 2 decimals)."""
+    text = str(value or "").strip().removesuffix("€").removesuffix("EUR").strip()
+    number = parse_decimal(text) if text else None
+    if number is None:
+        raise _fail(field_, str(value), f"Montant invalide : « {value} » (ex. 1234,56)")
+    if number != number.quantize(_CENT):
+        raise _fail(field_, str(value), f"Montant invalide : « {value} » a plus de 2 décimales")
+    return int(number * 100)
+
+
+def parse_rate(value: object) -> Decimal:
+    """A VAT rate in percent: « 20 », « 5,5 », « 20 % »."""
+    text = str(value or "").strip().removesuffix("%").strip()
+    number = parse_decimal(text) if text else None
+    if number is None or not 0 <= number <= 100:
+        raise _fail("vat_rate", str(value), f"Taux de TVA invalide : « {value} » (ex. 20 ou 5,5)")
+    return number
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def parse_date(value: object, field_: str = "date") -> str:
+    """An ISO date from 2026-03-15, 15/03/2026, 15/03/26 (or a spreadsheet date-time)."""
+    text = str(value or "").strip()
+    text = re.sub(r"[T ]00:00(:00)?$", "", text)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise _fail(field_, text, f"Date invalide : « {text} » (format JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def due_date(issued: str, terms_days: int, end_of_month: bool) -> str:
+    """N days after the invoice date, or N days then the end of that month (« 30 jours fin de
+    mois »: the date plus 30 days, carried to the last day of its month).
+
+    >>> due_date("2026-01-15", 30, False), due_date("2026-01-15", 45, True)
+    ('2026-02-14', '2026-03-31')
+    """
+    day = dt.date.fromisoformat(issued) + dt.timedelta(days=terms_days)
+    if end_of_month:
+        day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.isoformat()
+
+
+def apply_discount(amount: int, discount: Discount | None) -> int:
+    """An amount (cents) after the client's default discount; never below zero."""
+    if discount is None:
+        return amount
+    if discount.type == "percent":
+        kept = Decimal(amount) * (Decimal(100) - discount.value) / Decimal(100)
+        return max(0, int(kept.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return max(0, amount - int(discount.value * 100))
+
+
+def ttc_from_rate(amount_ht: int, rate: Decimal) -> int:
+    """Amount including tax, rounded half-up to the cent."""
+    total = Decimal(amount_ht) * (Decimal(100) + rate) / Decimal(100)
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def normalize_type(value: object) -> str:
+    """invoice / quote / credit_note (facture / devis / avoir)."""
+    from newbi_clients.validation import match_key
+
+    kind = _TYPE_ALIASES.get(match_key(str(value or "")).replace("_", ""))
+    if kind is None:
+        raise _fail(
+            "type", str(value), f"Type de document invalide : « {value} » (facture, devis ou avoir)"
+        )
+    return kind
+
+
+def normalize_status(kind: str, value: object) -> str:
+    """A status allowed for this type of document."""
+    from newbi_clients.validation import match_key
+
+    key = match_key(str(value or "")).replace("_", "")
+    for status in STATUSES[kind]:
+        if key in (status.replace("_", ""), match_key(STATUS_LABELS[status])):
+            return status
+    allowed = ", ".join(STATUSES[kind])
+    raise _fail(
+        "status",
+        str(value),
+        f"Statut invalide pour un {TYPES[kind].lower()} : « {value} » ({allowed})",
+    )
+
+
+@dataclass(slots=True)
+class NewDocument:
+    """What ``history add`` receives, as text."""
+
+    type: str
+    number: str
+    date: str
+    amount_ht: str
+    vat_rate: str | None = None
+    amount_ttc: str | None = None
+    due_date: str | None = None
+    status: str | None = None
+    currency: str | None = None
+    apply_discount: bool = False
+
+
+def build_document(client: Client, new: NewDocument) -> dict[str, Any]:
+    """Validate a new document for a client: the row to store.
+
+    :raises ValidationFailed: for an invalid type, number, date, amount, rate or status.
+    """
+    kind = normalize_type(new.type)
+    number = new.number.strip()
+    if not number:
+        raise _fail("number", new.number, "Numéro de document obligatoire")
+    issued = parse_date(new.date)
+    amount_ht = parse_amount(new.amount_ht, "amount_ht")
+    if amount_ht < 0:
+        raise _fail("amount_ht", new.amount_ht, "Montant négatif : enregistrez plutôt un avoir")
+    if new.apply_discount:
+        amount_ht = apply_discount(amount_ht, client.discount)
+    if new.amount_ttc is not None and new.vat_rate is not None:
+        raise _fail(
+            "amount_ttc", new.amount_ttc, "Donnez le taux de TVA ou le montant TTC, pas les deux"
+        )
+    if new.amount_ttc is not None:
+        amount_ttc = parse_amount(new.amount_ttc, "amount_ttc")
+        if amount_ttc < amount_ht:
+            raise _fail("amount_ttc", new.amount_ttc, "Le montant TTC est inférieur au montant HT")
+    else:
+        amount_ttc = ttc_from_rate(
+            amount_ht, parse_rate(new.vat_rate if new.vat_rate is not None else "0")
+        )
+    due = parse_date(new.due_date, "due_date") if new.due_date else None
+    if due is None and kind != "quote":
+        due = due_date(issued, client.terms_days, client.end_of_month)
+    return {
+        "client_id": client.id,
+        "type": kind,
+        "number": number,
+        "date": issued,
+        "due_date": due,
+        "amount_ht": amount_ht,
+        "amount_ttc": amount_ttc,
+        "currency": normalize_currency(new.currency) or client.currency,
+        "status": normalize_status(kind, new.status) if new.status else "sent",
+    }
+
+
+def add_document(store: ClientStore, client: Client, new: NewDocument) -> Document:
+    """Record a document.
+
+    :raises ValidationFailed: invalid values, or a number already used for this type.
+    """
+    row = build_document(client, new)
+    with store.transaction():
+        return _insert_document(store, row)
+
+
+def _insert_document(store: ClientStore, row: dict[str, Any]) -> Document:
+    taken = store.db.execute(
+        "SELECT client_id FROM documents WHERE type = ? AND number = ?",
+        [row["type"], row["number"]],
+    ).fetchone()
+    if taken:
+        raise _fail(
+            "number", row["number"],
+            f"{TYPES[row['type']]} {row['number']} existe déjà (client #{taken[0]}) :"
+            " un numéro ne sert qu'une fois",
+        )  # fmt: skip
+    row = {**row, "created_at": now()}
+    doc_id = int(store.db.table("documents").insert(row).last_pk or 0)
+    store.audit(
+        "history", row["client_id"], None, None, {"document": row["number"], "type": row["type"]}
+    )
+    return get_document(store, doc_id)
+
+
+def get_document(store: ClientStore, doc_id: int) -> Document:
+    """A document with its payments."""
+    row = store.db.execute(
+        "SELECT id, client_id, type, number, date, due_date, amount_ht, amount_ttc, currency,"
+        " status FROM documents WHERE id = ?",
+        [doc_id],
+    ).fetchone()
+    document = Document(*row)
+    document.payments = [
+        Payment(*p)
+        for p in store.db.execute(
+            "SELECT id, date, amount, method FROM payments WHERE document_id = ? ORDER BY date, id",
+            [doc_id],
+        )
+    ]
+    return document
+
+
+def documents_of(store: ClientStore, client_id: int) -> list[Document]:
+    """All documents of a client, oldest first."""
+    ids = [r[0] for r in store.db.execute(
+        "SELECT id FROM documents WHERE client_id = ? ORDER BY date, id", [client_id]
+    )]  # fmt: skip
+    return [get_document(store, i) for i in ids]
+
+
+def add_payment(
+    store: ClientStore, client: Client, number: str, amount: str, date: str, method: str | None
+) -> Document:
+    """Record a payment of an invoice; partial payments add up, overpayment is refused.
+
+    :raises ValidationFailed: unknown invoice, invalid amount or date, or more than what is due.
+    """
+    cents = parse_amount(amount)
+    if cents <= 0:
+        raise _fail("amount", amount, "Le montant payé doit être positif")
+    paid_on = parse_date(date)
+    method_value = normalize_payment_method(method).value if method else None  # type: ignore[union-attr]
+    with store.transaction():
+        row = store.db.execute(
+            "SELECT id FROM documents WHERE client_id = ? AND type = 'invoice' AND number = ?",
+            [client.id, number.strip()],
+        ).fetchone()
+        if row is None:
+            raise _fail(
+                "number",
+                number,
+                f"Facture {number} introuvable pour #{client.id} {client.display_name}",
+            )
+        document = get_document(store, row[0])
+        if document.status in ("cancelled", "draft"):
+            raise _fail(
+                "number",
+                number,
+                f"La facture {number} est {STATUS_LABELS[document.status]} : paiement refusé",
+            )
+        remaining = document.amount_ttc - document.paid
+        if cents > remaining:
+            raise _fail(
+                "amount", amount,
+                f"Paiement refusé : {format_money_fr(cents)} {document.currency} dépasse le reste"
+                f" dû de {format_money_fr(remaining)} {document.currency} sur la facture {number}",
+            )  # fmt: skip
+        store.db.execute(
+            "INSERT INTO payments (document_id, date, amount, method, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [document.id, paid_on, cents, method_value, now()],
+        )
+        status = "paid" if cents == remaining else "partially_paid"
+        store.db.execute("UPDATE documents SET status = ? WHERE id = ?", [status, document.id])
+        store.audit("history", client.id, {"status": document.status}, {"status": status},
+                    {"payment": format_money(cents), "document": number})  # fmt: skip
+    return get_document(store, document.id)

@@ -1,0 +1,218 @@
+"""``history import``: documents and payments from a CSV or XLSX file, for migrations.
+
+Each row names its client by email, SIRET or exact name; a row that matches no client (or
+several), or whose values are invalid, is rejected with its row number and column.
+Everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.errors import ImportRejected, ValidationFailed
+from newbi_clients.history import (
+    NewDocument,
+    _insert_document,
+    build_document,
+    parse_amount,
+    parse_date,
+)
+from newbi_clients.importing import RowError
+from newbi_clients.models import Client, format_money
+from newbi_clients.reading import open_table
+from newbi_clients.storage import ClientStore, now
+
+_ALIASES = {
+    "client_email": ("email", "mail", "courriel", "emailclient", "clientemail"),
+    "client_siret": ("siret", "siretclient", "clientsiret"),
+    "client_name": ("client", "nom", "nomduclient", "raisonsociale", "name", "clientname", "customer"),
+    "type": ("type", "typededocument", "document", "doctype"),
+    "number": ("numero", "n", "no", "numerodefacture", "number", "reference", "ref", "numerodedocument"),
+    "date": ("date", "datedemission", "datedefacture", "dateemission", "issuedate", "datefacture"),
+    "due_date": ("echeance", "datedecheance", "duedate", "dateecheance"),
+    "amount_ht": ("montantht", "ht", "totalht", "amountht", "netamount", "montanthorstaxe"),
+    "amount_ttc": ("montantttc", "ttc", "totalttc", "amountttc", "grossamount", "total"),
+    "vat_rate": ("tauxdetva", "tva", "vatrate", "tauxtva"),
+    "currency": ("devise", "currency", "monnaie"),
+    "status": ("statut", "status", "etat"),
+    "payment_date": ("datedepaiement", "payele", "paymentdate", "datepaiement", "datedereglement"),
+    "payment_amount": ("montantpaye", "paye", "paid", "paymentamount", "montantregle", "regle"),
+    "payment_method": ("modedepaiement", "mode", "paymentmethod", "modedereglement", "moyendepaiement"),
+}  # fmt: skip
+_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
+_REQUIRED = {"number": "Numéro", "date": "Date", "amount_ht": "Montant HT"}
+
+
+@dataclass(slots=True)
+class HistoryReport:
+    """What ``history import`` did."""
+
+    documents: int = 0
+    payments: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of the report."""
+        return {
+            "documents": self.documents,
+            "payments": self.payments,
+            "rejected": self.rejected,
+            "errors": [e.to_dict() for e in self.errors],
+            "dry_run": self.dry_run,
+        }
+
+
+def _map(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
+    columns: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    for index, text in enumerate(header):
+        key = _FIELDS.get(v.match_key(text))
+        if key and key not in labels:
+            columns[index] = key
+            labels[key] = text
+    missing = [label for key, label in _REQUIRED.items() if key not in labels]
+    if not {"client_email", "client_siret", "client_name"} & labels.keys():
+        missing.append("Client (email, SIRET ou nom)")
+    if missing:
+        found = ", ".join(f"« {h} »" for h in header if h.strip())
+        raise ImportRejected(
+            f"Colonnes obligatoires absentes : {', '.join(missing)}. Colonnes trouvées : {found}."
+        )
+    return columns, labels
+
+
+def _probe(column: str, value: str) -> str | None:
+    if column == "email_key":
+        return v.email_key(value)
+    if column == "siret":
+        return value.replace(" ", "").replace(".", "")
+    return v.fold(" ".join(value.split()))
+
+
+def _find_client(store: ClientStore, raw: dict[str, str]) -> Client:
+    for key, column in (
+        ("client_email", "email_key"),
+        ("client_siret", "siret"),
+        ("client_name", "sort_name"),
+    ):
+        value = raw.get(key)
+        if not value:
+            continue
+        rows = store.db.execute(
+            f"SELECT id FROM clients WHERE {column} = ? AND merged_into IS NULL LIMIT 2",
+            [_probe(column, value)],
+        ).fetchall()
+        if len(rows) == 1:
+            return store.get(rows[0][0])
+        if len(rows) > 1:
+            raise ValidationFailed.single(
+                key,
+                value,
+                f"Plusieurs clients correspondent à « {value} » : précisez l'email ou le SIRET",
+            )
+    shown = raw.get("client_email") or raw.get("client_siret") or raw.get("client_name") or ""
+    key = next(
+        (k for k in ("client_email", "client_siret", "client_name") if raw.get(k)), "client_name"
+    )
+    raise ValidationFailed.single(key, shown, f"Aucun client ne correspond à « {shown} »")
+
+
+def import_history(
+    store: ClientStore, path: Path, dry_run: bool = False, strict: bool = False, **options: Any
+) -> HistoryReport:
+    """Import documents (and their payments) from a file.
+
+    :raises ImportRejected: unreadable file, missing columns, or rejected rows with ``strict``.
+    """
+    table = open_table(path, **options)
+    columns, labels = _map(table.header)
+    report = HistoryReport(dry_run=dry_run)
+    stamp = now()
+    with store.transaction():
+        for number, cells in table.rows:
+            if not any(c.strip() for c in cells):
+                continue
+            raw = {
+                key: cells[i].strip()
+                for i, key in columns.items()
+                if i < len(cells) and cells[i].strip()
+            }
+            try:
+                with store.transaction():  # a savepoint: a rejected row leaves nothing
+                    paid = _import_row(store, raw, stamp)
+                report.documents += 1
+                report.payments += paid
+            except ValidationFailed as exc:
+                report.rejected += 1
+                for error in exc.errors:
+                    column = labels.get(error.key or error.field) or labels.get(
+                        error.field, error.field
+                    )
+                    report.errors.append(RowError(number, column, error.value, error.message))
+        if strict and report.rejected:
+            raise ImportRejected(
+                f"Import refusé (--strict) : {report.rejected} ligne(s) rejetée(s) ; rien n'a été écrit."
+            )
+        if dry_run:
+            raise _DryRun(report)
+    return report
+
+
+class _DryRun(Exception):
+    """Rolls the transaction back after a dry run."""
+
+    def __init__(self, report: HistoryReport) -> None:
+        self.report = report
+
+
+def import_history_safely(store: ClientStore, path: Path, **options: Any) -> HistoryReport:
+    """:func:`import_history`, where a dry run returns its report after the rollback."""
+    try:
+        return import_history(store, path, **options)
+    except _DryRun as done:
+        return done.report
+
+
+def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
+    client = _find_client(store, raw)
+    for key in ("number", "date", "amount_ht"):
+        if not raw.get(key):
+            raise ValidationFailed.single(
+                key, None, f"Valeur obligatoire manquante ({_REQUIRED[key]})"
+            )
+    document = build_document(
+        client,
+        NewDocument(
+            type=raw.get("type") or "invoice", number=raw["number"], date=raw["date"],
+            amount_ht=raw["amount_ht"], vat_rate=raw.get("vat_rate") if not raw.get("amount_ttc") else None,
+            amount_ttc=raw.get("amount_ttc"), due_date=raw.get("due_date"), status=raw.get("status"),
+            currency=raw.get("currency"),
+        ),
+    )  # fmt: skip
+    if raw.get("payment_amount") or raw.get("payment_date"):
+        amount = parse_amount(
+            raw.get("payment_amount") or format_money(document["amount_ttc"]), "payment_amount"
+        )
+        if amount > document["amount_ttc"] or amount <= 0:
+            raise ValidationFailed.single(
+                "payment_amount",
+                raw.get("payment_amount"),
+                "Montant payé invalide : il doit être positif et au plus égal au montant TTC",
+            )
+        paid_on = parse_date(raw.get("payment_date") or document["date"], "payment_date")
+        method = v.normalize_payment_method(raw.get("payment_method"))
+        if not raw.get("status"):
+            document["status"] = "paid" if amount == document["amount_ttc"] else "partially_paid"
+        created = _insert_document(store, document)
+        store.db.execute(
+            "INSERT INTO payments (document_id, date, amount, method, created_at) VALUES (?, ?, ?, ?, ?)",
+            [created.id, paid_on, amount, method.value if method else None, stamp],
+        )
+        return 1
+    _insert_document(store, document)
+    return 0

@@ -1,0 +1,272 @@
+"""Probable duplicates (grouped in SQL), merges that lose nothing, unmerge from the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newbi_clients.dedupe import MERGED_FIELDS, MergePlan, plan_merge
+from newbi_clients.errors import NewbiError, ValidationFailed
+from newbi_clients.models import Client
+from newbi_clients.rows import row_to_client
+from newbi_clients.storage import ClientStore, now
+
+# (reason, column(s), exact?) in order of strength
+REASONS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email_key", True),
+    ("siret", "siret", True),
+    ("siren", "siren", False),
+    ("vat_number", "vat_number", False),
+    ("phone", "phone", False),
+    ("name_postal_code", "name_key || ' ' || billing_postal_code", False),
+)
+_NOT_EMPTY = {"name_postal_code": "name_key <> '' AND billing_postal_code IS NOT NULL"}
+
+
+class MergeRefused(NewbiError):
+    """A merge or unmerge that cannot be done safely."""
+
+
+@dataclass(slots=True)
+class DuplicateGroup:
+    """Clients that share a key: an email, a SIRET, a SIREN, a VAT number, a phone, a name."""
+
+    reason: str
+    exact: bool
+    key: str
+    clients: list[dict[str, Any]] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape of a group."""
+        return {
+            "reason": self.reason,
+            "match": "exact" if self.exact else "probable",
+            "key": self.key,
+            "clients": self.clients,
+        }
+
+
+_SUMMARY = (
+    "id, kind, name, first_name, email, phone, siret, vat_number, billing_postal_code,"
+    " billing_city, archived_at"
+)
+
+
+def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
+    """Groups of probable duplicates among clients not merged (archived ones included).
+
+    Each key is grouped with an indexed GROUP BY; a group whose clients all belong to a
+    group already found for a stronger reason is not repeated.
+    """
+    groups: list[DuplicateGroup] = []
+    seen: list[frozenset[int]] = []
+    by_member: dict[int, list[int]] = {}
+    for reason, expression, exact in REASONS:
+        condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
+        rows = store.db.execute(
+            f"SELECT {expression} AS k, group_concat(id) FROM clients"
+            f" WHERE merged_into IS NULL AND {condition} GROUP BY k HAVING count(*) > 1"
+        ).fetchall()
+        for key, ids_text in rows:
+            ids = frozenset(int(i) for i in ids_text.split(","))
+            candidates = {g for i in ids for g in by_member.get(i, [])}
+            if any(ids <= seen[g] for g in candidates):
+                continue
+            for i in ids:
+                by_member.setdefault(i, []).append(len(seen))
+            seen.append(ids)
+            group = DuplicateGroup(reason, exact, str(key))
+            group.ids = sorted(ids)
+            groups.append(group)
+    _fill_summaries(store, groups)
+    return groups
+
+
+def _fill_summaries(store: ClientStore, groups: list[DuplicateGroup]) -> None:
+    wanted = sorted({i for g in groups for i in g.ids})
+    summaries: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        batch = wanted[start : start + 500]
+        cursor = store.db.execute(
+            f"SELECT {_SUMMARY} FROM clients WHERE id IN ({', '.join('?' * len(batch))})", batch
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            data = dict(zip(names, row, strict=True))
+            data["postal_code"] = data.pop("billing_postal_code")
+            data["city"] = data.pop("billing_city")
+            data["archived"] = data.pop("archived_at") is not None
+            summaries[data["id"]] = data
+    for group in groups:
+        group.clients = [summaries[i] for i in group.ids]
+
+
+# --- merge ----------------------------------------------------------------------------
+
+
+def check_mergeable(keep: Client, others: list[Client]) -> None:
+    """:raises MergeRefused: merging a client into itself, into or from a merged client."""
+    if keep.merged_into is not None:
+        raise MergeRefused(
+            f"#{keep.id} a déjà été fusionné dans #{keep.merged_into} : fusionnez plutôt dans"
+            f" #{keep.merged_into}."
+        )
+    for other in others:
+        if other.id == keep.id:
+            raise MergeRefused(f"Impossible de fusionner #{keep.id} avec lui-même.")
+        if other.merged_into is not None:
+            raise MergeRefused(
+                f"#{other.id} a déjà été fusionné dans #{other.merged_into} (défaites d'abord"
+                f" cette fusion avec « newbi-clients unmerge {other.id} »)."
+            )
+    if len({o.id for o in others}) != len(others):
+        raise MergeRefused("Le même client est donné deux fois.")
+
+
+def prepare_merge(store: ClientStore, keep: Client, others: list[Client], prefer: str) -> MergePlan:
+    """The merge plan (nothing written)."""
+    check_mergeable(keep, others)
+    return plan_merge(keep, others, prefer)
+
+
+def apply_merge(store: ClientStore, plan: MergePlan) -> Client:
+    """Write a merge in one transaction; everything it does is recorded for ``unmerge``.
+
+    KEEP gets the merged fields and tags and a note holding every losing value; notes and
+    documents move to KEEP; each OTHER keeps its own record, marked ``merged_into``.
+    """
+    keep = plan.keep
+    assert keep.id is not None
+    merged = plan.merged
+    if merged.siret:
+        merged.siren = merged.siret[:9]
+    with store.transaction():
+        fresh = store.get(keep.id)
+        if fresh.updated_at != keep.updated_at or fresh.merged_into is not None:
+            raise MergeRefused(f"#{keep.id} a changé pendant la préparation : recommencez.")
+        before = store.snapshot(keep.id)
+        stamp = now()
+        store.update(merged, allow_duplicate=True, action=None)
+        names = ", ".join(f"#{o.id}" for o in plan.others)
+        note = plan.conflict_note(f"fusion de {names} dans #{keep.id}")
+        note_id = store._insert_note(keep.id, note, stamp) if note else None
+        moved: dict[str, dict[str, list[int]]] = {}
+        for other in plan.others:
+            assert other.id is not None
+            moved[str(other.id)] = _move_children(store, other.id, keep.id)
+            other_before = store.snapshot(other.id)
+            store.db.execute(
+                "UPDATE clients SET merged_into = ?, updated_at = ? WHERE id = ?",
+                [keep.id, stamp, other.id],
+            )
+            store.audit("merged_into", other.id, other_before, store.snapshot(other.id),
+                        {"keep": keep.id})  # fmt: skip
+        details = {
+            "others": [o.id for o in plan.others],
+            "sources": plan.sources,
+            "tag_sources": plan.tag_sources,
+            "conflict_note": note_id,
+            "moved": moved,
+        }
+        store.audit("merge", keep.id, before, store.snapshot(keep.id), details)
+    return store.get(keep.id)
+
+
+def _move_children(store: ClientStore, source: int, target: int) -> dict[str, list[int]]:
+    moved = {}
+    for table in ("notes", "documents"):
+        ids = [
+            r[0] for r in store.db.execute(f"SELECT id FROM {table} WHERE client_id = ?", [source])
+        ]
+        store.db.execute(f"UPDATE {table} SET client_id = ? WHERE client_id = ?", [target, source])
+        moved[table] = ids
+    return moved
+
+
+# --- unmerge --------------------------------------------------------------------------
+
+
+def _last_merge(store: ClientStore, other_id: int, keep_id: int) -> dict[str, Any]:
+    undone = {
+        int(r[0])
+        for r in store.db.execute(
+            "SELECT json_extract(details, '$.merge') FROM audit WHERE action = 'unmerge'"
+            " AND client_id = ?",
+            [keep_id],
+        )
+        if r[0] is not None
+    }
+    for entry in reversed(store.audit_log(keep_id)):
+        merge = entry["action"] == "merge" and entry["id"] not in undone
+        if merge and other_id in entry["details"]["others"]:
+            return dict(entry)
+    raise MergeRefused(f"Aucune fusion de #{other_id} dans #{keep_id} n'est enregistrée.")
+
+
+def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
+    """Restore a merged client exactly as it was, and take back from KEEP what it brought.
+
+    :raises MergeRefused: when the client is not merged, or KEEP changed since in a way
+        that undoing the merge would overwrite.
+    """
+    with store.transaction():
+        other = store.get(other_id)
+        if other.merged_into is None:
+            raise MergeRefused(f"#{other_id} n'est fusionné dans aucun client.")
+        keep_id = other.merged_into
+        entry = _last_merge(store, other_id, keep_id)
+        details = entry["details"]
+        keep_now = store.get(keep_id)
+        if keep_now.merged_into is not None:
+            raise MergeRefused(
+                f"#{keep_id} a lui-même été fusionné dans #{keep_now.merged_into} depuis :"
+                f" défaites d'abord « newbi-clients unmerge {keep_id} »."
+            )
+        merged = row_to_client(entry["after"] | {"tag_names": None})
+        before = row_to_client(entry["before"] | {"tag_names": None})
+        restored = keep_now.copy()
+        for attr, source in details["sources"].items():
+            if source != other_id:
+                continue
+            if getattr(keep_now, attr) != getattr(merged, attr):
+                label = dict(MERGED_FIELDS).get(attr, attr)
+                raise MergeRefused(
+                    f"Impossible de défaire la fusion : le champ « {label} » de #{keep_id} a été"
+                    " modifié depuis ; défaire la fusion écraserait cette modification."
+                    " Corrigez la fiche à la main (« newbi-clients edit »)."
+                )
+            setattr(restored, attr, getattr(before, attr))
+        gone = {t for t, s in details["tag_sources"].items() if s == other_id}
+        restored.tags = [t for t in keep_now.tags if t not in gone]
+        keep_before = store.snapshot(keep_id)
+        store.update(restored, allow_duplicate=True, action=None)
+        moved = details["moved"].get(str(other_id), {})
+        for table, ids in moved.items():
+            for child in ids:
+                store.db.execute(
+                    f"UPDATE {table} SET client_id = ? WHERE id = ? AND client_id = ?",
+                    [other_id, child, keep_id],
+                )
+        if details["conflict_note"] and len(details["others"]) == 1:
+            store.db.execute(
+                "DELETE FROM notes WHERE id = ? AND client_id = ?",
+                [details["conflict_note"], keep_id],
+            )
+        snapshot = _snapshot_before_merge(store, other_id, keep_id)
+        store.db.execute(
+            "UPDATE clients SET merged_into = NULL, updated_at = ? WHERE id = ?",
+            [snapshot.get("updated_at"), other_id],
+        )
+        store.audit("unmerge", keep_id, keep_before, store.snapshot(keep_id),
+                    {"merge": entry["id"], "other": other_id})  # fmt: skip
+        store.audit("unmerge", other_id, None, store.snapshot(other_id),
+                    {"merge": entry["id"], "keep": keep_id})  # fmt: skip
+    return store.get(other_id), store.get(keep_id)
+
+
+def _snapshot_before_merge(store: ClientStore, other_id: int, keep_id: int) -> dict[str, Any]:
+    for entry in reversed(store.audit_log(other_id)):
+        if entry["action"] == "merged_into" and entry["details"].get("keep") == keep_id:
+            return dict(entry["before"] or {})
+    raise ValidationFailed.single("unmerge", str(other_id), "Historique de fusion introuvable")
