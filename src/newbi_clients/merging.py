@@ -253,6 +253,13 @@ def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
                 "DELETE FROM notes WHERE id = ? AND client_id = ?",
                 [details["conflict_note"], keep_id],
             )
+        after_undo = store.snapshot(keep_id)
+        if _same_content(after_undo, entry["before"]):
+            # nothing else changed KEEP since: it gets its own timestamp back too
+            store.db.execute(
+                "UPDATE clients SET updated_at = ? WHERE id = ?",
+                [entry["before"]["updated_at"], keep_id],
+            )
         snapshot = _snapshot_before_merge(store, other_id, keep_id)
         store.db.execute(
             "UPDATE clients SET merged_into = NULL, updated_at = ? WHERE id = ?",
@@ -270,3 +277,10 @@ def _snapshot_before_merge(store: ClientStore, other_id: int, keep_id: int) -> d
         if entry["action"] == "merged_into" and entry["details"].get("keep") == keep_id:
             return dict(entry["before"] or {})
     raise ValidationFailed.single("unmerge", str(other_id), "Historique de fusion introuvable")
+
+
+def _same_content(now_: dict[str, Any], then: dict[str, Any]) -> bool:
+    ignored = {"updated_at", "revenue_cents"}
+    return {k: v for k, v in now_.items() if k not in ignored} == {
+        k: v for k, v in then.items() if k not in ignored
+    }
