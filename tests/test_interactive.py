@@ -240,3 +240,25 @@ def test_pick_new_client_runs_the_add_flow(db_path: Path) -> None:
     assert printed_id(child) == new_id
     with ClientStore(db_path) as store:
         assert store.get(new_id).name == "Martin"
+
+
+def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        existing = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
+    child = spawn(db_path, "add", "--kind", "professionnel", "--name", "ACME", "--email",
+                  "CONTACT@acme.fr", "--phone", "0142000000", "--country", "FR")  # fmt: skip
+    for question in ("Adresse :", "Complément", "Code postal", "Ville", "SIRET",
+                     "Numéro de TVA", "Délai", "Fin de mois", "Mode de paiement", "Remise",
+                     "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    child.expect_exact("Client déjà existant")
+    answer(child, "Que voulez-vous faire", DOWN)  # complete the existing client
+    child.expect_exact(f"Client #{existing.id} complété")
+    assert printed_id(child) == existing.id
+    with ClientStore(db_path) as store:
+        client = store.get(existing.id or 0)
+        assert client.phone == "+33142000000" and client.name == "ACME SAS"
+        assert any("ACME" in n.text for n in client.notes)  # the other name, kept as a note
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 1

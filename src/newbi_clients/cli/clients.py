@@ -136,14 +136,19 @@ def create_client(
     except DuplicateClient as exc:
         if not ask:
             raise
-        client = _on_duplicate(store, exc, built.client, note)
+        client, created = _on_duplicate(store, exc, built.client, note)
+        if not created:
+            return client
     info(f"Client #{client.id} créé : {client.display_name}")
     return client
 
 
-def _on_duplicate(store: ClientStore, exc: Any, client: Client, note: str | None) -> Client:
+def _on_duplicate(
+    store: ClientStore, exc: Any, client: Client, note: str | None
+) -> tuple[Client, bool]:
+    """In a terminal: show the existing client, merge into it, create anyway, or cancel."""
     from newbi_clients.cli import prompts
-    from newbi_clients.cli.render import emit_fiche, print_error
+    from newbi_clients.cli.render import emit_fiche, info, print_error
 
     print_error(exc)
     existing = exc.matches[0].existing
@@ -151,13 +156,24 @@ def _on_duplicate(store: ClientStore, exc: Any, client: Client, note: str | None
         "Que voulez-vous faire ?",
         [
             ("show", f"Afficher le client existant #{existing.id}"),
+            ("merge", f"Compléter #{existing.id} avec ces informations (rien n'est écrasé)"),
             ("create", "Créer quand même un nouveau client"),
             ("cancel", "Annuler"),
         ],
         "show",
     )
     if choice == "create":
-        return store.add(client, note, allow_duplicate=True)
+        return store.add(client, note, allow_duplicate=True), True
+    if choice == "merge":
+        from newbi_clients.dedupe import plan_merge
+
+        plan = plan_merge(store.get(existing.id), [client])
+        with store.transaction():
+            merged = store.update(plan.merged, allow_duplicate=True)
+            for text in filter(None, (note, plan.conflict_note("saisie de « add »"))):
+                store.add_note(existing.id, text)
+        info(f"Client #{merged.id} complété : {merged.display_name}")
+        return store.get(existing.id), False
     if choice == "show":
         emit_fiche(store.get(existing.id), store.seller_settings(), to_stderr=True)
     raise typer.Exit(1)
