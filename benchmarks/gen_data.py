@@ -84,33 +84,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-HEADER = [
-    "Type",
-    "Nom",
-    "Prénom",
-    "Email",
-    "Téléphone",
-    "Adresse",
-    "Complément d'adresse",
-    "Code postal",
-    "Ville",
-    "Pays",
-    "Adresse de livraison",
-    "Code postal livraison",
-    "Ville livraison",
-    "Pays livraison",
-    "SIRET",
-    "TVA intracommunautaire",
-    "Délai de paiement",
-    "Fin de mois",
-    "Mode de paiement",
-    "Remise",
-    "Devise",
-    "Secteur",
-    "Segment",
-    "Tags",
-    "Notes",
-]
+from newbi_clients.exporting import TEMPLATE_COLUMNS
+
+# the import template, which is also the header of the CSV export
+HEADER = list(TEMPLATE_COLUMNS)
 (
     C_TYPE,
     C_NAME,

@@ -34,36 +34,13 @@ from faker.providers.address.it_IT import Provider as ItalianAddresses
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
 
+from newbi_clients.exporting import TEMPLATE_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 SEED = 2026
 
-HEADER = [
-    "Type",
-    "Nom",
-    "Prénom",
-    "Email",
-    "Téléphone",
-    "Adresse",
-    "Complément d'adresse",
-    "Code postal",
-    "Ville",
-    "Pays",
-    "Adresse de livraison",
-    "Code postal livraison",
-    "Ville livraison",
-    "Pays livraison",
-    "SIRET",
-    "TVA intracommunautaire",
-    "Délai de paiement",
-    "Fin de mois",
-    "Mode de paiement",
-    "Remise",
-    "Devise",
-    "Secteur",
-    "Segment",
-    "Tags",
-    "Notes",
-]
+# the import template, which is also the header of the CSV export
+HEADER = list(TEMPLATE_COLUMNS)
 
 N_FRENCH_BUSINESSES = 540
 N_EU_BUSINESSES = 50

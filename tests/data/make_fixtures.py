@@ -52,35 +52,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from newbi_clients.exporting import TEMPLATE_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 
-HEADER = [
-    "Type",
-    "Nom",
-    "Prénom",
-    "Email",
-    "Téléphone",
-    "Adresse",
-    "Complément d'adresse",
-    "Code postal",
-    "Ville",
-    "Pays",
-    "Adresse de livraison",
-    "Code postal livraison",
-    "Ville livraison",
-    "Pays livraison",
-    "SIRET",
-    "TVA intracommunautaire",
-    "Délai de paiement",
-    "Fin de mois",
-    "Mode de paiement",
-    "Remise",
-    "Devise",
-    "Secteur",
-    "Segment",
-    "Tags",
-    "Notes",
-]
+# the import template, which is also the header of the CSV export
+HEADER = list(TEMPLATE_COLUMNS)
 
 # The ten base rows (spreadsheet rows 2 to 11 of every template-shaped file),
 # as a user types them.  Téléphone, Code postal and SIRET are typed without

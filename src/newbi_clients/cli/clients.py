@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from newbi_clients.models import Client
+    from newbi_clients.search import ClientQuery
     from newbi_clients.storage import ClientStore
 
 ClientArg = Annotated[
@@ -343,13 +344,18 @@ def list_(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
         archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
     )  # fmt: skip
+    _run_query(query, format_, "Aucun client.")
+
+
+def _run_query(query: ClientQuery, format_: ListFormat, nothing: str) -> None:
+    """Stream the clients of a query; say so on stderr when a table is empty."""
     with open_store() as store:
         with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
         count = emit_clients(store, store.iter_clients(query, with_notes), format_)
-        if count == 0 and format_ is ListFormat.TABLE:
-            from newbi_clients.cli.render import info
+    if count == 0 and format_ is ListFormat.TABLE:
+        from newbi_clients.cli.render import info
 
-            info("Aucun client.")
+        info(nothing)
 
 
 def search(
@@ -371,13 +377,7 @@ def search(
         text=query_text, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
         country=country, archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
     )  # fmt: skip
-    with open_store() as store:
-        with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
-        count = emit_clients(store, store.iter_clients(query, with_notes), format_)
-        if count == 0 and format_ is ListFormat.TABLE:
-            from newbi_clients.cli.render import info
-
-            info("Aucun client ne correspond.")
+    _run_query(query, format_, "Aucun client ne correspond.")
 
 
 def note(
