@@ -28,6 +28,23 @@ STATUS_LABELS = {
     "draft": "brouillon", "sent": "envoyé", "partially_paid": "payé en partie", "paid": "payé",
     "cancelled": "annulé", "accepted": "accepté", "refused": "refusé", "expired": "expiré",
 }  # fmt: skip
+_ARTICLES = {"invoice": "une facture", "quote": "un devis", "credit_note": "un avoir"}
+# an invoice is feminine: « facture payée »
+_FEMININE = {
+    "sent": "envoyée",
+    "partially_paid": "payée en partie",
+    "paid": "payée",
+    "cancelled": "annulée",
+}
+
+
+def status_label(status: str, kind: str) -> str:
+    """The French label of a status, agreeing with the document: « facture payée »."""
+    if kind == "invoice":
+        return _FEMININE.get(status, STATUS_LABELS[status])
+    return STATUS_LABELS[status]
+
+
 _TYPE_ALIASES = {
     "invoice": "invoice",
     "facture": "invoice",
@@ -175,13 +192,14 @@ def normalize_status(kind: str, value: object) -> str:
 
     key = match_key(str(value or "")).replace("_", "")
     for status in STATUSES[kind]:
-        if key in (status.replace("_", ""), match_key(STATUS_LABELS[status])):
+        labels = (STATUS_LABELS[status], status_label(status, kind))
+        if key in (status.replace("_", ""), *(match_key(label) for label in labels)):
             return status
     allowed = ", ".join(STATUSES[kind])
     raise _fail(
         "status",
         str(value),
-        f"Statut invalide pour un {TYPES[kind].lower()} : « {value} » ({allowed})",
+        f"Statut invalide pour {_ARTICLES[kind]} : « {value} » ({allowed})",
     )
 
 
@@ -229,6 +247,8 @@ def build_document(client: Client, new: NewDocument) -> dict[str, Any]:
             amount_ht, parse_rate(new.vat_rate if new.vat_rate is not None else "0")
         )
     due = parse_date(new.due_date, "due_date") if new.due_date else None
+    if due is not None and due < issued:
+        raise _fail("due_date", new.due_date, f"Échéance ({due}) antérieure à la date ({issued})")
     if due is None and kind != "quote":
         due = due_date(issued, client.terms_days, client.end_of_month)
     return {
@@ -323,11 +343,16 @@ def add_payment(
                 f"Facture {number} introuvable pour #{client.id} {client.display_name}",
             )
         document = get_document(store, row[0])
-        if document.status in ("cancelled", "draft"):
+        if document.status in ("cancelled", "draft", "paid"):
             raise _fail(
                 "number",
                 number,
-                f"La facture {number} est {STATUS_LABELS[document.status]} : paiement refusé",
+                f"La facture {number} est {status_label(document.status, 'invoice')} :"
+                " paiement refusé",
+            )
+        if paid_on < document.date:
+            raise _fail(
+                "date", date, f"Paiement daté du {paid_on}, avant la facture ({document.date})"
             )
         remaining = document.amount_ttc - document.paid
         if cents > remaining:

@@ -86,12 +86,14 @@ def _map(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
     return columns, labels
 
 
-def _probe(column: str, value: str) -> str | None:
+def _probes(column: str, value: str) -> list[str]:
     if column == "email_key":
-        return v.email_key(value)
+        return [v.email_key(value) or ""]
     if column == "siret":
-        return value.replace(" ", "").replace(".", "")
-    return v.fold(" ".join(value.split()))
+        return [value.replace(" ", "").replace(".", "")]
+    # « Éléonore Dupont » as shown, or « Dupont Éléonore » as sorted: every word order
+    words = v.fold(value).split()
+    return list(dict.fromkeys(" ".join(words[i:] + words[:i]) for i in range(len(words))))
 
 
 def _find_client(store: ClientStore, raw: dict[str, str]) -> Client:
@@ -103,9 +105,11 @@ def _find_client(store: ClientStore, raw: dict[str, str]) -> Client:
         value = raw.get(key)
         if not value:
             continue
+        probes = _probes(column, value)
         rows = store.db.execute(
-            f"SELECT id FROM clients WHERE {column} = ? AND merged_into IS NULL LIMIT 2",
-            [_probe(column, value)],
+            f"SELECT DISTINCT id FROM clients WHERE {column} IN ({', '.join('?' * len(probes))})"
+            " AND merged_into IS NULL LIMIT 2",
+            probes,
         ).fetchall()
         if len(rows) == 1:
             return store.get(rows[0][0])
@@ -195,6 +199,19 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
         ),
     )  # fmt: skip
     if raw.get("payment_amount") or raw.get("payment_date"):
+        if document["type"] != "invoice" or document["status"] in ("cancelled", "draft"):
+            what = (
+                "un devis"
+                if document["type"] == "quote"
+                else "un avoir"
+                if document["type"] == "credit_note"
+                else "une facture annulée ou en brouillon"
+            )
+            raise ValidationFailed.single(
+                "payment_amount",
+                raw.get("payment_amount"),
+                f"Paiement refusé : on ne paie pas {what}",
+            )
         amount = parse_amount(
             raw.get("payment_amount") or format_money(document["amount_ttc"]), "payment_amount"
         )
@@ -205,6 +222,12 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
                 "Montant payé invalide : il doit être positif et au plus égal au montant TTC",
             )
         paid_on = parse_date(raw.get("payment_date") or document["date"], "payment_date")
+        if paid_on < document["date"]:
+            raise ValidationFailed.single(
+                "payment_date",
+                raw.get("payment_date"),
+                f"Paiement daté du {paid_on}, avant le document ({document['date']})",
+            )
         method = v.normalize_payment_method(raw.get("payment_method"))
         if not raw.get("status"):
             document["status"] = "paid" if amount == document["amount_ttc"] else "partially_paid"

@@ -85,12 +85,13 @@ class Stats:
 
     currencies: dict[str, CurrencyStats]
     last_activity: str | None
+    default_currency: str = "EUR"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape (SPEC, scripting contract): the main currency's figures at the top,
         and ``by_currency`` when there are several."""
         ordered = sorted(self.currencies.values(), key=lambda s: (-s.invoice_count, s.currency))
-        main = ordered[0].to_dict() if ordered else CurrencyStats("EUR").to_dict()
+        main = ordered[0].to_dict() if ordered else CurrencyStats(self.default_currency).to_dict()
         data = {**main, "last_activity": self.last_activity}
         if len(ordered) > 1:
             data["by_currency"] = [s.to_dict() for s in ordered]
@@ -100,7 +101,11 @@ class Stats:
 def compute(
     store: ClientStore, client_id: int | None = None, today: dt.date | None = None
 ) -> Stats:
-    """Statistics of one client (or of every client when ``client_id`` is None)."""
+    """Statistics of one client (or of every client when ``client_id`` is None).
+
+    An invoice marked paid counts as fully paid even without payment records (an import
+    of old invoices often has none).
+    """
     today_text = (today or dt.date.today()).isoformat()
     where = "d.client_id = ?" if client_id is not None else "1"
     params: list[Any] = [client_id] if client_id is not None else []
@@ -119,8 +124,9 @@ def compute(
     for row in store.db.execute(
         "SELECT currency, count(*), sum(ttc), sum(paid), sum(paid >= ttc), sum(ttc - paid),"
         " sum(CASE WHEN due < ? THEN ttc - paid ELSE 0 END) FROM (SELECT d.currency,"
-        " d.amount_ttc AS ttc, d.due_date AS due, coalesce((SELECT sum(pay.amount)"
-        " FROM payments pay WHERE pay.document_id = d.id), 0) AS paid FROM documents d"
+        " d.amount_ttc AS ttc, d.due_date AS due, CASE d.status WHEN 'paid' THEN d.amount_ttc"
+        " ELSE coalesce((SELECT sum(pay.amount) FROM payments pay WHERE pay.document_id = d.id),"
+        " 0) END AS paid FROM documents d"
         f" WHERE {where} AND d.type = 'invoice' AND {_ISSUED}) GROUP BY currency",
         [today_text, *params],
     ):
@@ -140,7 +146,10 @@ def compute(
         f" ON d.id = pay.document_id WHERE {where})",
         [*params, *params],
     ).fetchone()[0]
-    return Stats(result, last)
+    currency = store.seller_settings().default_currency
+    if client_id is not None:
+        currency = store.get(client_id).currency
+    return Stats(result, last, currency)
 
 
 def monthly_revenue(

@@ -119,7 +119,7 @@ def history_pay(
     """
     from newbi_clients.cli.render import emit_json, info
     from newbi_clients.errors import ValidationFailed
-    from newbi_clients.history import STATUS_LABELS, add_payment
+    from newbi_clients.history import add_payment, status_label
 
     for flag, value in (("--amount", amount), ("--date", date)):
         if not value:
@@ -127,7 +127,7 @@ def history_pay(
     with open_store() as store:
         client = resolve(store, client_ref)
         document = add_payment(store, client, number, amount, date, method)
-        info(f"Paiement enregistré : facture {number} {STATUS_LABELS[document.status]}.")
+        info(f"Paiement enregistré : facture {number} {status_label(document.status, 'invoice')}.")
         if format_ is ViewFormat.JSON:
             emit_json(document.to_dict())
         else:
@@ -155,7 +155,7 @@ def history_list(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABL
 def emit_documents(documents: list[Document]) -> int:
     """Documents and their payments as a table."""
     from newbi_clients.cli.render import emit_rows
-    from newbi_clients.history import STATUS_LABELS, TYPES
+    from newbi_clients.history import TYPES, status_label
     from newbi_clients.models import format_money
 
     rows = []
@@ -170,7 +170,7 @@ def emit_documents(documents: list[Document]) -> int:
                 _money(format_money(d.amount_ht)),
                 _money(format_money(d.amount_ttc)),
                 d.currency,
-                STATUS_LABELS[d.status],
+                status_label(d.status, d.type),
                 paid,
             )
         )
@@ -313,7 +313,7 @@ def emit_stats(figures: Stats) -> None:
 def _draw(months: list[tuple[str, dict[str, int]]], split: dict[str, int]) -> None:
     """Bar charts on a terminal: monthly revenue, invoices by status."""
     from newbi_clients.cli.render import out_console, stdout_is_terminal
-    from newbi_clients.history import STATUS_LABELS
+    from newbi_clients.history import status_label
     from newbi_clients.models import format_money
 
     if not stdout_is_terminal():
@@ -337,7 +337,7 @@ def _draw(months: list[tuple[str, dict[str, int]]], split: dict[str, int]) -> No
         bars = Table(title="Factures par statut", show_header=False, box=None)
         for status, count in split.items():
             bars.add_row(
-                STATUS_LABELS[status],
+                status_label(status, "invoice"),
                 "[cyan]" + "█" * round(40 * count / total) + "[/]",
                 str(count),
             )
@@ -422,7 +422,7 @@ def show_sections(
     store: ClientStore, client_id: int
 ) -> tuple[list[tuple[str, list[tuple[str, str]]]], dict[str, Any]]:
     """Fiche sections for statistics and history, and the ``stats`` JSON of ``show``."""
-    from newbi_clients.history import STATUS_LABELS, TYPES, documents_of
+    from newbi_clients.history import TYPES, documents_of, status_label
     from newbi_clients.models import format_money
     from newbi_clients.stats import compute
 
@@ -430,7 +430,7 @@ def show_sections(
     documents = documents_of(store, client_id)
     history = []
     for d in documents:
-        line = f"{d.date} · {_money(format_money(d.amount_ttc))} {d.currency} TTC · {STATUS_LABELS[d.status]}"
+        line = f"{d.date} · {_money(format_money(d.amount_ttc))} {d.currency} TTC · {status_label(d.status, d.type)}"
         history.append((f"{TYPES[d.type]} {d.number}", line))
         for p in d.payments:
             history.append(
