@@ -275,7 +275,7 @@ def add_document(store: ClientStore, client: Client, new: NewDocument) -> Docume
 
 
 def _insert_document(store: ClientStore, row: dict[str, Any]) -> Document:
-    taken = store.db.execute(
+    taken = store.execute(
         "SELECT client_id FROM documents WHERE type = ? AND number = ?",
         [row["type"], row["number"]],
     ).fetchone()
@@ -295,7 +295,7 @@ def _insert_document(store: ClientStore, row: dict[str, Any]) -> Document:
 
 def get_document(store: ClientStore, doc_id: int) -> Document:
     """A document with its payments."""
-    row = store.db.execute(
+    row = store.execute(
         "SELECT id, client_id, type, number, date, due_date, amount_ht, amount_ttc, currency,"
         " status FROM documents WHERE id = ?",
         [doc_id],
@@ -303,7 +303,7 @@ def get_document(store: ClientStore, doc_id: int) -> Document:
     document = Document(*row)
     document.payments = [
         Payment(*p)
-        for p in store.db.execute(
+        for p in store.execute(
             "SELECT id, date, amount, method FROM payments WHERE document_id = ? ORDER BY date, id",
             [doc_id],
         )
@@ -313,7 +313,7 @@ def get_document(store: ClientStore, doc_id: int) -> Document:
 
 def documents_of(store: ClientStore, client_id: int) -> list[Document]:
     """All documents of a client, oldest first."""
-    ids = [r[0] for r in store.db.execute(
+    ids = [r[0] for r in store.execute(
         "SELECT id FROM documents WHERE client_id = ? ORDER BY date, id", [client_id]
     )]  # fmt: skip
     return [get_document(store, i) for i in ids]
@@ -332,7 +332,7 @@ def add_payment(
     paid_on = parse_date(date)
     method_value = normalize_payment_method(method).value if method else None  # type: ignore[union-attr]
     with store.transaction():
-        row = store.db.execute(
+        row = store.execute(
             "SELECT id FROM documents WHERE client_id = ? AND type = 'invoice' AND number = ?",
             [client.id, number.strip()],
         ).fetchone()
@@ -361,13 +361,13 @@ def add_payment(
                 f"Paiement refusé : {format_money_fr(cents)} {document.currency} dépasse le reste"
                 f" dû de {format_money_fr(remaining)} {document.currency} sur la facture {number}",
             )  # fmt: skip
-        store.db.execute(
+        store.execute(
             "INSERT INTO payments (document_id, date, amount, method, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             [document.id, paid_on, cents, method_value, now()],
         )
         status = "paid" if cents == remaining else "partially_paid"
-        store.db.execute("UPDATE documents SET status = ? WHERE id = ?", [status, document.id])
+        store.execute("UPDATE documents SET status = ? WHERE id = ?", [status, document.id])
         store.audit("history", client.id, {"status": document.status}, {"status": status},
                     {"payment": format_money(cents), "document": number})  # fmt: skip
     return get_document(store, document.id)

@@ -106,7 +106,7 @@ def _find_client(store: ClientStore, raw: dict[str, str]) -> Client:
         if not value:
             continue
         probes = _probes(column, value)
-        rows = store.db.execute(
+        rows = store.execute(
             f"SELECT DISTINCT id FROM clients WHERE {column} IN ({', '.join('?' * len(probes))})"
             " AND merged_into IS NULL LIMIT 2",
             probes,
@@ -232,7 +232,7 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
         if not raw.get("status"):
             document["status"] = "paid" if amount == document["amount_ttc"] else "partially_paid"
         created = _insert_document(store, document)
-        store.db.execute(
+        store.execute(
             "INSERT INTO payments (document_id, date, amount, method, created_at) VALUES (?, ?, ?, ?, ?)",
             [created.id, paid_on, amount, method.value if method else None, stamp],
         )

@@ -123,7 +123,7 @@ class Importer:
             rows.append((number, *values))
             tags.extend((number, name, key) for name, key in row_tags)
             notes.extend((number, at, text) for at, text in row_notes)
-        conn = self.store.db.conn
+        conn = self.store.conn
         marks = ", ".join("?" * (len(COLUMNS) + 1))
         conn.executemany(f"INSERT INTO stage (row, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
         conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
@@ -237,15 +237,13 @@ class Importer:
             row = of_row
 
     def _staged_client(self, number: int) -> Client:
-        cursor = self.store.db.execute("SELECT * FROM stage WHERE row = ?", [number])
+        cursor = self.store.execute("SELECT * FROM stage WHERE row = ?", [number])
         values = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
         values.update(id=None, created_at=None, updated_at=None)
         values["tag_names"] = (
             "\x1f".join(
                 r[0]
-                for r in self.store.db.execute(
-                    "SELECT name FROM stage_tags WHERE row = ?", [number]
-                )
+                for r in self.store.execute("SELECT name FROM stage_tags WHERE row = ?", [number])
             )
             or None
         )
@@ -259,11 +257,11 @@ class Importer:
         plan = plan_merge(target, [incoming])
         note = plan.conflict_note(f"import de {self.source}, ligne {dup.row}")
         store.update(plan.merged, allow_duplicate=True, action="import_merge")
-        notes = store.db.execute(
+        notes = store.execute(
             "SELECT at, text FROM stage_notes WHERE row = ?", [dup.row]
         ).fetchall()
         for at, text in [*notes, *([(self.stamp, note)] if note else [])]:
-            store.db.execute(
+            store.execute(
                 "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [target.id, at, text]
             )
 
@@ -271,7 +269,7 @@ class Importer:
 
     def rejected_cells(self) -> Iterator[tuple[int, list[str], str]]:
         """Every rejected row: number, original cells, reason."""
-        for number, cells, reason in self.store.db.execute(
+        for number, cells, reason in self.store.execute(
             "SELECT row, cells, reason FROM stage_rejects ORDER BY row"
         ):
             yield number, json.loads(cells), reason

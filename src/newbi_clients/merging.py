@@ -64,7 +64,7 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     by_member: dict[int, list[int]] = {}
     for reason, expression, exact in REASONS:
         condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
-        rows = store.db.execute(
+        rows = store.execute(
             f"SELECT {expression} AS k, group_concat(id) FROM clients"
             f" WHERE merged_into IS NULL AND {condition} GROUP BY k HAVING count(*) > 1"
         ).fetchall()
@@ -88,7 +88,7 @@ def _fill_summaries(store: ClientStore, groups: list[DuplicateGroup]) -> None:
     summaries: dict[int, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
         batch = wanted[start : start + 500]
-        cursor = store.db.execute(
+        cursor = store.execute(
             f"SELECT {_SUMMARY} FROM clients WHERE id IN ({', '.join('?' * len(batch))})", batch
         )
         names = [d[0] for d in cursor.description]
@@ -156,7 +156,7 @@ def apply_merge(store: ClientStore, plan: MergePlan) -> Client:
             assert other.id is not None
             moved[str(other.id)] = _move_children(store, other.id, keep.id)
             other_before = store.snapshot(other.id)
-            store.db.execute(
+            store.execute(
                 "UPDATE clients SET merged_into = ?, updated_at = ? WHERE id = ?",
                 [keep.id, stamp, other.id],
             )
@@ -176,10 +176,8 @@ def apply_merge(store: ClientStore, plan: MergePlan) -> Client:
 def _move_children(store: ClientStore, source: int, target: int) -> dict[str, list[int]]:
     moved = {}
     for table in ("notes", "documents"):
-        ids = [
-            r[0] for r in store.db.execute(f"SELECT id FROM {table} WHERE client_id = ?", [source])
-        ]
-        store.db.execute(f"UPDATE {table} SET client_id = ? WHERE client_id = ?", [target, source])
+        ids = [r[0] for r in store.execute(f"SELECT id FROM {table} WHERE client_id = ?", [source])]
+        store.execute(f"UPDATE {table} SET client_id = ? WHERE client_id = ?", [target, source])
         moved[table] = ids
     return moved
 
@@ -190,7 +188,7 @@ def _move_children(store: ClientStore, source: int, target: int) -> dict[str, li
 def _last_merge(store: ClientStore, other_id: int, keep_id: int) -> dict[str, Any]:
     undone = {
         int(r[0])
-        for r in store.db.execute(
+        for r in store.execute(
             "SELECT json_extract(details, '$.merge') FROM audit WHERE action = 'unmerge'"
             " AND client_id = ?",
             [keep_id],
@@ -244,24 +242,24 @@ def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
         moved = details["moved"].get(str(other_id), {})
         for table, ids in moved.items():
             for child in ids:
-                store.db.execute(
+                store.execute(
                     f"UPDATE {table} SET client_id = ? WHERE id = ? AND client_id = ?",
                     [other_id, child, keep_id],
                 )
         if details["conflict_note"] and len(details["others"]) == 1:
-            store.db.execute(
+            store.execute(
                 "DELETE FROM notes WHERE id = ? AND client_id = ?",
                 [details["conflict_note"], keep_id],
             )
         after_undo = store.snapshot(keep_id)
         if _same_content(after_undo, entry["before"]):
             # nothing else changed KEEP since: it gets its own timestamp back too
-            store.db.execute(
+            store.execute(
                 "UPDATE clients SET updated_at = ? WHERE id = ?",
                 [entry["before"]["updated_at"], keep_id],
             )
         snapshot = _snapshot_before_merge(store, other_id, keep_id)
-        store.db.execute(
+        store.execute(
             "UPDATE clients SET merged_into = NULL, updated_at = ? WHERE id = ?",
             [snapshot.get("updated_at"), other_id],
         )

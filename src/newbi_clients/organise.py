@@ -35,7 +35,7 @@ def add_tags(store: ClientStore, client_ids: Sequence[int], tags: Sequence[str])
         for client_id in dict.fromkeys(client_ids):
             new = []
             for tag, tag_id in tag_ids:
-                cursor = store.db.execute(
+                cursor = store.execute(
                     "INSERT OR IGNORE INTO client_tags (client_id, tag_id) VALUES (?, ?)",
                     [client_id, tag_id],
                 )
@@ -43,9 +43,7 @@ def add_tags(store: ClientStore, client_ids: Sequence[int], tags: Sequence[str])
                     new.append(tag)
             if new:
                 added += len(new)
-                store.db.execute(
-                    "UPDATE clients SET updated_at = ? WHERE id = ?", [now(), client_id]
-                )
+                store.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [now(), client_id])
                 store.audit("tag_add", client_id, None, None, {"tags": new})
     return added
 
@@ -59,7 +57,7 @@ def remove_tags(store: ClientStore, client_ids: Sequence[int], tags: Sequence[st
         for client_id in dict.fromkeys(client_ids):
             names = [
                 r[0]
-                for r in store.db.execute(
+                for r in store.execute(
                     "SELECT t.name FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
                     f" WHERE ct.client_id = ? AND t.key IN ({marks})",
                     [client_id, *keys],
@@ -67,20 +65,20 @@ def remove_tags(store: ClientStore, client_ids: Sequence[int], tags: Sequence[st
             ]
             if not names:
                 continue
-            store.db.execute(
+            store.execute(
                 "DELETE FROM client_tags WHERE client_id = ? AND tag_id IN"
                 f" (SELECT id FROM tags WHERE key IN ({marks}))",
                 [client_id, *keys],
             )
             removed += len(names)
-            store.db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [now(), client_id])
+            store.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [now(), client_id])
             store.audit("tag_remove", client_id, {"tags": names}, None)
     return removed
 
 
 def tag_counts(store: ClientStore) -> list[TagCount]:
     """Every tag in use, with its number of active and archived clients, by name."""
-    rows = store.db.execute(
+    rows = store.execute(
         "SELECT t.name,"
         " sum(c.archived_at IS NULL), sum(c.archived_at IS NOT NULL)"
         " FROM tags t JOIN client_tags ct ON ct.tag_id = t.id"
@@ -103,30 +101,28 @@ def rename_tag(store: ClientStore, old: str, new: str) -> int:
         )
     old_key, new_key = v.tag_key(old), v.tag_key(new_name)
     with store.transaction():
-        row = store.db.execute("SELECT id, name FROM tags WHERE key = ?", [old_key]).fetchone()
+        row = store.execute("SELECT id, name FROM tags WHERE key = ?", [old_key]).fetchone()
         if row is None:
             raise ValidationFailed.single("tag", old, f"Tag introuvable : « {old} »")
         old_id, old_name = row
         clients = [
             r[0]
-            for r in store.db.execute(
-                "SELECT client_id FROM client_tags WHERE tag_id = ?", [old_id]
-            )
+            for r in store.execute("SELECT client_id FROM client_tags WHERE tag_id = ?", [old_id])
         ]
         if old_key == new_key:
-            store.db.execute("UPDATE tags SET name = ? WHERE id = ?", [new_name, old_id])
+            store.execute("UPDATE tags SET name = ? WHERE id = ?", [new_name, old_id])
         else:
             target = store.tag_id(new_name)
-            store.db.execute(
+            store.execute(
                 "INSERT OR IGNORE INTO client_tags (client_id, tag_id)"
                 " SELECT client_id, ? FROM client_tags WHERE tag_id = ?",
                 [target, old_id],
             )
-            store.db.execute("DELETE FROM client_tags WHERE tag_id = ?", [old_id])
-            store.db.execute("DELETE FROM tags WHERE id = ?", [old_id])
+            store.execute("DELETE FROM client_tags WHERE tag_id = ?", [old_id])
+            store.execute("DELETE FROM tags WHERE id = ?", [old_id])
         stamp = now()
         for client_id in clients:
-            store.db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
+            store.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
             store.audit("tag_rename", client_id, {"tags": [old_name]}, {"tags": [new_name]})
     return len(clients)
 
@@ -137,12 +133,12 @@ def set_archived(store: ClientStore, client_ids: Sequence[int], archived: bool) 
     with store.transaction():
         stamp = now()
         for client_id in dict.fromkeys(client_ids):
-            row = store.db.execute(
+            row = store.execute(
                 "SELECT archived_at FROM clients WHERE id = ?", [client_id]
             ).fetchone()
             if row is None or (row[0] is not None) == archived:
                 continue
-            store.db.execute(
+            store.execute(
                 "UPDATE clients SET archived_at = ?, updated_at = ? WHERE id = ?",
                 [stamp if archived else None, stamp, client_id],
             )

@@ -1,5 +1,10 @@
 """Client queries: filters, sorts and free-text search turned into SQL (pure, no I/O).
 
+Relevance of a search: first the clients whose name begins with the text (an index range
+scan on the folded name), then every other match of the full-text index, each group by
+name. (A bm25 ranking costs tens of milliseconds on common prefixes over a million
+clients; this order costs well under one.)
+
 A search text mixes free words and ``field:value`` terms, as in khard:
 ``dupont city:lyon tag:vip``. Free words go to the FTS5 index (case- and
 accent-insensitive, each word a prefix); identifiers typed with spaces or dots
@@ -181,10 +186,27 @@ def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
     return f"FROM {source} WHERE " + " AND ".join(sql.where), sql.params, match
 
 
-def order_by(query: ClientQuery, ranked: bool) -> str:
-    """ORDER BY clause: relevance first for a text search, then the chosen sort."""
+def name_prefix(query: ClientQuery) -> str | None:
+    """The folded text of a search made of plain words (no identifier, email or field term):
+    the clients whose name begins with it are the most relevant."""
+    if not query.text or query.sort is not None:
+        return None
+    words = query.text.split()
+    for word in words:
+        name, sep, value = word.partition(":")
+        if sep and value and v.match_key(name) in (*FIELD_TERMS, *FILTER_TERMS):
+            return None
+        identifier = compact_identifier(word)
+        if "@" in word or (identifier and any(c.isdigit() for c in identifier)):
+            return None
+    text = v.fold(" ".join(words))
+    return text or None
+
+
+def order_by(query: ClientQuery, ranked: bool = False) -> str:
+    """ORDER BY clause of the chosen sort (name by default)."""
     direction = " DESC" if query.desc else ""
-    sort = query.sort or ("relevance" if ranked else "name")
+    sort = query.sort or "name"
     if sort == "created":
         keys = [f"c.created_at{direction}", f"c.id{direction}"]
     elif sort == "revenue":
@@ -192,6 +214,4 @@ def order_by(query: ClientQuery, ranked: bool) -> str:
         keys = [f"c.revenue_cents{'' if query.desc else ' DESC'}", "c.sort_name", "c.id"]
     else:
         keys = [f"c.sort_name{direction}", f"c.id{direction}"]
-    if ranked and query.sort is None:
-        keys.insert(0, "f.rank")
     return "ORDER BY " + ", ".join(keys)

@@ -114,14 +114,14 @@ def compute(
     def get(currency: str) -> CurrencyStats:
         return result.setdefault(currency, CurrencyStats(currency))
 
-    for currency, revenue in store.db.execute(
+    for currency, revenue in store.execute(
         "SELECT d.currency, sum(CASE d.type WHEN 'invoice' THEN d.amount_ht ELSE -d.amount_ht END)"
         f" FROM documents d WHERE {where} AND d.type IN ('invoice', 'credit_note') AND {_ISSUED}"
         " GROUP BY d.currency",
         params,
     ):
         get(currency).revenue = int(revenue)
-    for row in store.db.execute(
+    for row in store.execute(
         "SELECT currency, count(*), sum(ttc), sum(paid), sum(paid >= ttc), sum(ttc - paid),"
         " sum(CASE WHEN due < ? THEN ttc - paid ELSE 0 END) FROM (SELECT d.currency,"
         " d.amount_ttc AS ttc, d.due_date AS due, CASE d.status WHEN 'paid' THEN d.amount_ttc"
@@ -133,14 +133,14 @@ def compute(
         s = get(row[0])
         s.invoice_count, s.invoiced_ttc, s.paid, s.paid_invoices = (int(x) for x in row[1:5])
         s.outstanding, s.overdue = int(row[5]), int(row[6])
-    for currency, days in store.db.execute(
+    for currency, days in store.execute(
         "SELECT d.currency, julianday(max(pay.date)) - julianday(d.date) FROM documents d"
         " JOIN payments pay ON pay.document_id = d.id"
         f" WHERE {where} AND d.type = 'invoice' AND d.status = 'paid' GROUP BY d.id",
         params,
     ):
         get(currency).days_to_pay.append(int(days))
-    last = store.db.execute(
+    last = store.execute(
         f"SELECT max(x) FROM (SELECT max(d.date) AS x FROM documents d WHERE {where}"
         f" UNION ALL SELECT max(pay.date) FROM payments pay JOIN documents d"
         f" ON d.id = pay.document_id WHERE {where})",
@@ -166,7 +166,7 @@ def monthly_revenue(
     where = "d.client_id = ?" if client_id is not None else "1"
     params: list[Any] = [client_id] if client_id is not None else []
     totals: dict[str, dict[str, int]] = {label: {} for label in labels}
-    for month_label, currency, amount in store.db.execute(
+    for month_label, currency, amount in store.execute(
         "SELECT substr(d.date, 1, 7), d.currency,"
         " sum(CASE d.type WHEN 'invoice' THEN d.amount_ht ELSE -d.amount_ht END) FROM documents d"
         f" WHERE {where} AND d.type IN ('invoice', 'credit_note') AND {_ISSUED}"
@@ -184,7 +184,7 @@ def status_split(store: ClientStore, client_id: int | None = None) -> dict[str, 
     params: list[Any] = [client_id] if client_id is not None else []
     return {
         status: int(count)
-        for status, count in store.db.execute(
+        for status, count in store.execute(
             f"SELECT status, count(*) FROM documents WHERE {where} AND type = 'invoice'"
             " GROUP BY status ORDER BY 2 DESC",
             params,

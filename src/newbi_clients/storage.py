@@ -13,11 +13,10 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from newbi_clients import validation as v
 from newbi_clients.errors import (
@@ -31,8 +30,11 @@ from newbi_clients.errors import (
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
-from newbi_clients.schema import migrate
-from newbi_clients.search import ClientQuery, build_where, order_by
+from newbi_clients.schema import SCHEMA_VERSION, migrate
+from newbi_clients.search import ClientQuery, build_where, name_prefix, order_by
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 APP_NAME = "newbi-clients"
 BUSY_TIMEOUT_S = 60.0
@@ -98,8 +100,10 @@ class ClientStore:
             conn.execute("PRAGMA synchronous = NORMAL")
             # a larger page cache: imports update several indexes at once
             conn.execute("PRAGMA cache_size = -32768")
-            self.db = Database(conn, execute_plugins=False, recursive_triggers=False)
-            migrate(self.db)
+            self.conn = conn
+            self._db: Database | None = None
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+                migrate(self.db)
         except sqlite3.DatabaseError as exc:
             raise StorageError(
                 f"Impossible d'ouvrir la base {self.path} : {exc}. Vérifiez qu'il s'agit bien"
@@ -111,9 +115,22 @@ class ClientStore:
 
     # --- plumbing ---------------------------------------------------------------------
 
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection (imported on first use: reads don't need it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one SQL statement on the connection."""
+        return self.conn.execute(sql, params)
+
     def close(self) -> None:
         """Close the connection."""
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> ClientStore:
         return self
@@ -124,7 +141,7 @@ class ClientStore:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A write transaction (BEGIN IMMEDIATE: waits for other writers); nests as savepoints."""
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             conn.execute("SAVEPOINT nested")
             try:
@@ -153,7 +170,7 @@ class ClientStore:
         details: dict[str, Any] | None = None,
     ) -> None:
         """Record a change with the previous values."""
-        self.db.execute(
+        self.execute(
             "INSERT INTO audit (at, actor, action, client_id, before, after, details)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -169,7 +186,7 @@ class ClientStore:
 
     def audit_log(self, client_id: int) -> list[dict[str, Any]]:
         """Audit entries of a client, oldest first."""
-        rows = self.db.execute(
+        rows = self.execute(
             "SELECT id, at, actor, action, before, after, details FROM audit"
             " WHERE client_id = ? ORDER BY id",
             [client_id],
@@ -191,14 +208,14 @@ class ClientStore:
 
     def get_setting(self, key: str) -> str | None:
         """A raw setting value, None if unset."""
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return str(row[0]) if row else None
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a setting (already validated by the caller)."""
         with self.transaction():
             before = self.get_setting(key)
-            self.db.execute(
+            self.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
@@ -207,7 +224,7 @@ class ClientStore:
 
     def all_settings(self) -> dict[str, str]:
         """Every stored setting."""
-        return dict(self.db.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+        return dict(self.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
 
     def seller_settings(self) -> SellerSettings:
         """The seller's settings, with defaults for what is unset."""
@@ -230,7 +247,7 @@ class ClientStore:
 
         :raises ClientNotFound: if there is none.
         """
-        cursor = self.db.execute(f"{self._select(True)} FROM clients c WHERE c.id = ?", [client_id])
+        cursor = self.execute(f"{self._select(True)} FROM clients c WHERE c.id = ?", [client_id])
         row = cursor.fetchone()
         if row is None:
             raise ClientNotFound(f"#{client_id}")
@@ -242,11 +259,34 @@ class ClientStore:
         :raises ValidationFailed: for an invalid filter value.
         """
         where, params, match = build_where(query)
-        sql = f"{self._select(with_notes)} {where} {order_by(query, match is not None)}"
-        if query.limit is not None:
+        select = self._select(with_notes)
+        prefix = name_prefix(query) if match else None
+        if prefix is None:
+            yield from self._rows(f"{select} {where} {order_by(query)}", params, query.limit)
+            return
+        # names that begin with the text first (index range), then the other matches
+        bounds = [prefix, prefix + "\U0010ffff"]
+        in_range = "c.sort_name >= ? AND c.sort_name < ?"
+        filters, filter_params, _ = build_where(replace(query, text=None))
+        found = 0
+        for client in self._rows(
+            f"{select} {filters} AND {in_range} {order_by(query)}", [*filter_params, *bounds],
+            query.limit,
+        ):  # fmt: skip
+            found += 1
+            yield client
+        if query.limit is not None and found >= query.limit:
+            return
+        yield from self._rows(
+            f"{select} {where} AND NOT ({in_range}) {order_by(query)}", [*params, *bounds],
+            None if query.limit is None else query.limit - found,
+        )  # fmt: skip
+
+    def _rows(self, sql: str, params: list[Any], limit: int | None) -> Iterator[Client]:
+        if limit is not None:
             sql += " LIMIT ?"
-            params.append(query.limit)
-        cursor = self.db.execute(sql, params)
+            params = [*params, limit]
+        cursor = self.execute(sql, params)
         names = [d[0] for d in cursor.description]
         for row in cursor:
             yield row_to_client(dict(zip(names, row, strict=True)))
@@ -254,7 +294,7 @@ class ClientStore:
     def count(self, query: ClientQuery) -> int:
         """How many clients a query selects (ignoring its limit)."""
         where, params, _ = build_where(query)
-        return int(self.db.execute(f"SELECT count(*) {where}", params).fetchone()[0])
+        return int(self.execute(f"SELECT count(*) {where}", params).fetchone()[0])
 
     def resolve(self, ref: str, follow_merged: bool = True) -> Client:
         """The one client a reference designates (SPEC section 4).
@@ -272,7 +312,7 @@ class ClientStore:
             raise ClientNotFound(ref)
         digits = text.lstrip("#")
         if digits.isdigit() and len(digits) not in (9, 14):
-            row = self.db.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
+            row = self.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
             ids = [row[0]] if row else []
         else:
             ids = self._ids_for(text, ACTIVE_SQL) or self._ids_for(text, ARCHIVED_SQL)
@@ -295,7 +335,7 @@ class ClientStore:
         ):
             if value is None:
                 continue
-            rows = self.db.execute(
+            rows = self.execute(
                 f"SELECT id FROM clients WHERE {column} = ? AND {state} LIMIT 11", [value]
             ).fetchall()
             if rows:
@@ -304,7 +344,7 @@ class ClientStore:
 
     def _ids_by_name(self, text: str, state: str) -> list[int]:
         key = v.fold(" ".join(text.split()))
-        rows = self.db.execute(
+        rows = self.execute(
             f"SELECT id FROM clients WHERE sort_name = ? AND {state} LIMIT 11", [key]
         ).fetchall()
         if rows:
@@ -316,7 +356,7 @@ class ClientStore:
         c_state = state.replace("archived_at", "c.archived_at").replace(
             "merged_into", "c.merged_into"
         )
-        rows = self.db.execute(
+        rows = self.execute(
             "SELECT c.id FROM clients_fts f JOIN clients c ON c.id = f.rowid WHERE clients_fts"
             f" MATCH ? AND {c_state} ORDER BY c.sort_name LIMIT 11",
             [match],
@@ -336,7 +376,7 @@ class ClientStore:
         ):
             if not value:
                 continue
-            rows = self.db.execute(
+            rows = self.execute(
                 f"SELECT id, name, first_name, kind FROM clients WHERE {column} = ?"
                 f" AND {ACTIVE_SQL} AND id IS NOT ? ORDER BY id",
                 [value, client.id],
@@ -400,21 +440,21 @@ class ClientStore:
         with self.transaction():
             stamp = now()
             note_id = self._insert_note(client_id, text, stamp)
-            self.db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
+            self.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
             self.audit("note", client_id, None, None, {"note_id": note_id, "text": text})
         return Note(stamp, text, note_id)
 
     def _insert_note(self, client_id: int, text: str, at: str) -> int:
-        cursor = self.db.execute(
+        cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )
         return int(cursor.lastrowid or 0)
 
     def _set_tags(self, client_id: int, tags: Sequence[str]) -> None:
-        self.db.execute("DELETE FROM client_tags WHERE client_id = ?", [client_id])
+        self.execute("DELETE FROM client_tags WHERE client_id = ?", [client_id])
         for tag in tags:
             tag_id = self.tag_id(tag)
-            self.db.execute(
+            self.execute(
                 "INSERT OR IGNORE INTO client_tags (client_id, tag_id) VALUES (?, ?)",
                 [client_id, tag_id],
             )
@@ -422,17 +462,17 @@ class ClientStore:
     def tag_id(self, tag: str) -> int:
         """The id of a tag, created with this spelling if it does not exist yet."""
         key = v.tag_key(tag)
-        self.db.execute("INSERT OR IGNORE INTO tags (name, key) VALUES (?, ?)", [tag, key])
-        return int(self.db.execute("SELECT id FROM tags WHERE key = ?", [key]).fetchone()[0])
+        self.execute("INSERT OR IGNORE INTO tags (name, key) VALUES (?, ?)", [tag, key])
+        return int(self.execute("SELECT id FROM tags WHERE key = ?", [key]).fetchone()[0])
 
     def snapshot(self, client_id: int) -> dict[str, Any]:
         """Everything stored about a client (row, tags, notes), for the audit log."""
-        cursor = self.db.execute("SELECT * FROM clients WHERE id = ?", [client_id])
+        cursor = self.execute("SELECT * FROM clients WHERE id = ?", [client_id])
         row = cursor.fetchone()
         data = _as_dict(cursor, row) if row else {}
         data["tags"] = [
             r[0]
-            for r in self.db.execute(
+            for r in self.execute(
                 "SELECT t.name FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
                 " WHERE ct.client_id = ? ORDER BY t.key",
                 [client_id],
@@ -440,7 +480,7 @@ class ClientStore:
         ]
         data["notes"] = [
             {"id": r[0], "at": r[1], "text": r[2]}
-            for r in self.db.execute(
+            for r in self.execute(
                 "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
             )
         ]

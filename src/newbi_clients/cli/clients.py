@@ -78,7 +78,7 @@ def _defaults(store: ClientStore) -> dict[str, Any]:
 
 
 def _suggestions(store: ClientStore, column: str) -> list[str]:
-    rows = store.db.execute(
+    rows = store.execute(
         f"SELECT {column}, count(*) n FROM clients WHERE {column} IS NOT NULL"
         f" GROUP BY {column} ORDER BY n DESC LIMIT 20"
     ).fetchall()
