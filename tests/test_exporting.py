@@ -14,6 +14,7 @@ import pytest
 from newbi_clients.builder import build_client
 from newbi_clients.exporting import (
     TEMPLATE_COLUMNS,
+    cells_of_clients,
     client_to_vcard,
     escape_formula,
     unescape_formula,
@@ -72,7 +73,7 @@ def _client() -> Client:
 
 def test_csv_has_template_header_and_escapes_cells() -> None:
     out = io.StringIO()
-    assert write_csv([_client()], out) == 1
+    assert write_csv(cells_of_clients([_client()]), out) == 1
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert tuple(rows[0]) == TEMPLATE_COLUMNS
     row = dict(zip(rows[0], rows[1], strict=True))
@@ -103,7 +104,7 @@ def test_json_and_jsonl_stream() -> None:
 
 def test_xlsx_never_contains_formulas(tmp_path: Path) -> None:
     target = tmp_path / "export.xlsx"
-    write_xlsx([_client()], target)
+    write_xlsx(cells_of_clients([_client()]), target)
     sheet = openpyxl.load_workbook(target).active
     header = [c.value for c in sheet[1]]
     assert tuple(header) == TEMPLATE_COLUMNS
@@ -157,5 +158,5 @@ def test_amount_discount_keeps_cents() -> None:
     client = build_client({"name": "X", "discount": "12,5"}).client
     assert client.discount is not None and client.discount.value == Decimal("12.50")
     out = io.StringIO()
-    write_csv([client], out)
+    write_csv(cells_of_clients([client]), out)
     assert ",12.50," in out.getvalue()

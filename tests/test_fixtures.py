@@ -245,7 +245,7 @@ def test_xlsx_errors_file_is_xlsx(store: ClientStore, tmp_path: Path) -> None:
 def test_hostile_cells_are_kept_as_text_and_neutralised_on_export(
     store: ClientStore, tmp_path: Path
 ) -> None:
-    from newbi_clients.exporting import write_csv
+    from newbi_clients.exporting import cells_of_store, write_csv
 
     _, _plan, report = do_import(store, DATA / "hostile.csv")
     assert report.created == 7 and report.rejected == 0
@@ -257,7 +257,7 @@ def test_hostile_cells_are_kept_as_text_and_neutralised_on_export(
     assert durand.phone == "+33612345678"
     export = tmp_path / "export.csv"
     with export.open("w", encoding="utf-8", newline="") as out:
-        write_csv(store.iter_clients(ClientQuery(), with_notes=True), out)
+        write_csv(cells_of_store(store, ClientQuery()), out)
     for row in csv.reader(export.open(encoding="utf-8", newline="")):
         for cell in row:
             assert not cell.startswith(("=", "@", "\t", "\r")), cell

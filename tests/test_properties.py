@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.builder import build_client
-from newbi_clients.exporting import escape_formula, unescape_formula, write_csv
+from newbi_clients.exporting import (
+    cells_of_clients,
+    cells_of_store,
+    escape_formula,
+    unescape_formula,
+    write_csv,
+)
 from newbi_clients.importer import Importer
 from newbi_clients.models import Note
 from newbi_clients.search import ClientQuery
@@ -83,8 +89,12 @@ def _fill(store: ClientStore, raws: list[dict[str, Any]]) -> None:
 
 
 def _export(store: ClientStore) -> str:
+    """The CSV export; its fast SQL rows must be those of the reference Python path."""
+    query = ClientQuery(status="all", sort="created")
+    fast = list(cells_of_store(store, query))
+    assert fast == list(cells_of_clients(store.iter_clients(query, with_notes=True)))
     out = io.StringIO()
-    write_csv(store.iter_clients(ClientQuery(status="all"), with_notes=True), out)
+    write_csv(fast, out)
     return out.getvalue()
 
 

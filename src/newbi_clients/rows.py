@@ -8,7 +8,15 @@ from typing import Any
 
 from newbi_clients import validation as v
 from newbi_clients.fiscal import zone_of
-from newbi_clients.models import Address, Client, Discount, Kind, Note, PaymentMethod
+from newbi_clients.models import (
+    Address,
+    Client,
+    Discount,
+    Kind,
+    Note,
+    PaymentMethod,
+    format_decimal,
+)
 
 LEGAL_FORMS = frozenset(
     "sa sas sasu sarl eurl sci snc scop scp selarl selas sca eirl ei ets etablissements"
@@ -67,7 +75,7 @@ def client_to_row(client: Client) -> dict[str, Any]:
         "end_of_month": int(client.end_of_month),
         "payment_method": client.payment_method.value if client.payment_method else None,
         "discount_type": client.discount.type if client.discount else None,
-        "discount_value": str(client.discount.value) if client.discount else None,
+        "discount_value": _discount_value(client),
         "currency": client.currency,
         "sector": client.sector,
         "segment": client.segment,
@@ -129,3 +137,12 @@ def row_to_client(row: dict[str, Any]) -> Client:
         archived_at=row["archived_at"],
         merged_into=row["merged_into"],
     )
+
+
+def _discount_value(client: Client) -> str | None:
+    """A percentage without useless zeros (« 5 », « 12.5 »), an amount with its cents."""
+    if client.discount is None:
+        return None
+    if client.discount.type == "percent":
+        return format_decimal(client.discount.value)
+    return str(client.discount.value)

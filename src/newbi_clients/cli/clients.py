@@ -319,9 +319,9 @@ def emit_clients(store: ClientStore, clients: Iterator[Client], format_: ListFor
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
-        from newbi_clients.exporting import write_csv
+        from newbi_clients.exporting import cells_of_clients, write_csv
 
-        write_csv(counted(), render.csv_stream())
+        write_csv(cells_of_clients(counted()), render.csv_stream())
     else:
         items = (client_to_dict(c, settings) for c in counted())
         emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream

@@ -15,12 +15,11 @@ from newbi_clients.cli.common import (
     AllOpt,
     ArchivedOpt,
     CountryOpt,
-    DescOpt,
     KindOpt,
     LimitOpt,
     SectorOpt,
     SegmentOpt,
-    SortOpt,
+    Sort,
     TagFilterOpt,
     ViewFormat,
     ViewFormatOpt,
@@ -146,12 +145,12 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False,
-    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False, limit: LimitOpt = None,
 ) -> None:  # fmt: skip
     """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
 
-    Les cellules qu'un tableur prendrait pour une formule sont neutralisées (CSV, XLSX).
+    Les clients sont dans l'ordre de leur création. Les cellules qu'un tableur prendrait
+    pour une formule sont neutralisées (CSV, XLSX).
 
     Exemple : newbi-clients export --tag VIP --excel -o vip.csv
     """
@@ -168,21 +167,20 @@ def export(
     )
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+        archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
         if fmt == "xlsx":
             with _binary_target(output, "L'export XLSX") as fh:
-                count = exporting.write_xlsx(clients, fh)
+                count = exporting.write_xlsx(exporting.cells_of_store(store, query), fh)
         else:
             encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
             with _text_target(output, encoding) as out:
                 if fmt == "csv":
-                    count = exporting.write_csv(
-                        clients, out, ";" if excel else _delimiter(delimiter)
-                    )
+                    rows = exporting.cells_of_store(store, query)
+                    count = exporting.write_csv(rows, out, ";" if excel else _delimiter(delimiter))
                 elif fmt == "vcard":
                     count = exporting.write_vcard(clients, out)
                 else:
