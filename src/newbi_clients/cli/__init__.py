@@ -1,7 +1,5 @@
 """The ``newbi-clients`` command: Typer app, global options and the one error boundary."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Any
 

@@ -1,7 +1,6 @@
 """Client commands: add, edit, show, list, note."""
 
-from __future__ import annotations
-
+import itertools
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -72,12 +71,12 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
 
 
-def _defaults(store: ClientStore) -> dict[str, Any]:
+def _defaults(store: "ClientStore") -> dict[str, Any]:
     settings = store.seller_settings()
     return {"terms_days": settings.default_terms_days, "currency": settings.default_currency}
 
 
-def _suggestions(store: ClientStore, column: str) -> list[str]:
+def _suggestions(store: "ClientStore", column: str) -> list[str]:
     rows = store.execute(
         f"SELECT {column}, count(*) n FROM clients WHERE {column} IS NOT NULL"
         f" GROUP BY {column} ORDER BY n DESC LIMIT 20"
@@ -114,8 +113,8 @@ def add(
 
 
 def create_client(
-    store: ClientStore, raw: dict[str, Any], note: str | None, allow_duplicate: bool, ask: bool
-) -> Client:
+    store: "ClientStore", raw: dict[str, Any], note: str | None, allow_duplicate: bool, ask: bool
+) -> "Client":
     """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
@@ -145,8 +144,8 @@ def create_client(
 
 
 def _on_duplicate(
-    store: ClientStore, exc: Any, client: Client, note: str | None
-) -> tuple[Client, bool]:
+    store: "ClientStore", exc: Any, client: "Client", note: str | None
+) -> "tuple[Client, bool]":
     """In a terminal: show the existing client, merge into it, create anyway, or cancel."""
     from newbi_clients.cli import prompts
     from newbi_clients.cli.render import emit_fiche, info, print_error
@@ -180,7 +179,7 @@ def _on_duplicate(
     raise typer.Exit(1)
 
 
-def _print_added(store: ClientStore, client: Client, format_: AddFormat, asked: bool) -> None:
+def _print_added(store: "ClientStore", client: "Client", format_: AddFormat, asked: bool) -> None:
     from newbi_clients.cli.render import emit_fiche, emit_json
     from newbi_clients.serialize import client_to_dict
 
@@ -300,7 +299,7 @@ def show(
                 emit_log(store, client.id or 0, format_)
 
 
-def emit_clients(store: ClientStore, clients: Iterator[Client], format_: ListFormat) -> int:
+def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: ListFormat) -> int:
     """Write a stream of clients in the chosen format; returns how many were written."""
     from newbi_clients.cli import render
     from newbi_clients.serialize import client_to_dict
@@ -308,7 +307,7 @@ def emit_clients(store: ClientStore, clients: Iterator[Client], format_: ListFor
     settings = store.seller_settings()
     count = 0
 
-    def counted() -> Iterator[Client]:
+    def counted() -> "Iterator[Client]":
         nonlocal count
         for client in clients:
             count += 1
@@ -344,17 +343,31 @@ def list_(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
         archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
     )  # fmt: skip
-    _run_query(query, format_, "Aucun client.")
+    _run_query(query, format_, limit, "Aucun client.")
 
 
-def _run_query(query: ClientQuery, format_: ListFormat, nothing: str) -> None:
-    """Stream the clients of a query; say so on stderr when a table is empty."""
+def _run_query(query: "ClientQuery", format_: ListFormat, limit: int | None, nothing: str) -> None:
+    """Stream the clients of a query; a table shows the first 100 unless --limit says
+    otherwise, and says on stderr how many there are in all."""
+    from dataclasses import replace
+
+    from newbi_clients.cli.common import TABLE_LIMIT
+    from newbi_clients.cli.render import info
+
+    table = format_ is ListFormat.TABLE
+    capped = table and limit is None
+    if capped:
+        query = replace(query, limit=TABLE_LIMIT + 1)  # one more tells whether there are others
     with open_store() as store:
         with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
-        count = emit_clients(store, store.iter_clients(query, with_notes), format_)
-    if count == 0 and format_ is ListFormat.TABLE:
-        from newbi_clients.cli.render import info
-
+        clients = store.iter_clients(query, with_notes)
+        shown = itertools.islice(clients, TABLE_LIMIT) if capped else clients
+        count = emit_clients(store, shown, format_)
+        if capped and next(clients, None) is not None:
+            info(
+                f"Les {TABLE_LIMIT} premiers sont affichés ; il y en a d'autres (--limit 0 pour tous)."
+            )
+    if count == 0 and table:
         info(nothing)
 
 
@@ -377,7 +390,7 @@ def search(
         text=query_text, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
         country=country, archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
     )  # fmt: skip
-    _run_query(query, format_, "Aucun client ne correspond.")
+    _run_query(query, format_, limit, "Aucun client ne correspond.")
 
 
 def note(

@@ -1,7 +1,5 @@
 """Options shared by several commands, and access to the store."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum
@@ -101,8 +99,15 @@ SortOpt = Annotated[
 ]
 DescOpt = Annotated[bool, typer.Option("--desc", help="Inverse l'ordre du tri.")]
 LimitOpt = Annotated[
-    int | None, typer.Option("--limit", "-n", min=0, help="Nombre maximal de clients.")
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        help="Nombre maximal de clients (0 : tous). Un tableau en montre 100 par défaut.",
+    ),
 ]
+TABLE_LIMIT = 100
 
 
 def make_query(
@@ -119,7 +124,7 @@ def make_query(
     sort: Sort | None = None,
     desc: bool = False,
     limit: int | None = None,
-) -> ClientQuery:
+) -> "ClientQuery":
     """The core query for the shared filter options."""
     from newbi_clients.search import ClientQuery
 
@@ -134,11 +139,11 @@ def make_query(
         status="all" if all_ else ("archived" if archived else "active"),
         sort=sort.value if sort else None,
         desc=desc,
-        limit=limit,
+        limit=limit or None,  # 0: no limit
     )
 
 
-def open_store() -> ClientStore:
+def open_store() -> "ClientStore":
     """The store named by --db, $NEWBI_CLIENTS_DB or the default location."""
     from newbi_clients.cli import state
     from newbi_clients.storage import ClientStore, resolve_db_path
@@ -156,7 +161,7 @@ def interactive(no_input: bool = False) -> bool:
         return False
 
 
-def resolve(store: ClientStore, ref: str) -> Client:
+def resolve(store: "ClientStore", ref: str) -> "Client":
     """The client a reference designates; a merged client's id leads, with a notice, to
     the client it was merged into."""
     client = store.resolve(ref, follow_merged=False)

@@ -1,7 +1,5 @@
 """The field flags of ``add`` and ``edit``: they mirror the JSON keys in kebab case."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """history add / pay / list / import, stats, and config."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -98,7 +96,7 @@ def history_add(
             emit_documents([document])
 
 
-def _label(document: Document) -> str:
+def _label(document: "Document") -> str:
     from newbi_clients.history import TYPES
 
     return f"{TYPES[document.type]} {document.number}"
@@ -152,7 +150,7 @@ def history_list(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABL
         info(f"Aucun document pour #{client.id} {client.display_name}.")
 
 
-def emit_documents(documents: list[Document]) -> int:
+def emit_documents(documents: "list[Document]") -> int:
     """Documents and their payments as a table."""
     from newbi_clients.cli.render import emit_rows
     from newbi_clients.history import TYPES, status_label
@@ -270,7 +268,7 @@ def _plain(cents: int) -> str:
     return format_money(cents)
 
 
-def stats_rows(figures: Stats) -> list[tuple[str, str]]:
+def stats_rows(figures: "Stats") -> list[tuple[str, str]]:
     """Statistics as (label, value) rows, one block per currency."""
     from newbi_clients.models import format_money
 
@@ -303,7 +301,7 @@ def stats_rows(figures: Stats) -> list[tuple[str, str]]:
     return rows
 
 
-def emit_stats(figures: Stats) -> None:
+def emit_stats(figures: "Stats") -> None:
     """The statistics table."""
     from newbi_clients.cli.render import emit_rows
 
@@ -419,7 +417,7 @@ def config_list(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
 
 def show_sections(
-    store: ClientStore, client_id: int
+    store: "ClientStore", client_id: int
 ) -> tuple[list[tuple[str, list[tuple[str, str]]]], dict[str, Any]]:
     """Fiche sections for statistics and history, and the ``stats`` JSON of ``show``."""
     from newbi_clients.history import TYPES, documents_of, status_label

@@ -1,7 +1,5 @@
 """duplicates, merge, unmerge and log."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -76,7 +74,7 @@ REASON_LABELS = {
 }  # fmt: skip
 
 
-def _ask_conflicts(plan: MergePlan) -> None:
+def _ask_conflicts(plan: "MergePlan") -> None:
     """Field by field, in a terminal: which value to keep."""
     from newbi_clients.cli.prompts import ask_select
     from newbi_clients.dedupe import LABELS, choose, show_value
@@ -92,7 +90,7 @@ def _ask_conflicts(plan: MergePlan) -> None:
         choose(plan, attr, None if int(answer) == plan.keep.id else int(answer))
 
 
-def _preview(store: ClientStore, plan: MergePlan) -> None:
+def _preview(store: "ClientStore", plan: "MergePlan") -> None:
     from newbi_clients.cli.render import emit_fiche, info
     from newbi_clients.dedupe import LABELS
 
@@ -167,7 +165,7 @@ def merge(
             emit_fiche(merged, store.seller_settings())
 
 
-def _plan_json(plan: MergePlan, store: ClientStore) -> dict[str, Any]:
+def _plan_json(plan: "MergePlan", store: "ClientStore") -> dict[str, Any]:
     from newbi_clients.serialize import client_to_dict
 
     return {
@@ -238,7 +236,7 @@ def log(
         emit_log(store, client.id or 0, format_)
 
 
-def emit_log(store: ClientStore, client_id: int, format_: ViewFormat) -> None:
+def emit_log(store: "ClientStore", client_id: int, format_: ViewFormat) -> None:
     """The audit log of a client, as a table or JSON."""
     from newbi_clients.cli.render import _local, emit_json, emit_rows
 

@@ -1,7 +1,5 @@
 """``pick``: an interactive client selector for invoicing scripts."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -15,7 +13,7 @@ NEW_CLIENT = "Nouveau client"
 _PICKED = re.compile(r"^#(\d+)\b")
 
 
-def _completer(store: ClientStore) -> Any:
+def _completer(store: "ClientStore") -> Any:
     from prompt_toolkit.completion import Completer, Completion
 
     from newbi_clients.search import ClientQuery
@@ -23,7 +21,7 @@ def _completer(store: ClientStore) -> Any:
     class ClientCompleter(Completer):
         """Completions from the search index, « Nouveau client » first."""
 
-        def get_completions(self, document: Any, complete_event: Any) -> Iterator[Any]:
+        def get_completions(self, document: Any, complete_event: Any) -> "Iterator[Any]":
             text = document.text_before_cursor
             yield Completion(
                 NEW_CLIENT, start_position=-len(text), display=f"+ {NEW_CLIENT}",

@@ -5,8 +5,6 @@ the French message under the question and is asked again. Ctrl-C raises
 KeyboardInterrupt (``unsafe_ask``), which the CLI turns into exit code 130.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any

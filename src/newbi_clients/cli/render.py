@@ -4,8 +4,6 @@ Data (tables, fiches, JSON, CSV, ids) goes to stdout; messages, warnings and pre
 to stderr. Rich honours ``NO_COLOR``.
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -32,7 +30,7 @@ REGIME_LABELS = {
 
 
 @cache
-def err_console() -> Console:
+def err_console() -> "Console":
     """Rich console on stderr."""
     from rich.console import Console
 
@@ -40,7 +38,7 @@ def err_console() -> Console:
 
 
 @cache
-def out_console() -> Console:
+def out_console() -> "Console":
     """Rich console on stdout."""
     from rich.console import Console
 
@@ -209,7 +207,7 @@ def _address_lines(client: Client) -> list[tuple[str, str]]:
     return lines
 
 
-def fiche_sections(client: Client, settings: SellerSettings | None = None) -> list[Section]:
+def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> list[Section]:
     """The fiche of a client as labelled sections (rendered by Rich or as plain text)."""
     from newbi_clients.fiscal import vat_regime, zone_of
     from newbi_clients.validation import format_phone
@@ -294,7 +292,7 @@ def _local(stamp: str | None) -> str:
 
 def emit_fiche(
     client: Client,
-    settings: SellerSettings | None = None,
+    settings: "SellerSettings | None" = None,
     extra: Sequence[Section] = (),
     to_stderr: bool = False,
 ) -> None:

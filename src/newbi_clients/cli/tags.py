@@ -1,7 +1,5 @@
 """Tag commands (tag add / remove / list / rename) and archive / unarchive."""
 
-from __future__ import annotations
-
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,7 +41,7 @@ def register(app: typer.Typer) -> None:
     app.command("unarchive")(unarchive)
 
 
-def _targets(store: ClientStore, args: list[str], stdin: bool) -> tuple[list[int], list[str]]:
+def _targets(store: "ClientStore", args: list[str], stdin: bool) -> tuple[list[int], list[str]]:
     """Client ids and tags from the arguments (and stdin); every reference checked first."""
     from newbi_clients.errors import ClientNotFound, ValidationFailed
 

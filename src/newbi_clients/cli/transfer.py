@@ -1,7 +1,5 @@
 """import, export and template."""
 
-from __future__ import annotations
-
 import io
 import sys
 from contextlib import contextmanager
@@ -67,7 +65,7 @@ def register(app: typer.Typer) -> None:
 
 
 @contextmanager
-def _binary_target(output: Path | None, what: str) -> Iterator[BinaryIO]:
+def _binary_target(output: Path | None, what: str) -> "Iterator[BinaryIO]":
     from newbi_clients.errors import ValidationFailed
 
     if output is not None:
@@ -85,7 +83,7 @@ def _binary_target(output: Path | None, what: str) -> Iterator[BinaryIO]:
 
 
 @contextmanager
-def _text_target(output: Path | None, encoding: str = "utf-8") -> Iterator[TextIO]:
+def _text_target(output: Path | None, encoding: str = "utf-8") -> "Iterator[TextIO]":
     if output is not None:
         with output.open("w", encoding=encoding, newline="") as fh:
             yield fh
@@ -252,7 +250,7 @@ def import_(
     _emit_report(report, format_, plan)
 
 
-def _prepare(importer: Importer, file: Path) -> ImportPlan:
+def _prepare(importer: "Importer", file: Path) -> "ImportPlan":
     from newbi_clients.cli.render import err_console
 
     console = err_console()
@@ -278,7 +276,7 @@ def _prepare(importer: Importer, file: Path) -> ImportPlan:
         return importer.prepare(advance if file.stat().st_size > 200_000 else None)
 
 
-def _preview(plan: ImportPlan) -> None:
+def _preview(plan: "ImportPlan") -> None:
     from newbi_clients.cli.render import info, warn
 
     headers = plan.headers
@@ -308,7 +306,7 @@ def _preview(plan: ImportPlan) -> None:
         info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")
 
 
-def _on_duplicate(plan: ImportPlan, given: OnDuplicate | None, ask: bool) -> str:
+def _on_duplicate(plan: "ImportPlan", given: OnDuplicate | None, ask: bool) -> str:
     if given is not None:
         return given.value
     if not plan.duplicates or not ask:
@@ -323,7 +321,7 @@ def _on_duplicate(plan: ImportPlan, given: OnDuplicate | None, ask: bool) -> str
     )  # fmt: skip
 
 
-def _confirm(plan: ImportPlan, choice: str) -> bool:
+def _confirm(plan: "ImportPlan", choice: str) -> bool:
     from newbi_clients.cli.prompts import ask_confirm
 
     merged = (
@@ -335,7 +333,7 @@ def _confirm(plan: ImportPlan, choice: str) -> bool:
     return ask_confirm(f"Importer {created} client(s){merged} ?", default=True)
 
 
-def _dry_report(plan: ImportPlan) -> ImportReport:
+def _dry_report(plan: "ImportPlan") -> "ImportReport":
     from newbi_clients.importing import ImportReport
 
     return ImportReport(
@@ -344,7 +342,7 @@ def _dry_report(plan: ImportPlan) -> ImportReport:
     )  # fmt: skip
 
 
-def _emit_report(report: ImportReport, format_: ViewFormat, plan: ImportPlan) -> None:
+def _emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan") -> None:
     from newbi_clients.cli.render import emit_json, emit_rows
 
     if format_ is ViewFormat.JSON:
