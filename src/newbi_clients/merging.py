@@ -18,7 +18,7 @@ REASONS: tuple[tuple[str, str, bool], ...] = (
     ("siren", "siren", False),
     ("vat_number", "vat_number", False),
     ("phone", "phone", False),
-    ("name_postal_code", "name_key || ' ' || billing_postal_code", False),
+    ("name_postal_code", "name_key, billing_postal_code", False),
 )
 _NOT_EMPTY = {"name_postal_code": "name_key <> '' AND billing_postal_code IS NOT NULL"}
 
@@ -64,9 +64,12 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     by_member: dict[int, list[int]] = {}
     for reason, expression, exact in REASONS:
         condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
+        # GROUP BY the indexed column(s) themselves, so that SQLite walks the index in order
+        key_text = expression.replace(", ", " || ' ' || ")
         rows = store.execute(
-            f"SELECT {expression} AS k, group_concat(id) FROM clients"
-            f" WHERE merged_into IS NULL AND {condition} GROUP BY k HAVING count(*) > 1"
+            f"SELECT {key_text}, group_concat(id) FROM clients"
+            f" WHERE merged_into IS NULL AND {condition} GROUP BY {expression}"
+            " HAVING count(*) > 1"
         ).fetchall()
         for key, ids_text in rows:
             ids = frozenset(int(i) for i in ids_text.split(","))
