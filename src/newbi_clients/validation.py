@@ -1,5 +1,8 @@
 """Normalise and validate every field of a client.
 
+The validators of fiscal identifiers (``identifiers``) and payment conditions
+(``conditions``) are re-exported here, so that callers import every validator from here.
+
 Each ``normalize_*`` function returns the canonical form of a value or raises
 :class:`~newbi_clients.errors.ValidationFailed` with a French message naming the field,
 in the manner of python-stdnum's ``validate()``. The libraries that do the real work
@@ -9,67 +12,39 @@ the slower ones are imported on first use to keep the CLI's start-up light.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from newbi_clients.errors import ValidationFailed
-from newbi_clients.models import (
-    SECTOR_SUGGESTIONS,
-    SEGMENT_SUGGESTIONS,
-    TERMS_DAYS,
-    Discount,
-    Kind,
-    PaymentMethod,
-)
+# re-exported (« X as X »): callers import every validator from this module
+from newbi_clients.conditions import normalize_currency as normalize_currency
+from newbi_clients.conditions import normalize_payment_method as normalize_payment_method
+from newbi_clients.conditions import normalize_terms as normalize_terms
+from newbi_clients.conditions import parse_bool as parse_bool
+from newbi_clients.conditions import parse_decimal as parse_decimal
+from newbi_clients.conditions import parse_discount as parse_discount
+from newbi_clients.identifiers import SIRET_CHECKSUM_MESSAGE as SIRET_CHECKSUM_MESSAGE
+from newbi_clients.identifiers import SIRET_LENGTH_MESSAGE as SIRET_LENGTH_MESSAGE
+from newbi_clients.identifiers import is_eu_vat_number as is_eu_vat_number
+from newbi_clients.identifiers import normalize_siren as normalize_siren
+from newbi_clients.identifiers import normalize_siret as normalize_siret
+from newbi_clients.identifiers import normalize_vat as normalize_vat
+from newbi_clients.identifiers import vat_prefix as vat_prefix
+from newbi_clients.identifiers import vat_siren as vat_siren
+from newbi_clients.models import SECTOR_SUGGESTIONS, SEGMENT_SUGGESTIONS, Kind
+from newbi_clients.text import SEPARATORS as _SEPARATORS
+from newbi_clients.text import clean as clean
+from newbi_clients.text import fail as _fail
+from newbi_clients.text import fold as fold
+from newbi_clients.text import match_key as match_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 # Overseas departments whose phone numbers belong to their own numbering region.
 _OVERSEAS_PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
-_SEPARATORS = re.compile(r"[\s.\-\u00a0\u202f/]+")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 EMAIL_MESSAGE = "Email invalide : vérifiez que l'email contient @ et un domaine valide"
 NAME_MESSAGE = "Nom ou raison sociale obligatoire"
-SIRET_LENGTH_MESSAGE = "SIRET invalide : le SIRET doit contenir exactement 14 chiffres"
-SIRET_CHECKSUM_MESSAGE = (
-    "SIRET invalide : la clé de contrôle ne correspond pas (vérifiez chacun des 14 chiffres)"
-)
-
-
-@lru_cache(maxsize=16384)
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its accents: « Éléonore » → « eleonore ».
-
-    >>> fold("Éléonore DUPRÉ")
-    'eleonore dupre'
-    """
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=16384)
-def match_key(text: str) -> str:
-    """``fold`` without spaces or punctuation: « Code-Postal » → « codepostal »."""
-    return _NON_ALNUM.sub("", fold(text).replace("œ", "oe").replace("æ", "ae"))
-
-
-def clean(value: object) -> str | None:
-    """Strip a raw value; empty strings become None."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _fail(field: str, value: str | None, message: str) -> ValidationFailed:
-    return ValidationFailed.single(field, value, message)
 
 
 # --- identity -------------------------------------------------------------------------
@@ -319,285 +294,6 @@ def normalize_postal_code(
             )
         return compact
     return " ".join(text.upper().split())
-
-
-# --- fiscal identifiers -----------------------------------------------------------------
-
-
-def _digits(text: str) -> str:
-    return _SEPARATORS.sub("", text)
-
-
-def normalize_siret(value: object) -> str | None:
-    """A SIRET: 14 digits, Luhn (La Poste exception included); spaces and dots accepted."""
-    text = clean(value)
-    if text is None:
-        return None
-    from stdnum.exceptions import ValidationError
-    from stdnum.fr import siret
-
-    compact = _digits(text)
-    if not (len(compact) == 14 and compact.isdigit()):
-        raise _fail("siret", text, SIRET_LENGTH_MESSAGE)
-    try:
-        return str(siret.validate(compact))
-    except ValidationError:
-        raise _fail("siret", text, SIRET_CHECKSUM_MESSAGE) from None
-
-
-def normalize_siren(value: object) -> str | None:
-    """A SIREN: 9 digits with a Luhn check digit."""
-    text = clean(value)
-    if text is None:
-        return None
-    from stdnum.exceptions import ValidationError
-    from stdnum.fr import siren
-
-    compact = _digits(text)
-    if not (len(compact) == 9 and compact.isdigit()):
-        raise _fail("siren", text, "SIREN invalide : le SIREN doit contenir exactement 9 chiffres")
-    try:
-        return str(siren.validate(compact))
-    except ValidationError:
-        raise _fail(
-            "siren",
-            text,
-            "SIREN invalide : la clé de contrôle ne correspond pas"
-            " (vérifiez chacun des 9 chiffres)",
-        ) from None
-
-
-def vat_prefix(country: str) -> str:
-    """The VAT prefix of a country: GR → EL, and Monaco uses the French FR."""
-    return {"GR": "EL", "MC": "FR"}.get(country, country)
-
-
-def normalize_vat(value: object, country: str = "FR") -> str | None:
-    """An intra-community VAT number in compact form (FR44732829320), validated offline.
-
-    Dashes, dots and (non-breaking) spaces are removed, GR is rewritten EL, and a number
-    given without its prefix takes the client's country. EU numbers (and XI) are checked
-    with stdnum.eu.vat, others with stdnum.vatin.
-    """
-    text = clean(value)
-    if text is None:
-        return None
-    compact = _SEPARATORS.sub("", text).upper()
-    if compact[:1].isdigit():
-        compact = vat_prefix(country) + compact
-    if compact.startswith("GR"):
-        compact = "EL" + compact[2:]
-    prefix = compact[:2]
-    from stdnum.exceptions import ValidationError
-
-    message = (
-        f"Numéro de TVA invalide : « {text} » (format attendu : préfixe pays puis numéro,"
-        " ex. FR44732829320 ou DE136695976)"
-    )
-    try:
-        if prefix.lower() in _eu_vat_states():
-            from stdnum.eu import vat
-
-            return str(vat.validate(compact))
-        from stdnum import vatin
-
-        return str(vatin.validate(compact))
-    except ValidationError:
-        raise _fail("vat_number", text, message) from None
-
-
-@cache
-def _eu_vat_states() -> frozenset[str]:
-    from stdnum.eu import vat
-
-    return frozenset(vat.MEMBER_STATES) | {"el"}
-
-
-def vat_siren(vat_number: str) -> str | None:
-    """The SIREN inside a French VAT number, None for Monaco or non-French numbers."""
-    if not vat_number.startswith("FR"):
-        return None
-    from stdnum.exceptions import ValidationError
-    from stdnum.fr import tva
-
-    try:
-        return str(tva.to_siren(vat_number))
-    except ValidationError:
-        return None
-
-
-def is_eu_vat_number(vat_number: str | None) -> bool:
-    """True for a number of the EU VAT system (member states and XI)."""
-    return bool(vat_number) and vat_number[:2].lower() in _eu_vat_states()  # type: ignore[index]
-
-
-# --- payment conditions ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=16384)
-def normalize_terms(value: object) -> int | None:
-    """Payment terms in days: 15, 30, 45 or 60 (French law caps them at 60)."""
-    text = clean(value)
-    if text is None:
-        return None
-    match = re.fullmatch(r"(\d+)(?:[.,]0+)?\s*(?:j|jours?|d|days?)?", text.lower())
-    if match is None:
-        raise _fail(
-            "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
-        )
-    days = int(match.group(1))
-    if days > 60:
-        raise _fail(
-            "terms_days",
-            text,
-            f"Délai de paiement refusé : {days} jours dépasse le maximum légal de 60 jours"
-            " (art. L441-10 du Code de commerce) ; choisissez 15, 30, 45 ou 60",
-        )
-    if days not in TERMS_DAYS:
-        raise _fail(
-            "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
-        )
-    return days
-
-
-_TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
-_FALSE = {"non", "n", "no", "false", "faux", "0"}
-
-
-@lru_cache(maxsize=16384)
-def parse_bool(value: object, field: str = "end_of_month") -> bool | None:
-    """oui/non, yes/no, true/false, 1/0."""
-    if isinstance(value, bool):
-        return value
-    text = clean(value)
-    if text is None:
-        return None
-    key = fold(text)
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise _fail(field, text, f"Valeur invalide : « {text} » (répondez oui ou non)")
-
-
-_METHODS = {
-    "virement": PaymentMethod.VIREMENT,
-    "virementbancaire": PaymentMethod.VIREMENT,
-    "virementsepa": PaymentMethod.VIREMENT,
-    "transfer": PaymentMethod.VIREMENT,
-    "banktransfer": PaymentMethod.VIREMENT,
-    "vir": PaymentMethod.VIREMENT,
-    "cheque": PaymentMethod.CHEQUE,
-    "check": PaymentMethod.CHEQUE,
-    "chq": PaymentMethod.CHEQUE,
-    "prelevement": PaymentMethod.PRELEVEMENT,
-    "prelevementsepa": PaymentMethod.PRELEVEMENT,
-    "directdebit": PaymentMethod.PRELEVEMENT,
-    "sepa": PaymentMethod.PRELEVEMENT,
-    "carte": PaymentMethod.CARTE,
-    "cartebancaire": PaymentMethod.CARTE,
-    "cb": PaymentMethod.CARTE,
-    "card": PaymentMethod.CARTE,
-    "especes": PaymentMethod.ESPECES,
-    "espece": PaymentMethod.ESPECES,
-    "cash": PaymentMethod.ESPECES,
-    "liquide": PaymentMethod.ESPECES,
-}
-
-
-@lru_cache(maxsize=16384)
-def normalize_payment_method(value: object, field: str = "payment_method") -> PaymentMethod | None:
-    """virement, cheque, prelevement, carte or especes (accents and usual synonyms accepted)."""
-    text = clean(value)
-    if text is None:
-        return None
-    method = _METHODS.get(match_key(text))
-    if method is None:
-        raise _fail(
-            field,
-            text,
-            f"Mode de paiement invalide : « {text} » (virement, cheque, prelevement, carte"
-            " ou especes)",
-        )
-    return method
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """A number written the French or English way: « 1 234,56 », « 1234.56 », « -5 »."""
-    compact = re.sub(r"[\s\u00a0\u202f']", "", text)
-    if "," in compact and "." in compact:
-        # the last separator is the decimal one
-        if compact.rfind(",") > compact.rfind("."):
-            compact = compact.replace(".", "").replace(",", ".")
-        else:
-            compact = compact.replace(",", "")
-    else:
-        compact = compact.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", compact):
-        return None
-    try:
-        return Decimal(compact)
-    except InvalidOperation:
-        return None
-
-
-@lru_cache(maxsize=16384)
-def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
-    """« 5% » / « 5,5 % » (percentage) or « 50 » / « 50 EUR » / « 50 € » (fixed amount)."""
-    text = clean(value)
-    if text is None:
-        return None
-    message = (
-        f"Remise invalide : « {text} » (un pourcentage comme 5 % ou un montant comme 50"
-        f" ou 50 {currency})"
-    )
-    body = text
-    kind = "amount"
-    if body.endswith("%"):
-        kind, body = "percent", body[:-1]
-    else:
-        for suffix, code in (("€", "EUR"), ("EUR", "EUR"), (currency, currency)):
-            if body.upper().endswith(suffix.upper()):
-                if code != currency:
-                    raise _fail(
-                        "discount",
-                        text,
-                        f"Remise invalide : « {text} » est en euros, mais la devise du client"
-                        f" est {currency}",
-                    )
-                body = body[: -len(suffix)]
-                break
-    number = parse_decimal(body.strip())
-    if number is None:
-        raise _fail("discount", text, message)
-    if number < 0:
-        raise _fail("discount", text, "Remise invalide : une remise ne peut pas être négative")
-    if kind == "percent" and number > 100:
-        raise _fail("discount", text, "Remise invalide : un pourcentage ne peut pas dépasser 100 %")
-    if kind == "amount":
-        number = number.quantize(Decimal("0.01"))
-    return Discount(kind, number)
-
-
-@cache
-def _currency_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
-
-
-@lru_cache(maxsize=16384)
-def normalize_currency(value: object, field: str = "currency") -> str | None:
-    """An ISO 4217 currency code (EUR, USD, CHF…); « € » is read as EUR."""
-    text = clean(value)
-    if text is None:
-        return None
-    code = {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text.upper())
-    if code not in _currency_codes():
-        raise _fail(
-            field, text, f"Devise invalide : « {text} » (code ISO 4217 comme EUR, USD ou CHF)"
-        )
-    return code
 
 
 # --- organisation ---------------------------------------------------------------------

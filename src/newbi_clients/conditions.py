@@ -1,0 +1,177 @@
+"""Payment conditions: terms, end of month, method, discount, currency."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
+
+from newbi_clients.models import TERMS_DAYS, Discount, PaymentMethod
+from newbi_clients.text import clean, fold, match_key
+from newbi_clients.text import fail as _fail
+
+
+@lru_cache(maxsize=16384)
+def normalize_terms(value: object) -> int | None:
+    """Payment terms in days: 15, 30, 45 or 60 (French law caps them at 60)."""
+    text = clean(value)
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d+)(?:[.,]0+)?\s*(?:j|jours?|d|days?)?", text.lower())
+    if match is None:
+        raise _fail(
+            "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
+        )
+    days = int(match.group(1))
+    if days > 60:
+        raise _fail(
+            "terms_days",
+            text,
+            f"Délai de paiement refusé : {days} jours dépasse le maximum légal de 60 jours"
+            " (art. L441-10 du Code de commerce) ; choisissez 15, 30, 45 ou 60",
+        )
+    if days not in TERMS_DAYS:
+        raise _fail(
+            "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
+        )
+    return days
+
+
+_TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
+_FALSE = {"non", "n", "no", "false", "faux", "0"}
+
+
+@lru_cache(maxsize=16384)
+def parse_bool(value: object, field: str = "end_of_month") -> bool | None:
+    """oui/non, yes/no, true/false, 1/0."""
+    if isinstance(value, bool):
+        return value
+    text = clean(value)
+    if text is None:
+        return None
+    key = fold(text)
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise _fail(field, text, f"Valeur invalide : « {text} » (répondez oui ou non)")
+
+
+_METHODS = {
+    "virement": PaymentMethod.VIREMENT,
+    "virementbancaire": PaymentMethod.VIREMENT,
+    "virementsepa": PaymentMethod.VIREMENT,
+    "transfer": PaymentMethod.VIREMENT,
+    "banktransfer": PaymentMethod.VIREMENT,
+    "vir": PaymentMethod.VIREMENT,
+    "cheque": PaymentMethod.CHEQUE,
+    "check": PaymentMethod.CHEQUE,
+    "chq": PaymentMethod.CHEQUE,
+    "prelevement": PaymentMethod.PRELEVEMENT,
+    "prelevementsepa": PaymentMethod.PRELEVEMENT,
+    "directdebit": PaymentMethod.PRELEVEMENT,
+    "sepa": PaymentMethod.PRELEVEMENT,
+    "carte": PaymentMethod.CARTE,
+    "cartebancaire": PaymentMethod.CARTE,
+    "cb": PaymentMethod.CARTE,
+    "card": PaymentMethod.CARTE,
+    "especes": PaymentMethod.ESPECES,
+    "espece": PaymentMethod.ESPECES,
+    "cash": PaymentMethod.ESPECES,
+    "liquide": PaymentMethod.ESPECES,
+}
+
+
+@lru_cache(maxsize=16384)
+def normalize_payment_method(value: object, field: str = "payment_method") -> PaymentMethod | None:
+    """virement, cheque, prelevement, carte or especes (accents and usual synonyms accepted)."""
+    text = clean(value)
+    if text is None:
+        return None
+    method = _METHODS.get(match_key(text))
+    if method is None:
+        raise _fail(
+            field,
+            text,
+            f"Mode de paiement invalide : « {text} » (virement, cheque, prelevement, carte"
+            " ou especes)",
+        )
+    return method
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A number written the French or English way: « 1 234,56 », « 1234.56 », « -5 »."""
+    compact = re.sub(r"[\s\u00a0\u202f']", "", text)
+    if "," in compact and "." in compact:
+        # the last separator is the decimal one
+        if compact.rfind(",") > compact.rfind("."):
+            compact = compact.replace(".", "").replace(",", ".")
+        else:
+            compact = compact.replace(",", "")
+    else:
+        compact = compact.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", compact):
+        return None
+    try:
+        return Decimal(compact)
+    except InvalidOperation:
+        return None
+
+
+@lru_cache(maxsize=16384)
+def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
+    """« 5% » / « 5,5 % » (percentage) or « 50 » / « 50 EUR » / « 50 € » (fixed amount)."""
+    text = clean(value)
+    if text is None:
+        return None
+    message = (
+        f"Remise invalide : « {text} » (un pourcentage comme 5 % ou un montant comme 50"
+        f" ou 50 {currency})"
+    )
+    body = text
+    kind = "amount"
+    if body.endswith("%"):
+        kind, body = "percent", body[:-1]
+    else:
+        for suffix, code in (("€", "EUR"), ("EUR", "EUR"), (currency, currency)):
+            if body.upper().endswith(suffix.upper()):
+                if code != currency:
+                    raise _fail(
+                        "discount",
+                        text,
+                        f"Remise invalide : « {text} » est en euros, mais la devise du client"
+                        f" est {currency}",
+                    )
+                body = body[: -len(suffix)]
+                break
+    number = parse_decimal(body.strip())
+    if number is None:
+        raise _fail("discount", text, message)
+    if number < 0:
+        raise _fail("discount", text, "Remise invalide : une remise ne peut pas être négative")
+    if kind == "percent" and number > 100:
+        raise _fail("discount", text, "Remise invalide : un pourcentage ne peut pas dépasser 100 %")
+    if kind == "amount":
+        number = number.quantize(Decimal("0.01"))
+    return Discount(kind, number)
+
+
+@cache
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+@lru_cache(maxsize=16384)
+def normalize_currency(value: object, field: str = "currency") -> str | None:
+    """An ISO 4217 currency code (EUR, USD, CHF…); « € » is read as EUR."""
+    text = clean(value)
+    if text is None:
+        return None
+    code = {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text.upper())
+    if code not in _currency_codes():
+        raise _fail(
+            field, text, f"Devise invalide : « {text} » (code ISO 4217 comme EUR, USD ou CHF)"
+        )
+    return code
