@@ -56,53 +56,61 @@ _SUMMARY = (
 def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     """Groups of probable duplicates among clients not merged (archived ones included).
 
-    Each key is grouped with an indexed GROUP BY; a group whose clients all belong to a
-    group already found for a stronger reason is not repeated.
+    Each key is grouped with a GROUP BY that reads its index alone (a covering index: no
+    row of the table is visited); merged clients, rare, are set aside afterwards. A group
+    whose clients all belong to a group already found for a stronger reason is not
+    repeated.
     """
+    found: list[tuple[str, bool, str, list[int]]] = []
+    for reason, expression, exact in REASONS:
+        condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
+        key_text = expression.replace(", ", " || ' ' || ")
+        for key, ids_text in store.execute(
+            f"SELECT {key_text}, group_concat(id) FROM clients WHERE {condition}"
+            f" GROUP BY {expression} HAVING count(*) > 1"
+        ):
+            found.append((reason, exact, str(key), [int(i) for i in ids_text.split(",")]))
+    summaries = _summaries(store, sorted({i for *_, ids in found for i in ids}))
     groups: list[DuplicateGroup] = []
     seen: list[frozenset[int]] = []
     by_member: dict[int, list[int]] = {}
-    for reason, expression, exact in REASONS:
-        condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
-        # GROUP BY the indexed column(s) themselves, so that SQLite walks the index in order
-        key_text = expression.replace(", ", " || ' ' || ")
-        rows = store.execute(
-            f"SELECT {key_text}, group_concat(id) FROM clients"
-            f" WHERE merged_into IS NULL AND {condition} GROUP BY {expression}"
-            " HAVING count(*) > 1"
-        ).fetchall()
-        for key, ids_text in rows:
-            ids = frozenset(int(i) for i in ids_text.split(","))
-            candidates = {g for i in ids for g in by_member.get(i, [])}
-            if any(ids <= seen[g] for g in candidates):
-                continue
-            for i in ids:
-                by_member.setdefault(i, []).append(len(seen))
-            seen.append(ids)
-            group = DuplicateGroup(reason, exact, str(key))
-            group.ids = sorted(ids)
-            groups.append(group)
-    _fill_summaries(store, groups)
+    for reason, exact, key, ids in found:
+        members = frozenset(i for i in ids if summaries[i]["merged_into"] is None)
+        candidates = {g for i in members for g in by_member.get(i, [])}
+        if len(members) < 2 or any(members <= seen[g] for g in candidates):
+            continue
+        for i in members:
+            by_member.setdefault(i, []).append(len(seen))
+        seen.append(members)
+        group = DuplicateGroup(reason, exact, key, ids=sorted(members))
+        group.clients = [_public(summaries[i]) for i in group.ids]
+        groups.append(group)
     return groups
 
 
-def _fill_summaries(store: ClientStore, groups: list[DuplicateGroup]) -> None:
-    wanted = sorted({i for g in groups for i in g.ids})
+def _summaries(store: ClientStore, ids: list[int]) -> dict[int, dict[str, Any]]:
     summaries: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start : start + 500]
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
         cursor = store.execute(
-            f"SELECT {_SUMMARY} FROM clients WHERE id IN ({', '.join('?' * len(batch))})", batch
+            f"SELECT {_SUMMARY}, merged_into FROM clients"
+            f" WHERE id IN ({', '.join('?' * len(batch))})",
+            batch,
         )
         names = [d[0] for d in cursor.description]
         for row in cursor:
             data = dict(zip(names, row, strict=True))
-            data["postal_code"] = data.pop("billing_postal_code")
-            data["city"] = data.pop("billing_city")
-            data["archived"] = data.pop("archived_at") is not None
             summaries[data["id"]] = data
-    for group in groups:
-        group.clients = [summaries[i] for i in group.ids]
+    return summaries
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    """A client of a group in the JSON shape of ``duplicates``."""
+    shown = {k: v for k, v in data.items() if k != "merged_into"}
+    shown["postal_code"] = shown.pop("billing_postal_code")
+    shown["city"] = shown.pop("billing_city")
+    shown["archived"] = shown.pop("archived_at") is not None
+    return shown
 
 
 # --- merge ----------------------------------------------------------------------------

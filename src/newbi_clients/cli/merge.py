@@ -44,13 +44,13 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients duplicates --format json | jq '.[] | select(.match == "exact")'
     """
-    from newbi_clients.cli.render import emit_json, emit_rows, info
+    from newbi_clients.cli.render import emit_json_stream, emit_rows, info
     from newbi_clients.merging import duplicate_groups
 
     with open_store() as store:
         groups = duplicate_groups(store)
     if format_ is ViewFormat.JSON:
-        emit_json([g.to_dict() for g in groups])
+        emit_json_stream(g.to_dict() for g in groups)
         return
     rows = []
     for number, group in enumerate(groups, start=1):
