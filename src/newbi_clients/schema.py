@@ -200,7 +200,16 @@ def _v2_history(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_core, _v2_history]
+def _v3_sparse_revenue_index(db: Database) -> None:
+    """Index only the clients with a revenue: inserting clients stays cheap in a big book."""
+    db.execute("DROP INDEX idx_clients_revenue")
+    db.execute(
+        "CREATE INDEX idx_clients_revenue ON clients(revenue_cents, sort_name, id)"
+        " WHERE revenue_cents <> 0"
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_core, _v2_history, _v3_sparse_revenue_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -256,31 +256,21 @@ class ClientStore:
     def iter_clients(self, query: ClientQuery, with_notes: bool = False) -> Iterator[Client]:
         """Stream the clients a query selects, in its order.
 
+        Some orders are read in phases, each walking an index, rather than sorted whole:
+        a search puts the names that begin with the text first; the revenue sort reads
+        the clients with a revenue from its (partial) index, then the others by name.
+
         :raises ValidationFailed: for an invalid filter value.
         """
-        where, params, match = build_where(query)
         select = self._select(with_notes)
-        prefix = name_prefix(query) if match else None
-        if prefix is None:
-            yield from self._rows(f"{select} {where} {order_by(query)}", params, query.limit)
-            return
-        # names that begin with the text first (index range), then the other matches
-        bounds = [prefix, prefix + "\U0010ffff"]
-        in_range = "c.sort_name >= ? AND c.sort_name < ?"
-        filters, filter_params, _ = build_where(replace(query, text=None))
         found = 0
-        for client in self._rows(
-            f"{select} {filters} AND {in_range} {order_by(query)}", [*filter_params, *bounds],
-            query.limit,
-        ):  # fmt: skip
-            found += 1
-            yield client
-        if query.limit is not None and found >= query.limit:
-            return
-        yield from self._rows(
-            f"{select} {where} AND NOT ({in_range}) {order_by(query)}", [*params, *bounds],
-            None if query.limit is None else query.limit - found,
-        )  # fmt: skip
+        for where, params, order in _phases(query):
+            limit = None if query.limit is None else query.limit - found
+            if limit is not None and limit <= 0:
+                return
+            for client in self._rows(f"{select} {where} {order}", params, limit):
+                found += 1
+                yield client
 
     def _rows(self, sql: str, params: list[Any], limit: int | None) -> Iterator[Client]:
         if limit is not None:
@@ -504,3 +494,35 @@ def _as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
 
 def _display(name: str, first_name: str | None, kind: str) -> str:
     return f"{first_name} {name}" if kind == "individual" and first_name else name
+
+
+def _phases(query: ClientQuery) -> list[tuple[str, list[Any], str]]:
+    """The (FROM/WHERE, parameters, ORDER BY) of each phase of a query, in order."""
+    where, params, match = build_where(query)
+    prefix = name_prefix(query) if match else None
+    if prefix is not None:
+        # names that begin with the text first (an index range), then the other matches
+        bounds = [prefix, prefix + "\U0010ffff"]
+        in_range = "c.sort_name >= ? AND c.sort_name < ?"
+        filters, filter_params, _ = build_where(replace(query, text=None))
+        return [
+            (f"{filters} AND {in_range}", [*filter_params, *bounds], order_by(query)),
+            (f"{where} AND NOT ({in_range})", [*params, *bounds], order_by(query)),
+        ]
+    if query.sort == "revenue":
+        largest = "c.revenue_cents <> 0 AND c.revenue_cents {} 0"
+        by_revenue = "ORDER BY c.revenue_cents{}, c.sort_name, c.id"
+        by_name = "ORDER BY c.sort_name, c.id"
+        phases = [
+            (f"{where} AND {largest.format('>')}", params, by_revenue.format(" DESC")),
+            (f"{where} AND c.revenue_cents = 0", params, by_name),
+            (f"{where} AND {largest.format('<')}", params, by_revenue.format(" DESC")),
+        ]
+        if query.desc:  # the smallest first
+            phases = [
+                (phases[2][0], params, by_revenue.format("")),
+                phases[1],
+                (phases[0][0], params, by_revenue.format("")),
+            ]
+        return phases
+    return [(where, params, order_by(query))]
