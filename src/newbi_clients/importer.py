@@ -25,6 +25,7 @@ from newbi_clients.importing import (
 from newbi_clients.models import Client
 from newbi_clients.reading import open_table
 from newbi_clients.rows import row_to_client
+from newbi_clients.schema import FTS_COLUMNS
 from newbi_clients.storage import ClientStore, now
 
 COLUMNS = STAGE_COLUMNS
@@ -169,6 +170,8 @@ class Importer:
         report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
         db = self.store.db
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
+        # a larger page cache for the writes: new rows go into every index of the book
+        db.execute("PRAGMA cache_size = -65536")
         with self.store.transaction():
             base = int(db.execute(
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
@@ -179,13 +182,8 @@ class Importer:
                 f" OVER (ORDER BY row) AS new_id FROM stage WHERE {creating}) AS ids"
                 " WHERE ids.row = stage.row"
             )
-            cols = ", ".join(COLUMNS)
             stamp = self.stamp
-            report.created = db.execute(
-                f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
-                f" SELECT new_id, {cols}, ?, ? FROM stage WHERE new_id IS NOT NULL ORDER BY new_id",
-                [stamp, stamp],
-            ).rowcount
+            report.created = self._insert_clients(base)
             self._insert_tags_and_notes()
             db.execute(
                 "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?, 'import',"
@@ -203,6 +201,33 @@ class Importer:
                     report.skipped += 1
             report.duplicates = plan.duplicates
         return report
+
+    def _insert_clients(self, base: int) -> int:
+        """Insert the new clients, then index them for search in one pass.
+
+        The per-row search-index trigger is set aside for the statement (inside the
+        transaction: an interruption puts it back) and the new rows are indexed in bulk,
+        which costs a fraction of row-by-row indexing in a large book.
+        """
+        db = self.store.db
+        cols = ", ".join(COLUMNS)
+        trigger = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'clients_fts_insert'"
+        ).fetchone()[0]
+        db.execute("DROP TRIGGER clients_fts_insert")
+        created = db.execute(
+            f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
+            f" SELECT new_id, {cols}, ?, ? FROM stage WHERE new_id IS NOT NULL ORDER BY new_id",
+            [self.stamp, self.stamp],
+        ).rowcount
+        columns = ", ".join(FTS_COLUMNS)
+        db.execute(
+            f"INSERT INTO clients_fts (rowid, {columns}) SELECT id, {columns} FROM clients"
+            " WHERE id >= ?",
+            [base],
+        )
+        db.execute(trigger)
+        return int(created)
 
     def _insert_tags_and_notes(self) -> None:
         db = self.store.db

@@ -247,19 +247,16 @@ def validate_all(
         return
     import multiprocessing
 
-    # the main process validates its share too: one worker fewer than cores
-    workers = max(1, min((os.cpu_count() or 2) - 1, 7))
+    # one worker a core; the main process reads, stages and waits (measured: letting it
+    # validate a share too is no faster, as reading and staging already keep it busy)
+    workers = max(1, min(os.cpu_count() or 1, 8))
     _WORKER_HEADERS = headers  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         pending: list[Any] = []
-        for index, chunk in enumerate(chunks):
-            if index % (workers + 1) == workers:
-                pending.append(validate_chunk(chunk, headers, stamp))
-            else:
-                pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
-            while len(pending) > workers * 3 or (pending and isinstance(pending[0], list)):
-                first = pending.pop(0)
-                yield first if isinstance(first, list) else first.get()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
+            if len(pending) > workers * 3:
+                yield pending.pop(0).get()
         for result in pending:
-            yield result if isinstance(result, list) else result.get()
+            yield result.get()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,35 +76,57 @@ def open_table(
 # --- CSV ------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str, list[str]]:
-    notices: list[str] = []
+_CHUNK = 1 << 20
+
+
+def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
+    """Whether the whole file decodes with ``encoding`` (read in chunks: memory stays
+    flat), and how many lines it has."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False, lines
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False, lines
+    return True, lines
+
+
+def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str, list[str], int]:
+    """The file's encoding (forced, from its BOM, UTF-8, else Windows-1252), the notices
+    to show, and its number of lines."""
+    name = path.name
     if encoding:
         try:
-            return data.decode(encoding), encoding, notices
+            ok, lines = _decodes(path, encoding)
         except LookupError:
             raise ImportRejected(f"Encodage inconnu : « {encoding} »") from None
-        except UnicodeDecodeError as exc:
+        if not ok:
             raise ImportRejected(
-                f"Le fichier {name} n'est pas en {encoding} (octet {exc.start}) : essayez"
-                " --encoding utf-8 ou --encoding cp1252"
-            ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", notices
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16", ["Encodage UTF-16 détecté."]
-    try:
-        return data.decode("utf-8"), "utf-8", notices
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
-            " --encoding (ex. --encoding latin-1)."
-        ) from None
-    notices.append("Encodage Windows-1252 (Excel français) détecté.")
-    return text, "cp1252", notices
+                f"Le fichier {name} n'est pas en {encoding} : essayez --encoding utf-8 ou"
+                " --encoding cp1252"
+            )
+        return encoding, [], lines
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", ["Encodage UTF-16 détecté."], _decodes(path, "utf-16")[1]
+    candidate = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    ok, lines = _decodes(path, candidate)
+    if ok:
+        return candidate, [], lines
+    if candidate == "utf-8" and _decodes(path, "cp1252")[0]:
+        return "cp1252", ["Encodage Windows-1252 (Excel français) détecté."], lines
+    raise ImportRejected(
+        f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
+        " --encoding (ex. --encoding latin-1)."
+    )
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -129,25 +150,26 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
-    data = path.read_bytes()
-    if _looks_binary(data):
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if _looks_binary(head):
         raise ImportRejected(
             f"{path.name} n'est pas un fichier texte CSV (contenu binaire). Exportez vos"
             " clients en CSV ou en XLSX depuis votre tableur."
         )
-    text, used, notices = _decode(data, encoding, path.name)
-    del data
-    if not text.strip():
+    used, notices, lines = _choose_encoding(path, head, encoding)
+    with path.open(encoding=used, newline="") as fh:
+        sample = fh.read(4096)
+    if not sample.strip():
         raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
     if delimiter:
         delimiter = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise ImportRejected(f"Séparateur invalide : « {delimiter} » (un seul caractère)")
     else:
-        delimiter = sniff_delimiter(text)
+        delimiter = sniff_delimiter(sample)
         notices.append(f"Séparateur détecté : {DELIMITER_NAMES.get(delimiter, delimiter)}.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    numbered = ((number, row) for number, row in enumerate(reader, start=1))
+    numbered = _csv_rows(path, used, delimiter)
     header_row, header = _first_non_empty(numbered, path.name)
     return Table(
         "csv",
@@ -157,8 +179,19 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
         encoding=used,
         delimiter=delimiter,
         notices=notices,
-        size_hint=text.count("\n"),
+        size_hint=lines,
     )
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a CSV file read as a stream, numbered as a spreadsheet numbers them."""
+    with path.open(encoding=encoding, newline="") as fh:
+        try:
+            yield from enumerate(csv.reader(fh, delimiter=delimiter), start=1)
+        except UnicodeDecodeError:  # the file changed while it was being imported
+            raise ImportRejected(
+                f"{path.name} a changé pendant sa lecture : recommencez."
+            ) from None
 
 
 def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, list[str]]:
