@@ -234,13 +234,16 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         raise ImportRejected(
             f"{path.name} n'est pas un fichier Excel lisible (fichier corrompu ?) : {exc}"
         ) from None
-    formats = _Formats(path, name)
     start = data.start
-    formats.offset = int(start[1]) if start else 0
+    offset = int(start[1]) if start else 0
+    formats = _Formats(path, name, offset + int(data.width or 0))
+    formats.offset = offset
     numbered = (
-        (number, [cell_text(c, formats.get(number, i, c)) for i, c in enumerate(row)])
+        # most cells are text: only the others go through cell_text
+        (number, [c if c.__class__ is str else cell_text(c, formats.get(number, i, c))
+                  for i, c in enumerate(row)])
         for number, row in enumerate(rows, start=1)
-    )
+    )  # fmt: skip
     header_row, header = _first_non_empty(numbered, path.name)
     return Table(
         "xlsx",
@@ -263,19 +266,20 @@ class _Formats:
 
     SAMPLE = 50
 
-    def __init__(self, path: Path, sheet: str) -> None:
+    def __init__(self, path: Path, sheet: str, width: int) -> None:
         self.cells: set[tuple[int, int]] = set()
         self.columns: set[int] = set()
         self.offset = 0  # the sheet's first used column, where calamine's rows start
-        import openpyxl
-
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = _load_without_sizing(path)
         except Exception:
             return
         try:
             ws = book[sheet]
-            for row in ws.iter_rows(min_row=1, max_row=self.SAMPLE):
+            # bounds given in full: without max_col, openpyxl may parse the whole sheet
+            for row in ws.iter_rows(
+                min_row=1, max_row=self.SAMPLE, min_col=1, max_col=max(width, 1)
+            ):
                 for cell in row:
                     fmt = getattr(cell, "number_format", None) or ""
                     column, number = getattr(cell, "column", None), getattr(cell, "row", None)
@@ -297,6 +301,27 @@ class _Formats:
         if index + self.offset in self.columns and abs(value) <= 1:
             return "percent"
         return None
+
+
+def _load_without_sizing(path: Path) -> Any:
+    """openpyxl's read-only workbook, without the size computation it does on opening.
+
+    When a sheet has no <dimension> element (files written by openpyxl itself, say),
+    openpyxl parses the whole sheet just to size it; the first rows are all we read here,
+    with explicit bounds, so that pass is skipped.
+    """
+    import openpyxl
+    from openpyxl.worksheet import _read_only
+
+    worksheet: Any = _read_only.ReadOnlyWorksheet
+    sizing = getattr(worksheet, "_get_size", None)
+    if sizing is not None:
+        worksheet._get_size = lambda self: None
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    finally:
+        if sizing is not None:
+            worksheet._get_size = sizing
 
 
 def cell_text(value: Any, fmt: str | None = None) -> str:
