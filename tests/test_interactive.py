@@ -262,3 +262,53 @@ def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
         assert client.phone == "+33142000000" and client.name == "ACME SAS"
         assert any("ACME" in n.text for n in client.notes)  # the other name, kept as a note
         assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
+
+
+def test_import_asks_about_duplicates_then_confirms(db_path: Path, tmp_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        existing = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Nom;Email;Adresse;Téléphone\nACME;CONTACT@acme.fr;;01 42 00 00 00\n"
+        "Nouveau;nouveau@x.fr;1 rue;\n",
+        encoding="utf-8",
+    )
+    child = spawn(db_path, "import", str(path))
+    child.expect_exact("1 client(s) à créer, 1 doublon(s)")
+    answer(child, "Que faire des 1 doublon(s)", DOWN)  # complete the existing client
+    answer(child, "Importer 1 client(s), compléter 1 client(s)")  # yes is the default
+    child.expect_exact("Créés")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        assert store.get(existing.id or 0).phone == "+33142000000"
+        assert store.resolve("nouveau@x.fr").name == "Nouveau"
+
+
+def test_import_declined_writes_nothing(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text("Nom;Email;Adresse\nA;a@x.fr;1 rue\n", encoding="utf-8")
+    child = spawn(db_path, "import", str(path))
+    answer(child, "Importer 1 client(s)", DOWN)  # « Non »
+    child.expect_exact("rien n'a été écrit")
+    assert finish(child) == 1
+    with ClientStore(db_path) as store:
+        assert store.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+def test_merge_conflicts_chosen_field_by_field(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        keep = store.add(build_client({"name": "ACME", "email": "a@acme.fr"}).client)
+        other = store.add(build_client({"name": "ACME", "email": "b@acme.fr"}).client)
+    child = spawn(db_path, "merge", str(keep.id), str(other.id))
+    answer(child, "Email : quelle valeur garder", DOWN)  # the other's email
+    answer(child, "Fusionner ?")
+    child.expect_exact("Fusion faite")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        merged = store.get(keep.id or 0)
+        assert merged.email == "b@acme.fr"
+        assert any("a@acme.fr" in n.text for n in merged.notes)  # the value left aside

@@ -90,14 +90,9 @@ def ask_select(message: str, choices: Sequence[tuple[str, str]], default: str | 
 
 
 def ask_confirm(message: str, default: bool = False) -> bool:
-    """A yes/no question."""
-    import questionary
-
-    return bool(
-        questionary.confirm(
-            message, default=default, output=_output(), auto_enter=True
-        ).unsafe_ask()
-    )
+    """A yes/no question, as a choice between « Oui » and « Non » (French keys, not y/n)."""
+    answer = ask_select(message, [("oui", "Oui"), ("non", "Non")], "oui" if default else "non")
+    return answer == "oui"
 
 
 def _present(raw: dict[str, Any], key: str) -> bool:
