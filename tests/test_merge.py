@@ -337,3 +337,40 @@ def test_cli_duplicates_merge_unmerge_log(cli) -> None:
 def test_cli_merge_refuses_itself(cli) -> None:
     one = cli("add", "--name", "Solo", "--no-input").stdout.strip()
     assert "lui-même" in cli("merge", one, one, "--yes", code=1).stderr
+
+
+def test_a_merge_of_several_is_undone_one_client_at_a_time(store: ClientStore) -> None:
+    keep = make(store, name="K", tags="Base")
+    one = make(store, "n1", name="K", email="k@x.fr", tags="VIP")
+    two = make(store, "n2", name="K", email="K@X.FR", phone="0142000000", tags="vip")
+    snapshots = {c.id: store.snapshot(c.id or 0) for c in (keep, one, two)}
+    apply_merge(store, prepare_merge(store, keep, [one, two], "keep"))
+    unmerge(store, one.id or 0)
+    now = store.get(keep.id or 0)
+    # #2 is still merged and brought the same email and tag: they stay on KEEP
+    assert now.email is not None and now.email.casefold() == "k@x.fr"
+    assert [t.casefold() for t in now.tags] == ["base", "vip"]
+    unmerge(store, two.id or 0)
+    assert {c: store.snapshot(c or 0) for c in snapshots} == snapshots
+
+
+def test_a_siren_displaced_by_a_merged_siret_is_kept_as_a_note(store: ClientStore) -> None:
+    keep = make(store, name="ACME", kind="pro", siren="732829320")
+    other = make(store, name="ACME", kind="pro", siret="55210055400013")
+    merged = apply_merge(store, prepare_merge(store, keep, [other], "keep"))
+    assert merged.siret == "55210055400013" and merged.siren == "552100554"
+    assert any("732829320" in n.text for n in merged.notes)
+    unmerge(store, other.id or 0)
+    assert store.get(keep.id or 0).siren == "732829320"
+
+
+def test_unmerge_finds_renamed_tags(store: ClientStore) -> None:
+    from newbi_clients.organise import rename_tag
+
+    keep = make(store, name="K")
+    other = make(store, name="K", tags="salon")
+    apply_merge(store, prepare_merge(store, keep, [other], "keep"))
+    rename_tag(store, "salon", "Salon 2025")
+    unmerge(store, other.id or 0)
+    assert store.get(keep.id or 0).tags == []
+    assert store.get(other.id or 0).tags == ["Salon 2025"]

@@ -63,7 +63,8 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def _same(attr: str, a: Any, b: Any) -> bool:
+def same_value(attr: str, a: Any, b: Any) -> bool:
+    """Whether two values of a field are the same (emails ignoring case)."""
     if attr == "email" and a and b:
         return bool(v.email_key(a) == v.email_key(b))
     return bool(a == b)
@@ -124,6 +125,15 @@ def plan_merge(keep: Client, others: Sequence[Client], prefer: str = "keep") -> 
                 plan.tag_sources[tag] = other.id
                 keys.add(v.tag_key(tag))
     if merged.siret and merged.siren != merged.siret[:9]:
+        # the SIREN follows the SIRET; a SIREN it displaces is a losing value like any other
+        displaced = merged.siren
+        if displaced:
+            origin = (
+                None
+                if displaced == keep.siren
+                else next((o.id for o in others if o.siren == displaced), None)
+            )
+            plan.conflicts.append(Conflict("siren", merged.siret[:9], displaced, origin))
         merged.siren = merged.siret[:9]
         plan.sources["siren"] = plan.sources.get("siret")
     return plan
@@ -146,7 +156,7 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
     for source, client in clients:
         value = getattr(client, attr)
         shown = show_value(value)
-        if is_empty(attr, value) or _same(attr, value, chosen) or shown in seen:
+        if is_empty(attr, value) or same_value(attr, value, chosen) or shown in seen:
             continue
         seen.add(shown)
         conflicts.append(Conflict(attr, show_value(chosen), shown, source))
@@ -156,7 +166,7 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
 def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None:
     current = getattr(plan.merged, attr)
     incoming = getattr(other, attr)
-    if is_empty(attr, incoming) or _same(attr, current, incoming):
+    if is_empty(attr, incoming) or same_value(attr, current, incoming):
         return
     if is_empty(attr, current):
         setattr(plan.merged, attr, incoming)

@@ -177,6 +177,7 @@ def apply_merge(store: ClientStore, plan: MergePlan) -> Client:
             "others": [o.id for o in plan.others],
             "sources": plan.sources,
             "tag_sources": plan.tag_sources,
+            "tag_ids": {str(store.tag_id(t)): s for t, s in plan.tag_sources.items()},
             "conflict_note": note_id,
             "moved": moved,
         }
@@ -196,21 +197,72 @@ def _move_children(store: ClientStore, source: int, target: int) -> dict[str, li
 # --- unmerge --------------------------------------------------------------------------
 
 
-def _last_merge(store: ClientStore, other_id: int, keep_id: int) -> dict[str, Any]:
-    undone = {
-        int(r[0])
-        for r in store.execute(
-            "SELECT json_extract(details, '$.merge') FROM audit WHERE action = 'unmerge'"
-            " AND client_id = ?",
-            [keep_id],
-        )
-        if r[0] is not None
-    }
+def _undone(store: ClientStore, keep_id: int) -> set[tuple[int, int]]:
+    """(merge entry, client) pairs already unmerged: a merge of several clients is undone
+    one client at a time."""
+    rows = store.execute(
+        "SELECT json_extract(details, '$.merge'), json_extract(details, '$.other') FROM audit"
+        " WHERE action = 'unmerge' AND client_id = ?",
+        [keep_id],
+    )
+    return {(int(m), int(o)) for m, o in rows if m is not None and o is not None}
+
+
+def _last_merge(
+    store: ClientStore, other_id: int, keep_id: int
+) -> tuple[dict[str, Any], list[int]]:
+    """The merge that folded ``other_id`` into ``keep_id``, and the clients of that merge
+    that are still merged."""
+    undone = _undone(store, keep_id)
     for entry in reversed(store.audit_log(keep_id)):
-        merge = entry["action"] == "merge" and entry["id"] not in undone
-        if merge and other_id in entry["details"]["others"]:
-            return dict(entry)
+        if entry["action"] != "merge" or (entry["id"], other_id) in undone:
+            continue
+        others = entry["details"]["others"]
+        if other_id in others:
+            still = [o for o in others if o != other_id and (entry["id"], o) not in undone]
+            return dict(entry), still
     raise MergeRefused(f"Aucune fusion de #{other_id} dans #{keep_id} n'est enregistrée.")
+
+
+def _taken_back(
+    store: ClientStore, keep_now: Client, entry: dict[str, Any], other: Client, still: list[Client]
+) -> Client:
+    """KEEP without what ``other`` brought to it.
+
+    A value brought by several merged clients stays while one of them is still merged,
+    and goes with the last of them.
+
+    :raises MergeRefused: when KEEP was edited since on a field about to be taken back.
+    """
+    from newbi_clients.dedupe import is_empty, same_value
+
+    details = entry["details"]
+    merged = row_to_client(entry["after"] | {"tag_names": None})
+    before = row_to_client(entry["before"] | {"tag_names": None})
+    restored = keep_now.copy()
+    for attr, source in details["sources"].items():
+        value = getattr(merged, attr)
+
+        def holds(client: Client, attr: str = attr, value: Any = value) -> bool:
+            return not is_empty(attr, value) and same_value(attr, getattr(client, attr), value)
+
+        if not (source == other.id or holds(other)) or any(holds(o) for o in still):
+            continue
+        if getattr(keep_now, attr) != value:
+            label = dict(MERGED_FIELDS).get(attr, attr)
+            raise MergeRefused(
+                f"Impossible de défaire la fusion : le champ « {label} » de #{keep_now.id} a"
+                " été modifié depuis ; défaire la fusion écraserait cette modification."
+                " Corrigez la fiche à la main (« newbi-clients edit »)."
+            )
+        setattr(restored, attr, getattr(before, attr))
+    # tags by id, so that a tag renamed since is still recognised
+    own = {store.tag_id(t) for t in other.tags}
+    kept = {store.tag_id(t) for o in still for t in o.tags}
+    brought = {int(i) for i, s in details["tag_ids"].items() if s == other.id or int(i) in own}
+    gone = brought - kept
+    restored.tags = [t for t in keep_now.tags if store.tag_id(t) not in gone]
+    return restored
 
 
 def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
@@ -224,7 +276,7 @@ def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
         if other.merged_into is None:
             raise MergeRefused(f"#{other_id} n'est fusionné dans aucun client.")
         keep_id = other.merged_into
-        entry = _last_merge(store, other_id, keep_id)
+        entry, still_ids = _last_merge(store, other_id, keep_id)
         details = entry["details"]
         keep_now = store.get(keep_id)
         if keep_now.merged_into is not None:
@@ -232,38 +284,22 @@ def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
                 f"#{keep_id} a lui-même été fusionné dans #{keep_now.merged_into} depuis :"
                 f" défaites d'abord « newbi-clients unmerge {keep_id} »."
             )
-        merged = row_to_client(entry["after"] | {"tag_names": None})
-        before = row_to_client(entry["before"] | {"tag_names": None})
-        restored = keep_now.copy()
-        for attr, source in details["sources"].items():
-            if source != other_id:
-                continue
-            if getattr(keep_now, attr) != getattr(merged, attr):
-                label = dict(MERGED_FIELDS).get(attr, attr)
-                raise MergeRefused(
-                    f"Impossible de défaire la fusion : le champ « {label} » de #{keep_id} a été"
-                    " modifié depuis ; défaire la fusion écraserait cette modification."
-                    " Corrigez la fiche à la main (« newbi-clients edit »)."
-                )
-            setattr(restored, attr, getattr(before, attr))
-        gone = {t for t, s in details["tag_sources"].items() if s == other_id}
-        restored.tags = [t for t in keep_now.tags if t not in gone]
+        still = [store.get(i) for i in still_ids]
+        restored = _taken_back(store, keep_now, entry, other, still)
         keep_before = store.snapshot(keep_id)
         store.update(restored, allow_duplicate=True, action=None)
-        moved = details["moved"].get(str(other_id), {})
-        for table, ids in moved.items():
+        for table, ids in details["moved"].get(str(other_id), {}).items():
             for child in ids:
                 store.execute(
                     f"UPDATE {table} SET client_id = ? WHERE id = ? AND client_id = ?",
                     [other_id, child, keep_id],
                 )
-        if details["conflict_note"] and len(details["others"]) == 1:
+        if details["conflict_note"] and not still:
             store.execute(
                 "DELETE FROM notes WHERE id = ? AND client_id = ?",
                 [details["conflict_note"], keep_id],
             )
-        after_undo = store.snapshot(keep_id)
-        if _same_content(after_undo, entry["before"]):
+        if not still and _same_content(store.snapshot(keep_id), entry["before"]):
             # nothing else changed KEEP since: it gets its own timestamp back too
             store.execute(
                 "UPDATE clients SET updated_at = ? WHERE id = ?",

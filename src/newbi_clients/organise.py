@@ -109,8 +109,12 @@ def rename_tag(store: ClientStore, old: str, new: str) -> int:
             r[0]
             for r in store.execute("SELECT client_id FROM client_tags WHERE tag_id = ?", [old_id])
         ]
-        if old_key == new_key:
-            store.execute("UPDATE tags SET name = ? WHERE id = ?", [new_name, old_id])
+        taken = store.execute("SELECT id FROM tags WHERE key = ?", [new_key]).fetchone()
+        if old_key == new_key or taken is None:
+            # the same tag under a new name: its id stays, so history that names it holds
+            store.execute(
+                "UPDATE tags SET name = ?, key = ? WHERE id = ?", [new_name, new_key, old_id]
+            )
         else:
             target = store.tag_id(new_name)
             store.execute(
