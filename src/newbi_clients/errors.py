@@ -151,6 +151,16 @@ class DuplicateClient(NewbiError):
         }
 
 
+class StaleClient(NewbiError):
+    """The client changed (another command) between reading it and saving it."""
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__(
+            f"#{client_id} a été modifié par une autre commande pendant cette modification :"
+            " rien n'a été enregistré. Recommencez pour partir de sa version actuelle."
+        )
+
+
 class ImportRejected(NewbiError):
     """A file cannot be imported at all (format, encoding, headers, --strict)."""
 

@@ -271,10 +271,10 @@ def add_document(store: ClientStore, client: Client, new: NewDocument) -> Docume
     """
     row = build_document(client, new)
     with store.transaction():
-        return _insert_document(store, row)
+        return insert_document(store, row)
 
 
-def _insert_document(store: ClientStore, row: dict[str, Any]) -> Document:
+def insert_document(store: ClientStore, row: dict[str, Any]) -> Document:
     taken = store.execute(
         "SELECT client_id FROM documents WHERE type = ? AND number = ?",
         [row["type"], row["number"]],

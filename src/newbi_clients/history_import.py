@@ -15,13 +15,13 @@ from newbi_clients import validation as v
 from newbi_clients.errors import ImportRejected, ValidationFailed
 from newbi_clients.history import (
     NewDocument,
-    _insert_document,
     build_document,
+    insert_document,
     parse_amount,
     parse_date,
 )
 from newbi_clients.importing import RowError
-from newbi_clients.models import Client, format_money
+from newbi_clients.models import Client, format_money, format_money_fr
 from newbi_clients.reading import open_table
 from newbi_clients.storage import ClientStore, now
 
@@ -229,13 +229,20 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
                 f"Paiement daté du {paid_on}, avant le document ({document['date']})",
             )
         method = v.normalize_payment_method(raw.get("payment_method"))
-        if not raw.get("status"):
-            document["status"] = "paid" if amount == document["amount_ttc"] else "partially_paid"
-        created = _insert_document(store, document)
+        status = "paid" if amount == document["amount_ttc"] else "partially_paid"
+        if raw.get("status") and document["status"] not in (status, "sent"):
+            raise ValidationFailed.single(
+                "status",
+                raw.get("status"),
+                f"Statut « {raw.get('status')} » incohérent avec le paiement de"
+                f" {format_money_fr(amount)} sur {format_money_fr(document['amount_ttc'])}",
+            )
+        document["status"] = status
+        created = insert_document(store, document)
         store.execute(
             "INSERT INTO payments (document_id, date, amount, method, created_at) VALUES (?, ?, ?, ?, ?)",
             [created.id, paid_on, amount, method.value if method else None, stamp],
         )
         return 1
-    _insert_document(store, document)
+    insert_document(store, document)
     return 0

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newbi_clients.dedupe import plan_merge
 from newbi_clients.errors import ImportRejected
 from newbi_clients.headers import map_headers
 from newbi_clients.importing import (
@@ -134,8 +133,10 @@ class Importer:
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""
         db = self.store.db
-        db.execute("CREATE INDEX temp.stage_email ON stage (email_key, row)")
-        db.execute("CREATE INDEX temp.stage_siret ON stage (siret, row)")
+        db.execute("CREATE INDEX IF NOT EXISTS temp.stage_email ON stage (email_key, row)")
+        db.execute("CREATE INDEX IF NOT EXISTS temp.stage_siret ON stage (siret, row)")
+        db.execute("UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL")
+        plan.duplicates = []
         unclassified = "dup_of_id IS NULL AND dup_of_row IS NULL"
         for key in ("email_key", "siret"):
             in_book = f"FROM main.clients c WHERE c.{key} = stage.{key} AND {_ACTIVE}"
@@ -173,6 +174,9 @@ class Importer:
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
         with self.store.transaction():
+            # the book may have changed since the preview (another command, a long
+            # confirmation): duplicates are found again, now that no one else can write
+            self._classify(plan)
             base = int(db.execute(
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
                 " coalesce((SELECT max(id) FROM clients), 0)) + 1"
@@ -275,20 +279,16 @@ class Importer:
         return row_to_client(values)
 
     def _merge_row(self, dup: DuplicateRow) -> None:
-        """Fill the existing client's empty fields; keep conflicting values as a note."""
-        store = self.store
-        target = store.get(self._target(dup))
-        incoming = self._staged_client(dup.row)
-        plan = plan_merge(target, [incoming])
-        note = plan.conflict_note(f"import de {self.source}, ligne {dup.row}")
-        store.update(plan.merged, allow_duplicate=True, action="import_merge")
-        notes = store.execute(
-            "SELECT at, text FROM stage_notes WHERE row = ?", [dup.row]
+        """Complete the existing client with the row (the engine of ``merge``)."""
+        from newbi_clients.merging import complete_client
+
+        notes = self.store.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
         ).fetchall()
-        for at, text in [*notes, *([(self.stamp, note)] if note else [])]:
-            store.execute(
-                "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [target.id, at, text]
-            )
+        complete_client(
+            self.store, self._target(dup), self._staged_client(dup.row),
+            f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
+        )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,7 +162,7 @@ def apply_merge(store: ClientStore, plan: MergePlan) -> Client:
         store.update(merged, allow_duplicate=True, action=None)
         names = ", ".join(f"#{o.id}" for o in plan.others)
         note = plan.conflict_note(f"fusion de {names} dans #{keep.id}")
-        note_id = store._insert_note(keep.id, note, stamp) if note else None
+        note_id = store.insert_note(keep.id, note, stamp) if note else None
         moved: dict[str, dict[str, list[int]]] = {}
         for other in plan.others:
             assert other.id is not None
@@ -192,6 +193,41 @@ def _move_children(store: ClientStore, source: int, target: int) -> dict[str, li
         store.execute(f"UPDATE {table} SET client_id = ? WHERE client_id = ?", [target, source])
         moved[table] = ids
     return moved
+
+
+def complete_client(
+    store: ClientStore,
+    target_id: int,
+    incoming: Client,
+    source: str,
+    notes: Sequence[tuple[str, str]] = (),
+    action: str = "complete",
+) -> Client:
+    """Fill an existing client's empty fields from new data (an import row, an ``add``),
+    never overwriting a value: differing values are kept in a note, and so is an email or
+    a SIRET that another active client already has (filling it would make a duplicate).
+    The new data's own notes are added. The change is audited with the previous values.
+    """
+    from newbi_clients.dedupe import Conflict, show_value
+
+    with store.transaction():
+        target = store.get(target_id)
+        plan = plan_merge(target, [incoming])
+        for match in store.find_duplicates(plan.merged):
+            if match.field in plan.sources and match.existing.id != target_id:
+                value = getattr(plan.merged, match.field)
+                setattr(plan.merged, match.field, getattr(target, match.field))
+                del plan.sources[match.field]
+                if match.field == "siret":
+                    plan.merged.siren = target.siren
+                plan.conflicts.append(Conflict(match.field, "", show_value(value), None))
+        before = store.snapshot(target_id)
+        store.update(plan.merged, allow_duplicate=True, action=None)
+        note = plan.conflict_note(source)
+        for at, text in [*notes, *([(now(), note)] if note else [])]:
+            store.insert_note(target_id, text, at)
+        store.audit(action, target_id, before, store.snapshot(target_id), {"source": source})
+    return store.get(target_id)
 
 
 # --- unmerge --------------------------------------------------------------------------

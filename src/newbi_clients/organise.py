@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newbi_clients import validation as v
-from newbi_clients.errors import ValidationFailed
+from newbi_clients.errors import DuplicateClient, ValidationFailed
 from newbi_clients.storage import ClientStore, now
 
 
@@ -131,11 +131,22 @@ def rename_tag(store: ClientStore, old: str, new: str) -> int:
     return len(clients)
 
 
-def set_archived(store: ClientStore, client_ids: Sequence[int], archived: bool) -> list[int]:
-    """Archive (or reactivate) clients; returns the ids whose state changed."""
+def set_archived(
+    store: ClientStore, client_ids: Sequence[int], archived: bool, allow_duplicate: bool = False
+) -> list[int]:
+    """Archive (or reactivate) clients; returns the ids whose state changed.
+
+    :raises DuplicateClient: reactivating a client whose email or SIRET an active client
+        has taken since (unless ``allow_duplicate``); nothing is changed then.
+    """
     changed = []
     with store.transaction():
         stamp = now()
+        if not archived and not allow_duplicate:
+            for client_id in dict.fromkeys(client_ids):
+                matches = store.find_duplicates(store.get(client_id))
+                if matches:
+                    raise DuplicateClient(matches)
         for client_id in dict.fromkeys(client_ids):
             row = store.execute(
                 "SELECT archived_at FROM clients WHERE id = ?", [client_id]

@@ -25,6 +25,7 @@ from newbi_clients.errors import (
     ClientRef,
     DuplicateClient,
     DuplicateMatch,
+    StaleClient,
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
@@ -397,21 +398,30 @@ class ClientStore:
             self._set_tags(client_id, client.tags)
             for existing in client.notes:
                 if existing.text.strip():
-                    self._insert_note(client_id, existing.text.strip(), existing.at)
+                    self.insert_note(client_id, existing.text.strip(), existing.at)
             if note and note.strip():
-                self._insert_note(client_id, note.strip(), stamp)
+                self.insert_note(client_id, note.strip(), stamp)
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
     def update(
-        self, client: Client, allow_duplicate: bool = False, action: str | None = "edit"
+        self,
+        client: Client,
+        allow_duplicate: bool = False,
+        action: str | None = "edit",
+        expected: Client | None = None,
     ) -> Client:
         """Save the fields and tags of an existing client, with an audit entry.
 
+        :param expected: the client as it was read before being changed: if it changed
+            since (another command), nothing is saved.
         :raises DuplicateClient: if the new email or SIRET belongs to another active client.
+        :raises StaleClient: if the client is no longer as ``expected``.
         """
         assert client.id is not None
         with self.transaction():
+            if expected is not None and self.get(client.id) != expected:
+                raise StaleClient(client.id)
             before = self.snapshot(client.id)
             if not allow_duplicate:
                 matches = self.find_duplicates(client)
@@ -429,12 +439,12 @@ class ClientStore:
         """Append a timestamped note to a client."""
         with self.transaction():
             stamp = now()
-            note_id = self._insert_note(client_id, text, stamp)
+            note_id = self.insert_note(client_id, text, stamp)
             self.execute("UPDATE clients SET updated_at = ? WHERE id = ?", [stamp, client_id])
             self.audit("note", client_id, None, None, {"note_id": note_id, "text": text})
         return Note(stamp, text, note_id)
 
-    def _insert_note(self, client_id: int, text: str, at: str) -> int:
+    def insert_note(self, client_id: int, text: str, at: str) -> int:
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )

@@ -165,15 +165,13 @@ def _on_duplicate(
     if choice == "create":
         return store.add(client, note, allow_duplicate=True), True
     if choice == "merge":
-        from newbi_clients.dedupe import plan_merge
+        from newbi_clients.merging import complete_client
+        from newbi_clients.storage import now
 
-        plan = plan_merge(store.get(existing.id), [client])
-        with store.transaction():
-            merged = store.update(plan.merged, allow_duplicate=True)
-            for text in filter(None, (note, plan.conflict_note("saisie de « add »"))):
-                store.add_note(existing.id, text)
+        notes = [(now(), note)] if note else []
+        merged = complete_client(store, existing.id, client, "saisie de « add »", notes)
         info(f"Client #{merged.id} complété : {merged.display_name}")
-        return store.get(existing.id), False
+        return merged, False
     if choice == "show":
         emit_fiche(store.get(existing.id), store.seller_settings(), to_stderr=True)
     raise typer.Exit(1)
@@ -239,7 +237,7 @@ def edit(
         built = apply_changes(client, changes, fields_to_clear)
         for message in built.warnings:
             warn(message)
-        updated = store.update(built.client, allow_duplicate)
+        updated = store.update(built.client, allow_duplicate, expected=client)
         info(f"Client #{updated.id} modifié : {updated.display_name}")
         if format_ is ViewFormat.JSON:
             emit_json(client_to_dict(updated, store.seller_settings()))

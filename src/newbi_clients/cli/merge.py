@@ -238,14 +238,14 @@ def log(
 
 def emit_log(store: "ClientStore", client_id: int, format_: ViewFormat) -> None:
     """The audit log of a client, as a table or JSON."""
-    from newbi_clients.cli.render import _local, emit_json, emit_rows
+    from newbi_clients.cli.render import emit_json, emit_rows, local_time
 
     entries = store.audit_log(client_id)
     if format_ is ViewFormat.JSON:
         emit_json(entries)
         return
     rows = [
-        (_local(e["at"]), e["actor"] or "", ACTIONS.get(e["action"], e["action"]), _changes(e))
+        (local_time(e["at"]), e["actor"] or "", ACTIONS.get(e["action"], e["action"]), _changes(e))
         for e in entries
     ]
     emit_rows(("Date", "Par", "Action", "Détail"), rows)

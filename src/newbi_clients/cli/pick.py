@@ -76,11 +76,15 @@ def pick() -> None:
         )  # fmt: skip
     with open_store() as store:
 
+        def reference(answer: str) -> str:
+            picked = _PICKED.match(answer.strip())  # « #12 Nom » from the list
+            return f"#{picked.group(1)}" if picked else answer
+
         def validate(answer: str) -> bool | str:
-            if answer.strip() == NEW_CLIENT or _PICKED.match(answer.strip()):
+            if answer.strip() == NEW_CLIENT:
                 return True
             try:
-                store.resolve(answer)
+                store.resolve(reference(answer))
             except NewbiError as exc:
                 return exc.message.splitlines()[0]
             return True
@@ -99,6 +103,5 @@ def pick() -> None:
         if answer == NEW_CLIENT:
             client_id = create_client(store, {}, None, False, True).id
         else:
-            picked = _PICKED.match(answer)
-            client_id = int(picked.group(1)) if picked else resolve(store, answer).id
+            client_id = resolve(store, reference(answer)).id
     print(client_id)

@@ -241,12 +241,15 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
         ("Segment", client.segment or ""),
         ("Tags", ", ".join(client.tags)),
     ]
-    status = [("Créé le", _local(client.created_at)), ("Modifié le", _local(client.updated_at))]
+    status = [
+        ("Créé le", local_time(client.created_at)),
+        ("Modifié le", local_time(client.updated_at)),
+    ]
     if client.archived_at:
-        status.append(("Archivé le", _local(client.archived_at)))
+        status.append(("Archivé le", local_time(client.archived_at)))
     if client.merged_into:
         status.append(("Fusionné dans", f"#{client.merged_into}"))
-    notes = [(_local(n.at), n.text) for n in client.notes]
+    notes = [(local_time(n.at), n.text) for n in client.notes]
     sections: list[Section] = [
         ("Identité et contact", [(k, val) for k, val in identity if val]),
         ("Adresses", _address_lines(client)),
@@ -275,7 +278,7 @@ def _spaced(value: str, groups: Sequence[int]) -> str:
     return " ".join(parts)
 
 
-def _local(stamp: str | None) -> str:
+def local_time(stamp: str | None) -> str:
     """An ISO UTC timestamp in local time, as « 27/11/2026 20:57 »."""
     if not stamp:
         return ""

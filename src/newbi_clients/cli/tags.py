@@ -145,13 +145,13 @@ ClientsArg = Annotated[
 ]
 
 
-def _set_archived(refs: list[str], archived: bool) -> None:
+def _set_archived(refs: list[str], archived: bool, allow_duplicate: bool = False) -> None:
     from newbi_clients.cli.render import info
     from newbi_clients.organise import set_archived
 
     with open_store() as store:
         clients = [resolve(store, ref) for ref in refs]
-        changed = set(set_archived(store, [c.id or 0 for c in clients], archived))
+        changed = set(set_archived(store, [c.id or 0 for c in clients], archived, allow_duplicate))
     verb = "archivé" if archived else "réactivé"
     for client in clients:
         state = verb if client.id in changed else f"déjà {verb}"
@@ -166,9 +166,18 @@ def archive(refs: ClientsArg) -> None:
     _set_archived(refs, True)
 
 
-def unarchive(refs: ClientsArg) -> None:
-    """Réactive des clients archivés.
+def unarchive(
+    refs: ClientsArg,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Réactive même si un client actif a pris le même email ou SIRET.",
+        ),
+    ] = False,
+) -> None:
+    """Réactive des clients archivés (refusé si un client actif a pris leur email ou SIRET).
 
     Exemple : newbi-clients unarchive 12
     """
-    _set_archived(refs, False)
+    _set_archived(refs, False, allow_duplicate)
