@@ -241,7 +241,7 @@ def apply_changes(
     if "siret" in unset and "siren" not in changes:
         raw["siren"] = None
     raw.update({k: val for k, val in changes.items() if val is not None})
-    if "siret" in changes and "siren" not in changes:
+    if changes.get("siret") != client.siret and changes.get("siren") in (None, client.siren):
         raw["siren"] = None  # derived again from the new SIRET
     built = build_client(raw, defaults)
     new = built.client

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newbi_clients import validation as v
-from newbi_clients.models import DEFAULT_CURRENCY, DEFAULT_TERMS_DAYS, Address, Client, Note
+from newbi_clients.models import Address, Client, Note
 
 # (attribute, French label, how to show a value); the order is the fiche's.
 MERGED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -34,12 +34,9 @@ MERGED_FIELDS: tuple[tuple[str, str], ...] = (
     ("segment", "Segment"),
 )
 LABELS = dict(MERGED_FIELDS) | {"name": "Nom"}
-# Values that mean « not set »: a default is filled, never a conflict.
-_UNSET: dict[str, Callable[[Any], bool]] = {
-    "terms_days": lambda x: x == DEFAULT_TERMS_DAYS,
-    "end_of_month": lambda x: x is False,
-    "currency": lambda x: x == DEFAULT_CURRENCY,
-}
+# Values that mean « not set ». Terms, end of month and currency always hold a value (30
+# days, no, EUR by default) that may have been chosen: they are compared like any other.
+_UNSET: dict[str, Callable[[Any], bool]] = {}
 
 
 def is_empty(attr: str, value: Any) -> bool:

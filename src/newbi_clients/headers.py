@@ -8,7 +8,7 @@ from newbi_clients.errors import ImportRejected
 from newbi_clients.validation import match_key
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "kind": ("type", "typedeclient", "typeclient", "kind", "nature", "statut"),
+    "kind": ("type", "typedeclient", "typeclient", "kind", "nature"),
     "name": (
         "nom",
         "name",
@@ -114,7 +114,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "delai",
         "paymentterms",
         "termsdays",
-        "echeance",
         "delaipaiement",
         "conditionsdepaiement",
     ),
@@ -142,6 +141,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 HEADER_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
+# columns added by newbi-clients itself (the reason column of --errors files): not reported
+IGNORED = {"motifdurejet"}
 REQUIRED = {"name": "Nom", "email": "Email", "address": "Adresse"}
 
 
@@ -170,7 +171,8 @@ def map_headers(header: list[str]) -> HeaderMap:
             continue
         key = HEADER_FIELDS.get(match_key(text))
         if key is None:
-            mapping.unknown.append(text)
+            if match_key(text) not in IGNORED:
+                mapping.unknown.append(text)
         elif key in mapping.labels:
             mapping.repeated.append(text)
         else:

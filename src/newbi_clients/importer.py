@@ -74,7 +74,12 @@ class Importer:
             if chunk:
                 yield chunk
 
-        for results in validate_all(chunks(), headers, self.stamp, parallel):
+        settings = self.store.seller_settings()
+        defaults = {
+            "terms_days": settings.default_terms_days,
+            "currency": settings.default_currency,
+        }
+        for results in validate_all(chunks(), headers, self.stamp, parallel, defaults):
             self._stage(results, plan)
             if progress:
                 progress(plan.rows, max(table.size_hint, plan.rows))
@@ -91,7 +96,7 @@ class Importer:
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         db.execute(
             f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
-            " dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT, new_id INTEGER)"
+            " blank TEXT, dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT, new_id INTEGER)"
         )
         db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
         db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
@@ -125,7 +130,9 @@ class Importer:
             notes.extend((number, at, text) for at, text in row_notes)
         conn = self.store.conn
         marks = ", ".join("?" * (len(COLUMNS) + 1))
-        conn.executemany(f"INSERT INTO stage (row, {', '.join(COLUMNS)}) VALUES ({marks})", rows)
+        conn.executemany(
+            f"INSERT INTO stage (row, {', '.join(COLUMNS)}, blank) VALUES ({marks}, ?)", rows
+        )
         conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
         conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
         conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
@@ -285,9 +292,11 @@ class Importer:
         notes = self.store.execute(
             "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
         ).fetchall()
+        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [dup.row]).fetchone()
         complete_client(
             self.store, self._target(dup), self._staged_client(dup.row),
             f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
+            unset=tuple(filter(None, (blank or "").split(","))),
         )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------

@@ -199,10 +199,13 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str |
 
 
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
+DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
 Chunk = list[tuple[int, list[str]]]
 
 
-def validate_chunk(chunk: Chunk, headers: HeaderMap, stamp: str) -> list[tuple[Any, ...]]:
+def validate_chunk(
+    chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
     """Validate rows of cells (in worker processes), ready for the staging table:
     ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
     ("err", row, [(key, field, value, message)], cells as JSON)."""
@@ -213,7 +216,7 @@ def validate_chunk(chunk: Chunk, headers: HeaderMap, stamp: str) -> list[tuple[A
         errors = _scientific_errors(raw)
         if not errors:
             try:
-                built = build_client(raw)
+                built = build_client(raw, defaults)
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
@@ -222,35 +225,42 @@ def validate_chunk(chunk: Chunk, headers: HeaderMap, stamp: str) -> list[tuple[A
         client = built.client
         values = client_to_row(client)
         tags = [(t, v.tag_key(t)) for t in client.tags]
-        out.append(("ok", number, tuple(values[c] for c in STAGE_COLUMNS), tags, notes,
+        # conditions left blank hold defaults, not data: a merge must not treat them as values
+        blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
+        out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
                     len(built.warnings)))  # fmt: skip
     return out
 
 
-_WORKER_HEADERS: HeaderMap | None = None
+_WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None
 
 
 def _worker_chunk(chunk: Chunk, stamp: str) -> list[tuple[Any, ...]]:
-    assert _WORKER_HEADERS is not None
-    return validate_chunk(chunk, _WORKER_HEADERS, stamp)
+    assert _WORKER_CONTEXT is not None
+    headers, defaults = _WORKER_CONTEXT
+    return validate_chunk(chunk, headers, stamp, defaults)
 
 
 def validate_all(
-    chunks: Iterator[Chunk], headers: HeaderMap, stamp: str, parallel: bool
+    chunks: Iterator[Chunk],
+    headers: HeaderMap,
+    stamp: str,
+    parallel: bool,
+    defaults: dict[str, Any] | None = None,
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Validate chunks in order, on every core when ``parallel`` (a few chunks in flight, so
     that memory stays flat); the main process only reads and writes."""
-    global _WORKER_HEADERS
+    global _WORKER_CONTEXT
     if not parallel:
         for chunk in chunks:
-            yield validate_chunk(chunk, headers, stamp)
+            yield validate_chunk(chunk, headers, stamp, defaults)
         return
     import multiprocessing
 
     # one worker a core; the main process reads, stages and waits (measured: letting it
     # validate a share too is no faster, as reading and staging already keep it busy)
     workers = max(1, min(os.cpu_count() or 1, 8))
-    _WORKER_HEADERS = headers  # inherited by the forked workers
+    _WORKER_CONTEXT = (headers, defaults)  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         pending: list[Any] = []

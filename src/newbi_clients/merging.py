@@ -202,16 +202,19 @@ def complete_client(
     source: str,
     notes: Sequence[tuple[str, str]] = (),
     action: str = "complete",
+    unset: Sequence[str] = (),
 ) -> Client:
     """Fill an existing client's empty fields from new data (an import row, an ``add``),
     never overwriting a value: differing values are kept in a note, and so is an email or
     a SIRET that another active client already has (filling it would make a duplicate).
     The new data's own notes are added. The change is audited with the previous values.
+    ``unset`` names fields the new data left blank (their defaults are not values).
     """
     from newbi_clients.dedupe import Conflict, show_value
 
     with store.transaction():
         target = store.get(target_id)
+        incoming = incoming.copy(**{attr: getattr(target, attr) for attr in unset})
         plan = plan_merge(target, [incoming])
         for match in store.find_duplicates(plan.merged):
             if match.field in plan.sources and match.existing.id != target_id:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from newbi_clients.errors import ImportRejected
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long notes are cells like any other
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = ";,\t"
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
@@ -186,8 +188,14 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """Rows of a CSV file read as a stream, numbered as a spreadsheet numbers them."""
     with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
         try:
-            yield from enumerate(csv.reader(fh, delimiter=delimiter), start=1)
+            yield from enumerate(reader, start=1)
+        except csv.Error as exc:
+            raise ImportRejected(
+                f"{path.name}, ligne {reader.line_num} : CSV mal formé ({exc}) ; vérifiez les"
+                " guillemets autour de cette ligne."
+            ) from None
         except UnicodeDecodeError:  # the file changed while it was being imported
             raise ImportRejected(
                 f"{path.name} a changé pendant sa lecture : recommencez."

@@ -105,6 +105,13 @@ class ClientStore:
             self._db: Database | None = None
             if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
                 migrate(self.db)
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc):
+                raise StorageError(
+                    f"La base {self.path} n'est pas accessible en écriture (droits du fichier ou"
+                    " de son dossier)."
+                ) from exc
+            raise StorageError(f"Impossible d'ouvrir la base {self.path} : {exc}.") from exc
         except sqlite3.DatabaseError as exc:
             raise StorageError(
                 f"Impossible d'ouvrir la base {self.path} : {exc}. Vérifiez qu'il s'agit bien"
@@ -302,6 +309,8 @@ class ClientStore:
         if not text:
             raise ClientNotFound(ref)
         digits = text.lstrip("#")
+        if digits.isdigit() and len(digits) > 18:
+            raise ClientNotFound(ref)
         if digits.isdigit() and len(digits) not in (9, 14):
             row = self.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
             ids = [row[0]] if row else []

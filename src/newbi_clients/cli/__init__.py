@@ -1,5 +1,6 @@
 """The ``newbi-clients`` command: Typer app, global options and the one error boundary."""
 
+import sqlite3
 import sys
 from typing import Annotated, Any
 
@@ -42,6 +43,17 @@ class BoundaryGroup(TyperGroup):
             # the reader went away (« | head »): stop quietly, as Unix tools do
             _silence_stdout()
             raise typer.Exit(BROKEN_PIPE) from None
+        except OSError as exc:  # a file named by the user cannot be written or read
+            from newbi_clients.cli.render import print_error
+
+            where = f" : {exc.filename}" if exc.filename else ""
+            print_error(NewbiError(f"Fichier inaccessible{where} ({_os_reason(exc)})"))
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
+        except sqlite3.OperationalError as exc:
+            from newbi_clients.cli.render import print_error
+
+            print_error(NewbiError(_database_reason(exc)))
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
@@ -58,8 +70,37 @@ class BoundaryGroup(TyperGroup):
 BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
 
 
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    reasons = {
+        errno.ENOENT: "dossier ou fichier inexistant",
+        errno.EACCES: "permission refusée",
+        errno.EPERM: "permission refusée",
+        errno.EISDIR: "c'est un dossier",
+        errno.ENOSPC: "disque plein",
+        errno.EROFS: "système de fichiers en lecture seule",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def _database_reason(exc: Exception) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            "La base est occupée par une autre commande depuis plus d'une minute : réessayez"
+            " quand elle aura fini."
+        )
+    if "readonly" in text:
+        return "La base n'est pas accessible en écriture (droits du fichier ou de son dossier)."
+    return f"Erreur de la base de données : {text}"
+
+
 def _silence_stdout() -> None:
     import os
+
+    # objects that still hold stdout (a half-written XLSX) must not complain at exit
+    sys.unraisablehook = lambda unraisable: None
 
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -112,6 +153,8 @@ def _main_options(
     ] = False,
 ) -> None:
     """Gestion des Clients de Newbi."""
+    if db is not None and not db.strip():
+        raise typer.BadParameter("le chemin de la base est vide", param_hint="--db")
     state.db = db
     state.debug = debug
 

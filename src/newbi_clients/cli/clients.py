@@ -126,6 +126,7 @@ def create_client(
             {**raw, "note": note},
             sectors=_suggestions(store, "sector"),
             segments=_suggestions(store, "segment"),
+            defaults=_defaults(store),
         )
         note = raw.pop("note", None)
     built = build_client(raw, _defaults(store))
@@ -136,7 +137,11 @@ def create_client(
     except DuplicateClient as exc:
         if not ask:
             raise
-        client, created = _on_duplicate(store, exc, built.client, note)
+        from newbi_clients.importing import DEFAULTED
+        from newbi_clients.validation import clean
+
+        unset = tuple(k for k in DEFAULTED if clean(raw.get(k)) is None)
+        client, created = _on_duplicate(store, exc, built.client, note, unset)
         if not created:
             return client
     info(f"Client #{client.id} créé : {client.display_name}")
@@ -144,7 +149,7 @@ def create_client(
 
 
 def _on_duplicate(
-    store: "ClientStore", exc: Any, client: "Client", note: str | None
+    store: "ClientStore", exc: Any, client: "Client", note: str | None, unset: tuple[str, ...]
 ) -> "tuple[Client, bool]":
     """In a terminal: show the existing client, merge into it, create anyway, or cancel."""
     from newbi_clients.cli import prompts
@@ -169,7 +174,9 @@ def _on_duplicate(
         from newbi_clients.storage import now
 
         notes = [(now(), note)] if note else []
-        merged = complete_client(store, existing.id, client, "saisie de « add »", notes)
+        merged = complete_client(
+            store, existing.id, client, "saisie de « add »", notes, unset=unset
+        )
         info(f"Client #{merged.id} complété : {merged.display_name}")
         return merged, False
     if choice == "show":

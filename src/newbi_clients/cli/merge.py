@@ -134,7 +134,7 @@ def merge(
         keep = store.resolve(keep_ref, follow_merged=False)
         others = [store.resolve(ref, follow_merged=False) for ref in other_refs]
         plan = prepare_merge(store, keep, others, (prefer or Prefer.KEEP).value)
-        if ask and prefer is None and plan.conflicts and not dry_run:
+        if ask and prefer is None and plan.conflicts and not dry_run and not yes:
             _ask_conflicts(plan)
         _preview(store, plan)
         if dry_run:

@@ -105,6 +105,7 @@ def ask_client(
     editing: bool = False,
     sectors: Sequence[str] = (),
     segments: Sequence[str] = (),
+    defaults: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Ask what is missing (adding) or everything with current values prefilled (editing).
 
@@ -153,7 +154,7 @@ def ask_client(
     text("city", "Ville :")
     if business:
         _ask_fiscal(raw, country, wanted)
-    _ask_conditions(raw, wanted)
+    _ask_conditions(raw, wanted, defaults or {})
     text(
         "sector",
         "Secteur d'activité :",
@@ -191,9 +192,11 @@ def _ask_fiscal(raw: dict[str, Any], country: str, wanted: Callable[[str], bool]
     raw["vat_number"] = ask_text(message, suggested, lambda s: v.normalize_vat(s, country))
 
 
-def _ask_conditions(raw: dict[str, Any], wanted: Callable[[str], bool]) -> None:
+def _ask_conditions(
+    raw: dict[str, Any], wanted: Callable[[str], bool], defaults: dict[str, Any]
+) -> None:
     if wanted("terms_days"):
-        current = str(v.normalize_terms(raw.get("terms_days")) or 30)
+        current = str(v.normalize_terms(raw.get("terms_days")) or defaults.get("terms_days", 30))
         raw["terms_days"] = ask_select(
             "Délai de paiement :", [(str(d), f"{d} jours") for d in TERMS_DAYS], current
         )
@@ -214,4 +217,5 @@ def _ask_conditions(raw: dict[str, Any], wanted: Callable[[str], bool]) -> None:
             "Remise (ex. 5 % ou 50) :", raw.get("discount"), v.parse_discount
         )
     if wanted("currency"):
-        raw["currency"] = ask_text("Devise :", raw.get("currency") or "EUR", v.normalize_currency)
+        current = raw.get("currency") or defaults.get("currency", "EUR")
+        raw["currency"] = ask_text("Devise :", current, v.normalize_currency)

@@ -234,12 +234,16 @@ def import_(
             count = importer.write_errors(plan, errors)
             info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
         if strict and plan.rejected_rows:
+            if format_ is ViewFormat.JSON:
+                _emit_report(
+                    _dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
+                )
             raise ImportRejected(
                 f"Import refusé (--strict) : {len(plan.rejected_rows)} ligne(s) rejetée(s) ;"
                 " rien n'a été écrit."
             )
         if dry_run:
-            _emit_report(_dry_report(plan), format_, plan)
+            _emit_report(_dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
             return
         choice = _on_duplicate(plan, on_duplicate, ask)
@@ -288,6 +292,11 @@ def _preview(plan: "ImportPlan") -> None:
         f"Aperçu de {plan.path.name} : {plan.rows} ligne(s) lue(s) — {plan.to_create} client(s) à"
         f" créer, {len(plan.duplicates)} doublon(s), {len(plan.rejected_rows)} ligne(s) rejetée(s)."
     )
+    if plan.warnings:
+        warn(
+            f"{plan.warnings} professionnel(s) sans identifiant fiscal (SIRET pour la France, n° de"
+            " TVA pour l'UE) : leurs factures n'auront pas toutes les mentions (voir « show »)."
+        )
     for error in plan.errors[:PREVIEW_LINES]:
         info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
     if len(plan.errors) > PREVIEW_LINES:
@@ -333,12 +342,18 @@ def _confirm(plan: "ImportPlan", choice: str) -> bool:
     return ask_confirm(f"Importer {created} client(s){merged} ?", default=True)
 
 
-def _dry_report(plan: "ImportPlan") -> "ImportReport":
+def _dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
+    """What the import would do, for --dry-run (and --strict): nothing is written."""
     from newbi_clients.importing import ImportReport
 
+    dups = len(plan.duplicates)
+    for dup in plan.duplicates:
+        dup.action = choice
     return ImportReport(
-        created=plan.to_create, skipped=len(plan.duplicates), rejected=len(plan.rejected_rows),
-        duplicates=plan.duplicates, errors=plan.errors, dry_run=True,
+        created=plan.to_create + (dups if choice == "create" else 0),
+        merged=dups if choice == "merge" else 0, skipped=dups if choice == "skip" else 0,
+        rejected=len(plan.rejected_rows), duplicates=plan.duplicates, errors=plan.errors,
+        dry_run=True,
     )  # fmt: skip
 
 
