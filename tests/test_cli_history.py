@@ -33,6 +33,8 @@ def add_client(cli, *flags: str) -> str:
 
 
 def add_doc(cli, client: str, number: str, date: str, ht: str, *flags: str) -> dict:
+    if "--vat-rate" not in flags and "--amount-ttc" not in flags:
+        flags = (*flags, "--vat-rate", "0")
     return cli.json(
         "history", "add", client, "--number", number, "--date", date, "--amount-ht", ht, *flags
     )
@@ -73,7 +75,7 @@ def test_history_add_json_follows_the_scripting_contract(cli) -> None:
         "status": "sent",
         "payments": [],
     }
-    assert f"Facture F-2026-001 enregistré(e) pour #{client_id} ACME SAS" in result.stderr
+    assert f"Facture F-2026-001 enregistrée pour #{client_id} ACME SAS" in result.stderr
 
 
 def test_history_add_other_types_and_options(cli) -> None:
@@ -181,6 +183,8 @@ def test_history_add_duplicate_number_and_unknown_client(cli, db_path: Path) -> 
         "2026-01-16",
         "--amount-ht",
         "5",
+        "--vat-rate",
+        "20",
         code=1,
     )
     assert f"Facture F-1 existe déjà (client #{client_id})" in result.stderr
@@ -439,7 +443,10 @@ def test_history_import_payment_date_alone_means_paid_in_full(cli, tmp_path: Pat
 def test_history_import_finds_an_individual_by_its_displayed_name(cli, tmp_path: Path) -> None:
     add_client(cli, "--name", "Dupont", "--first-name", "Éléonore")
     assert cli("list").stdout.splitlines()[1].split("\t")[1] == "Éléonore Dupont"
-    path = write(tmp_path, ["Client;Numéro;Date;Montant HT", "Éléonore Dupont;F-1;2026-01-15;100"])
+    path = write(
+        tmp_path,
+        ["Client;Numéro;Date;Montant HT;Taux de TVA", "Éléonore Dupont;F-1;2026-01-15;100;20"],
+    )
     report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
     assert report["rejected"] == 0
     assert report["documents"] == 1

@@ -137,7 +137,7 @@ class DuplicateClient(NewbiError):
             f"Client déjà existant : {label} {first.value} est déjà utilisé par "
             f"{first.existing}. Vérifiez qu'il ne s'agit pas du même client "
             f"(« newbi-clients show {first.existing.id} »), modifiez-le plutôt que d'en "
-            "créer un nouveau, ou ajoutez --allow-duplicate pour créer quand même."
+            "créer un nouveau, ou ajoutez --allow-duplicate pour passer outre."
         )
 
     def to_dict(self) -> dict[str, object]:

@@ -94,10 +94,12 @@ def vat_regime(
                     " de 10 000 € de ventes annuelles dans l'UE)"
                 )
             return VatRegime("eu_individual", mention)
-        if vat_number:
+        if vat_number and not vat_number.startswith("FR"):
             return VatRegime(
                 "reverse_charge", REVERSE_CHARGE_GOODS if goods else REVERSE_CHARGE_SERVICES
             )
+        if vat_number:  # registered for VAT in France: it pays French VAT
+            return VatRegime("french_vat", FRENCH_VAT_MENTION)
         return VatRegime("eu_no_vat_number", FRENCH_VAT_MENTION, EU_NO_VAT_WARNING)
     if kind is Kind.BUSINESS:
         if goods and country == "GB" and vat_number and vat_number.startswith("XI"):

@@ -219,8 +219,15 @@ class NewDocument:
     apply_discount: bool = False
 
 
-def build_document(client: Client, new: NewDocument) -> dict[str, Any]:
+def build_document(
+    client: Client, new: NewDocument, zero_vat: bool | None = None
+) -> dict[str, Any]:
     """Validate a new document for a client: the row to store.
+
+    Without a VAT rate or an amount including tax: when ``zero_vat`` is given (the CLI and
+    imports give it), the amount including tax is the amount excluding tax if the client's
+    invoices carry no VAT (franchise, reverse charge, export), and one of them is required
+    otherwise; when it is None, no VAT is assumed.
 
     :raises ValidationFailed: for an invalid type, number, date, amount, rate or status.
     """
@@ -242,15 +249,25 @@ def build_document(client: Client, new: NewDocument) -> dict[str, Any]:
         amount_ttc = parse_amount(new.amount_ttc, "amount_ttc")
         if amount_ttc < amount_ht:
             raise _fail("amount_ttc", new.amount_ttc, "Le montant TTC est inférieur au montant HT")
+    elif new.vat_rate is not None:
+        amount_ttc = ttc_from_rate(amount_ht, parse_rate(new.vat_rate))
     else:
-        amount_ttc = ttc_from_rate(
-            amount_ht, parse_rate(new.vat_rate if new.vat_rate is not None else "0")
-        )
+        amount_ttc = None
     due = parse_date(new.due_date, "due_date") if new.due_date else None
     if due is not None and due < issued:
         raise _fail("due_date", new.due_date, f"Échéance ({due}) antérieure à la date ({issued})")
     if due is None and kind != "quote":
         due = due_date(issued, client.terms_days, client.end_of_month)
+    currency = normalize_currency(new.currency) or client.currency
+    status = normalize_status(kind, new.status) if new.status else "sent"
+    if amount_ttc is None:
+        if zero_vat is False:
+            raise _fail(
+                "amount_ttc",
+                None,
+                "Montant TTC inconnu : indiquez le taux de TVA (ex. 20) ou le montant TTC",
+            )
+        amount_ttc = amount_ht  # no VAT on this client's invoices
     return {
         "client_id": client.id,
         "type": kind,
@@ -259,19 +276,32 @@ def build_document(client: Client, new: NewDocument) -> dict[str, Any]:
         "due_date": due,
         "amount_ht": amount_ht,
         "amount_ttc": amount_ttc,
-        "currency": normalize_currency(new.currency) or client.currency,
-        "status": normalize_status(kind, new.status) if new.status else "sent",
+        "currency": currency,
+        "status": status,
     }
 
 
-def add_document(store: ClientStore, client: Client, new: NewDocument) -> Document:
-    """Record a document.
+def add_document(
+    store: ClientStore, client: Client, new: NewDocument, check_vat: bool = False
+) -> Document:
+    """Record a document; with ``check_vat``, a VAT rate or an amount including tax is
+    required unless the client's invoices carry no VAT.
 
     :raises ValidationFailed: invalid values, or a number already used for this type.
     """
-    row = build_document(client, new)
+    row = build_document(client, new, without_vat(store, client) if check_vat else None)
     with store.transaction():
         return insert_document(store, row)
+
+
+def without_vat(store: ClientStore, client: Client) -> bool:
+    """Whether the client's invoices carry no VAT (its regime, with the seller's settings)."""
+    from newbi_clients.fiscal import vat_regime
+
+    regime = vat_regime(client.kind, client.country, client.vat_number, store.seller_settings())
+    if regime.code in ("franchise", "reverse_charge"):
+        return True
+    return regime.code == "outside_eu" and not regime.mention.startswith("TVA française")
 
 
 def insert_document(store: ClientStore, row: dict[str, Any]) -> Document:

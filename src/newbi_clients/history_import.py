@@ -19,6 +19,7 @@ from newbi_clients.history import (
     insert_document,
     parse_amount,
     parse_date,
+    without_vat,
 )
 from newbi_clients.importing import RowError
 from newbi_clients.models import Client, format_money, format_money_fr
@@ -197,6 +198,7 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
             amount_ttc=raw.get("amount_ttc"), due_date=raw.get("due_date"), status=raw.get("status"),
             currency=raw.get("currency"),
         ),
+        without_vat(store, client),
     )  # fmt: skip
     if raw.get("payment_amount") or raw.get("payment_date"):
         if document["type"] != "invoice" or document["status"] in ("cancelled", "draft"):

@@ -118,7 +118,7 @@ class Importer:
                 for key, fld, value, message in result[2]:
                     column = labels.get(key or "") or labels.get(fld, fld)
                     plan.errors.append(RowError(number, column, value, message))
-                    reasons.append(f"{column} : {message}")
+                    reasons.append(message)
                 plan.rejected_rows.append(number)
                 rejects.append((number, result[3], " ; ".join(reasons)))
                 continue

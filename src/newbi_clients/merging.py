@@ -287,7 +287,7 @@ def _taken_back(
 
         if not (source == other.id or holds(other)) or any(holds(o) for o in still):
             continue
-        if getattr(keep_now, attr) != value:
+        if not same_value(attr, getattr(keep_now, attr), value):
             label = dict(MERGED_FIELDS).get(attr, attr)
             raise MergeRefused(
                 f"Impossible de défaire la fusion : le champ « {label} » de #{keep_now.id} a"

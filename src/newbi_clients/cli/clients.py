@@ -108,12 +108,12 @@ def add(
     raw = f.collect(locals())
     with open_store() as store:
         ask = interactive(no_input)
-        client = create_client(store, raw, note, allow_duplicate, ask)
+        client = create_client(store, raw, list(note or []), allow_duplicate, ask)
         _print_added(store, client, format_, ask)
 
 
 def create_client(
-    store: "ClientStore", raw: dict[str, Any], note: str | None, allow_duplicate: bool, ask: bool
+    store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool
 ) -> "Client":
     """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
     from newbi_clients.builder import build_client
@@ -123,17 +123,22 @@ def create_client(
 
     if ask:
         raw = prompts.ask_client(
-            {**raw, "note": note},
+            {**raw, "note": "\n".join(notes) or None},
             sectors=_suggestions(store, "sector"),
             segments=_suggestions(store, "segment"),
             defaults=_defaults(store),
         )
-        note = raw.pop("note", None)
+        asked = raw.pop("note", None)
+        notes = [asked] if asked else []
     built = build_client(raw, _defaults(store))
     for message in built.warnings:
         warn(message)
     try:
-        client = store.add(built.client, note, allow_duplicate)
+        from newbi_clients.models import Note
+        from newbi_clients.storage import now
+
+        built.client.notes = [Note(now(), text) for text in notes]
+        client = store.add(built.client, None, allow_duplicate)
     except DuplicateClient as exc:
         if not ask:
             raise
@@ -141,7 +146,7 @@ def create_client(
         from newbi_clients.validation import clean
 
         unset = tuple(k for k in DEFAULTED if clean(raw.get(k)) is None)
-        client, created = _on_duplicate(store, exc, built.client, note, unset)
+        client, created = _on_duplicate(store, exc, built.client, notes, unset)
         if not created:
             return client
     info(f"Client #{client.id} créé : {client.display_name}")
@@ -149,7 +154,7 @@ def create_client(
 
 
 def _on_duplicate(
-    store: "ClientStore", exc: Any, client: "Client", note: str | None, unset: tuple[str, ...]
+    store: "ClientStore", exc: Any, client: "Client", notes: list[str], unset: tuple[str, ...]
 ) -> "tuple[Client, bool]":
     """In a terminal: show the existing client, merge into it, create anyway, or cancel."""
     from newbi_clients.cli import prompts
@@ -168,14 +173,14 @@ def _on_duplicate(
         "show",
     )
     if choice == "create":
-        return store.add(client, note, allow_duplicate=True), True
+        return store.add(client, None, allow_duplicate=True), True
     if choice == "merge":
         from newbi_clients.merging import complete_client
         from newbi_clients.storage import now
 
-        notes = [(now(), note)] if note else []
+        stamped = [(now(), text) for text in notes]
         merged = complete_client(
-            store, existing.id, client, "saisie de « add »", notes, unset=unset
+            store, existing.id, client, "saisie de « add »", stamped, unset=unset
         )
         info(f"Client #{merged.id} complété : {merged.display_name}")
         return merged, False

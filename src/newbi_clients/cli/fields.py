@@ -81,7 +81,7 @@ Sector = Annotated[
 ]
 Segment = Annotated[str | None, _opt("--segment", "Segment (VIP, Régulier, Occasionnel…).", ORG)]
 Tag = Annotated[list[str] | None, _opt("--tag", "Tag (répétable).", ORG, "TAG")]
-Note = Annotated[str | None, _opt("--note", "Une note horodatée.", ORG)]
+Note = Annotated[list[str] | None, _opt("--note", "Une note horodatée (répétable).", ORG)]
 
 RAW_KEYS = (
     "kind", "name", "first_name", "email", "phone", "address", "line2", "postal_code", "city",

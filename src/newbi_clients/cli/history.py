@@ -88,8 +88,9 @@ def history_add(
                 currency,
                 apply_discount,
             ),
+            check_vat=True,
         )
-        info(f"{_label(document)} enregistré(e) pour #{client.id} {client.display_name}.")
+        info(f"{_label(document)} pour #{client.id} {client.display_name}.")
         if format_ is ViewFormat.JSON:
             emit_json(document.to_dict())
         else:
@@ -97,9 +98,11 @@ def history_add(
 
 
 def _label(document: "Document") -> str:
+    """« Facture F-1 enregistrée », « Devis D-1 enregistré »."""
     from newbi_clients.history import TYPES
 
-    return f"{TYPES[document.type]} {document.number}"
+    done = "enregistrée" if document.type == "invoice" else "enregistré"
+    return f"{TYPES[document.type]} {document.number} {done}"
 
 
 @history_app.command("pay")

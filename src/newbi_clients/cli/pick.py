@@ -101,7 +101,7 @@ def pick() -> None:
         answer = question.unsafe_ask()
         answer = str(answer).strip()
         if answer == NEW_CLIENT:
-            client_id = create_client(store, {}, None, False, True).id
+            client_id = create_client(store, {}, [], False, True).id
         else:
             client_id = resolve(store, reference(answer)).id
     print(client_id)

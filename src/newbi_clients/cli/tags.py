@@ -150,11 +150,12 @@ def _set_archived(refs: list[str], archived: bool, allow_duplicate: bool = False
     from newbi_clients.organise import set_archived
 
     with open_store() as store:
-        clients = [resolve(store, ref) for ref in refs]
+        clients = list({c.id: c for c in (resolve(store, ref) for ref in refs)}.values())
         changed = set(set_archived(store, [c.id or 0 for c in clients], archived, allow_duplicate))
     verb = "archivé" if archived else "réactivé"
+    already = "déjà archivé" if archived else "déjà actif"
     for client in clients:
-        state = verb if client.id in changed else f"déjà {verb}"
+        state = verb if client.id in changed else already
         info(f"#{client.id} {client.display_name} : {state}")
 
 
