@@ -610,7 +610,7 @@ def test_stats_of_a_client_json(cli) -> None:
     statuses = data.pop("invoice_statuses")
     assert data == {**ACME_EUR, "last_activity": "2020-04-01", "by_currency": [ACME_EUR, ACME_USD]}
     # the last twelve months hold nothing from 2020
-    assert monthly == [{"month": m} for m in _months()]
+    assert monthly == [{"month": m, "EUR": "0.00"} for m in _months()]
     assert statuses == {"paid": 1, "partially_paid": 1, "sent": 2, "cancelled": 1}
 
 

@@ -34,8 +34,18 @@ def name_key(client: Client) -> str:
 
 
 def search_ids(client: Client) -> str:
-    """The identifier tokens the search index holds: SIRET, SIREN, VAT, phone (both forms)."""
+    """The identifier tokens the search index holds: SIRET, SIREN, VAT, phone (both forms),
+    and the words of the name and city written with a ligature (« Œuvre »), spelt out
+    (« oeuvre ») since the index's tokenizer does not unfold them."""
     tokens = [client.siret, client.siren]
+    for text in (
+        client.name,
+        client.first_name,
+        client.billing_address and client.billing_address.city,
+    ):
+        if text and any(c in text for c in "œŒæÆ"):
+            words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
+            tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
     if client.vat_number:
         tokens += [client.vat_number, client.vat_number[2:]]
     if client.phone:

@@ -197,6 +197,7 @@ def history_import(
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV.", metavar="CAR")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur.", metavar="NOM")] = None,
     format_: ViewFormatOpt = ViewFormat.TABLE,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Accepté comme pour « import » (rien n'est demandé).")] = False,
 ) -> None:  # fmt: skip
     """Importe un historique de factures, devis, avoirs et paiements (migration).
 
@@ -255,7 +256,9 @@ def stats(
             figures.to_dict()
             | {
                 "monthly_revenue": [
-                    {"month": m, **{c: _plain(a) for c, a in v.items()}} for m, v in months
+                    {"month": m, figures.to_dict()["currency"]: "0.00"}
+                    | {c: _plain(a) for c, a in v.items()}
+                    for m, v in months
                 ],
                 "invoice_statuses": split,
             }
@@ -274,9 +277,11 @@ def _plain(cents: int) -> str:
 def stats_rows(figures: "Stats") -> list[tuple[str, str]]:
     """Statistics as (label, value) rows, one block per currency."""
     from newbi_clients.models import format_money
+    from newbi_clients.stats import CurrencyStats
 
     rows: list[tuple[str, str]] = []
-    for s in sorted(figures.currencies.values(), key=lambda x: (-x.invoice_count, x.currency)):
+    currencies = sorted(figures.currencies.values(), key=lambda x: (-x.invoice_count, x.currency))
+    for s in currencies or [CurrencyStats(figures.default_currency)]:
         cur = f" {s.currency}"
         rate = (
             f"{s.payment_rate * 100:.1f} %".replace(".", ",") if s.payment_rate is not None else "—"
@@ -390,14 +395,21 @@ def config_set(
 @config_app.command("get")
 def config_get(
     key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:
     """Affiche la valeur d'un réglage (sa valeur par défaut s'il n'a pas été changé).
 
     Exemple : newbi-clients config get activity
     """
+    from newbi_clients.cli.render import emit_json
+
     _check_setting(key, SETTINGS.get(key, ("", ""))[0])
     with open_store() as store:
-        print(store.get_setting(key) or SETTINGS[key][0])
+        value = store.get_setting(key) or SETTINGS[key][0]
+    if format_ is ViewFormat.JSON:
+        emit_json({key: value})
+    else:
+        print(value)
 
 
 @config_app.command("list")

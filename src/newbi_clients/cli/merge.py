@@ -264,19 +264,49 @@ _HIDDEN = {
 }
 
 
+# the columns of the audit log, as the fiche names them
+COLUMN_LABELS = {
+    "kind": "type", "name": "nom", "first_name": "prénom", "email": "email", "phone": "téléphone",
+    "billing_line1": "adresse", "billing_line2": "complément", "billing_postal_code": "code postal",
+    "billing_city": "ville", "billing_country": "pays", "delivery_line1": "adresse de livraison",
+    "delivery_line2": "complément de livraison", "delivery_postal_code": "code postal de livraison",
+    "delivery_city": "ville de livraison", "delivery_country": "pays de livraison", "siret": "SIRET",
+    "siren": "SIREN", "vat_number": "TVA", "terms_days": "délai", "end_of_month": "fin de mois",
+    "payment_method": "mode de paiement", "discount_type": "type de remise",
+    "discount_value": "remise", "currency": "devise", "sector": "secteur", "segment": "segment",
+    "tags": "tags", "archived_at": "archivé le", "merged_into": "fusionné dans", "status": "statut",
+    "document": "document", "type": "type", "payment": "paiement", "others": "clients fusionnés",
+    "conflict_note": "note des valeurs écartées", "keep": "gardé", "merge": "fusion",
+    "other": "client restauré", "source": "source", "file": "fichier", "row": "ligne",
+    "note_id": "note", "text": "texte",
+}  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", []):
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def _changes(entry: dict[str, Any]) -> str:
     before, after, details = entry["before"] or {}, entry["after"] or {}, entry["details"] or {}
+    label = COLUMN_LABELS.get
     if before and after:
         changed = [
-            f"{k} : {before.get(k) if before.get(k) not in (None, '') else '∅'} → {after.get(k) if after.get(k) not in (None, '') else '∅'}"
+            f"{label(k, k)} : {_shown(before.get(k))} → {_shown(after.get(k))}"
             for k in after
             if k not in _HIDDEN and before.get(k) != after.get(k)
         ]
         return " ; ".join(changed)
     if details:
         return ", ".join(
-            f"{k} : {v}" for k, v in details.items() if k not in ("sources", "tag_sources", "moved")
-        )
+            f"{label(k, k)} : {_shown(v)}" for k, v in details.items()
+            if k not in ("sources", "tag_sources", "tag_ids", "moved")
+        )  # fmt: skip
     if before:
-        return ", ".join(f"{k} : {v}" for k, v in before.items() if k not in _HIDDEN)
+        return ", ".join(
+            f"{label(k, k)} : {_shown(v)}" for k, v in before.items() if k not in _HIDDEN
+        )
     return ""

@@ -83,6 +83,8 @@ def pick() -> None:
         def validate(answer: str) -> bool | str:
             if answer.strip() == NEW_CLIENT:
                 return True
+            if not answer.strip():
+                return "Tapez quelques lettres du client, ou choisissez « Nouveau client »"
             try:
                 store.resolve(reference(answer))
             except NewbiError as exc:

@@ -156,13 +156,7 @@ def export(
     from newbi_clients.cli.render import info
     from newbi_clients.serialize import client_to_dict
 
-    fmt = (
-        format_.value
-        if format_
-        else SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
-        if output
-        else "csv"
-    )
+    fmt = format_.value if format_ else _format_of(output)
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
         archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
@@ -186,6 +180,22 @@ def export(
                     write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
                     count = write(items, out)
     info(f"{count} client(s) exporté(s)" + (f" dans {output}" if output else "") + ".")
+
+
+def _format_of(output: Path | None) -> str:
+    """The export format named by the extension of -o (CSV without -o)."""
+    from newbi_clients.errors import ValidationFailed
+
+    if output is None:
+        return "csv"
+    fmt = SUFFIX_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise ValidationFailed.single(
+            "output", str(output),
+            f"Extension inconnue : « {output.name} » (.csv, .json, .jsonl, .xlsx, .vcf) ;"
+            " ou précisez --format",
+        )  # fmt: skip
+    return fmt
 
 
 def _delimiter(value: str) -> str:
