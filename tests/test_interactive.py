@@ -70,6 +70,7 @@ def test_add_individual(db_path: Path) -> None:
     answer(child, "Complément d'adresse :")
     answer(child, "Code postal :", "69002")
     answer(child, "Ville :", "Lyon")
+    answer(child, "Adresse de livraison différente")  # Non
     answer(child, "Délai de paiement")
     answer(child, "Fin de mois")
     answer(child, "Mode de paiement")
@@ -102,6 +103,7 @@ def test_add_french_business_asks_siret_again_when_invalid(db_path: Path) -> Non
     child.expect_exact("Code postal invalide")
     child.send("\x15" + "01000" + ENTER)  # Ctrl-U clears the line
     answer(child, "Ville :", "Bourg-en-Bresse")
+    answer(child, "Adresse de livraison différente")  # Non
     answer(child, "SIRET", "732 829 320 00075")
     child.expect_exact("SIRET invalide")
     child.send("\x08" + "4" + ENTER)  # fix the last digit
@@ -131,6 +133,7 @@ def test_add_german_business_asks_vat_not_siret(db_path: Path) -> None:
     answer(child, "Complément d'adresse :")
     answer(child, "Code postal :", "10115")
     answer(child, "Ville :", "Berlin")
+    answer(child, "Adresse de livraison différente")  # Non
     child.expect_exact("Numéro de TVA intracommunautaire")
     assert "SIRET" not in (child.before or "")
     child.send("DE136695976" + ENTER)
@@ -151,7 +154,7 @@ def test_duplicate_offers_to_show_existing(db_path: Path) -> None:
         store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
     child = spawn(db_path, "add", "--name", "Autre", "--email", "CONTACT@acme.fr", "--kind",
                   "particulier", "--country", "FR")  # fmt: skip
-    for question in ("Prénom", "Téléphone", "Adresse :", "Complément", "Code postal", "Ville",
+    for question in ("Prénom", "Téléphone", "Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente",
                      "Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
                      "Segment", "Tags", "Note"):  # fmt: skip
         answer(child, question)
@@ -179,7 +182,7 @@ def test_edit_prefills_current_values(db_path: Path) -> None:
     child.expect_exact("Ville :")
     child.expect_exact("Nantes")
     child.send(ENTER)
-    for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+    for question in ("Adresse de livraison différente", "Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
                      "Segment", "Tags"):  # fmt: skip
         answer(child, question)
     child.expect_exact('"email": "paul@durand.fr"')
@@ -232,7 +235,7 @@ def test_pick_new_client_runs_the_add_flow(db_path: Path) -> None:
     answer(child, "Type de client")
     answer(child, "Nom :", "Martin")
     for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément",
-                     "Code postal", "Ville", "Délai", "Fin de mois", "Mode de paiement",
+                     "Code postal", "Ville", "Adresse de livraison différente", "Délai", "Fin de mois", "Mode de paiement",
                      "Remise", "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
         answer(child, question)
     child.expect(r"Client #(\d+) créé")
@@ -249,7 +252,7 @@ def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
         existing = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
     child = spawn(db_path, "add", "--kind", "professionnel", "--name", "ACME", "--email",
                   "CONTACT@acme.fr", "--phone", "0142000000", "--country", "FR")  # fmt: skip
-    for question in ("Adresse :", "Complément", "Code postal", "Ville", "SIRET",
+    for question in ("Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente", "SIRET",
                      "Numéro de TVA", "Délai", "Fin de mois", "Mode de paiement", "Remise",
                      "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
         answer(child, question)
@@ -312,3 +315,39 @@ def test_merge_conflicts_chosen_field_by_field(db_path: Path) -> None:
         merged = store.get(keep.id or 0)
         assert merged.email == "b@acme.fr"
         assert any("a@acme.fr" in n.text for n in merged.notes)  # the value left aside
+
+
+def test_add_with_a_delivery_address_and_an_early_duplicate_warning(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        store.add(build_client({"name": "Ancien", "email": "lea@exemple.fr"}).client)
+    child = spawn(db_path, "add", "--kind", "particulier", "--allow-duplicate")
+    answer(child, "Nom :", "Martin")
+    answer(child, "Prénom :", "Léa")
+    answer(child, "Pays :")
+    answer(child, "Email :", "LEA@exemple.fr")
+    child.expect_exact("est déjà celui de #1 (Ancien)")  # said at once, not after 20 questions
+    for question in ("Téléphone", "Adresse :"):
+        answer(child, question)
+    answer(child, "Complément d'adresse :")
+    answer(child, "Code postal :", "75002")
+    answer(child, "Ville :", "Paris")
+    answer(child, "Adresse de livraison différente", DOWN)  # Oui
+    answer(child, "Pays de livraison :")
+    answer(child, "Adresse de livraison :", "ZI Nord")
+    answer(child, "Complément (livraison) :")
+    answer(child, "Code postal (livraison) :", "01000")
+    answer(child, "Ville (livraison) :", "Bourg-en-Bresse")
+    for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+                     "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    new_id = printed_id(child)
+    with ClientStore(db_path) as store:
+        delivery = store.get(new_id).delivery_address
+    assert delivery is not None
+    assert (delivery.line1, delivery.postal_code, delivery.city) == (
+        "ZI Nord",
+        "01000",
+        "Bourg-en-Bresse",
+    )

@@ -127,6 +127,7 @@ def create_client(
             sectors=_suggestions(store, "sector"),
             segments=_suggestions(store, "segment"),
             defaults=_defaults(store),
+            on_email=lambda email: _warn_taken(store, email),
         )
         asked = raw.pop("note", None)
         notes = [asked] if asked else []
@@ -151,6 +152,15 @@ def create_client(
             return client
     info(f"Client #{client.id} créé : {client.display_name}")
     return client
+
+
+def _warn_taken(store: "ClientStore", email: str) -> None:
+    """Say at once, while the questions go on, that a client already has this email."""
+    from newbi_clients.cli.render import warn
+    from newbi_clients.models import Client
+
+    for match in store.find_duplicates(Client(name="?", email=email)):
+        warn(f"l'email {email} est déjà celui de {match.existing} (vous pourrez choisir à la fin).")
 
 
 def _on_duplicate(

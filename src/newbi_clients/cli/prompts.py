@@ -106,8 +106,12 @@ def ask_client(
     sectors: Sequence[str] = (),
     segments: Sequence[str] = (),
     defaults: dict[str, Any] | None = None,
+    on_email: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Ask what is missing (adding) or everything with current values prefilled (editing).
+
+    ``on_email`` is called with the email as soon as it is typed (to warn at once of a
+    client who already has it).
 
     Only the questions that fit the client's type and country are asked: the SIRET for a
     French business, the VAT number for a business in another EU country.
@@ -146,12 +150,16 @@ def ask_client(
         answer = ask_text("Pays :", current, v.normalize_country, optional=True)
         raw["country"] = v.normalize_country(answer)
     country = v.normalize_country(raw.get("country"))
+    asked_email = wanted("email")
     text("email", "Email :", v.normalize_email)
+    if on_email and asked_email and raw.get("email"):
+        on_email(str(raw["email"]))
     text("phone", "Téléphone :", lambda s: v.normalize_phone(s, country, raw.get("postal_code")))
     text("address", "Adresse :")
     text("line2", "Complément d'adresse :")
     text("postal_code", "Code postal :", lambda s: v.normalize_postal_code(s, country))
     text("city", "Ville :")
+    _ask_delivery(raw, country, wanted)
     if business:
         _ask_fiscal(raw, country, wanted)
     _ask_conditions(raw, wanted, defaults or {})
@@ -168,6 +176,28 @@ def ask_client(
     if not editing and not _present(raw, "note"):
         raw["note"] = ask_text("Note :")
     return raw
+
+
+def _ask_delivery(raw: dict[str, Any], country: str, wanted: Callable[[str], bool]) -> None:
+    """The delivery address, only when the client says it differs from the billing one."""
+    keys = ("delivery_address", "delivery_line2", "delivery_postal_code", "delivery_city")
+    has_one = any(_present(raw, k) for k in keys)
+    if not (wanted("delivery_address") or has_one) or (has_one and not wanted("delivery_city")):
+        return
+    if not ask_confirm("Adresse de livraison différente ?", default=has_one):
+        for key in (*keys, "delivery_country"):
+            raw[key] = None
+        return
+    delivery_country = v.normalize_country(raw.get("delivery_country") or country)
+    answer = ask_text("Pays de livraison :", v.country_label(delivery_country), v.normalize_country)
+    delivery_country = v.normalize_country(answer)
+    raw["delivery_country"] = delivery_country
+    for key, message in zip(keys, ("Adresse de livraison :", "Complément (livraison) :",
+                                   "Code postal (livraison) :", "Ville (livraison) :"), strict=True):  # fmt: skip
+        check = (
+            (lambda s: v.normalize_postal_code(s, delivery_country)) if "postal" in key else None
+        )
+        raw[key] = ask_text(message, raw.get(key), check)
 
 
 def _ask_fiscal(raw: dict[str, Any], country: str, wanted: Callable[[str], bool]) -> None:
