@@ -92,12 +92,14 @@ class Importer:
 
     def _create_stage(self) -> None:
         db = self.store.db
-        for table in ("stage", "stage_tags", "stage_notes", "stage_rejects"):
+        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         db.execute(
             f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
-            " blank TEXT, dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT, new_id INTEGER)"
+            " blank TEXT, dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT)"
         )
+        # the ids given to the created rows: a narrow table, cheaper than rewriting wide rows
+        db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
         db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
         db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
         db.execute(
@@ -142,7 +144,10 @@ class Importer:
         db = self.store.db
         db.execute("CREATE INDEX IF NOT EXISTS temp.stage_email ON stage (email_key, row)")
         db.execute("CREATE INDEX IF NOT EXISTS temp.stage_siret ON stage (siret, row)")
-        db.execute("UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL")
+        db.execute(
+            "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
+            " WHERE dup_field IS NOT NULL"
+        )
         plan.duplicates = []
         unclassified = "dup_of_id IS NULL AND dup_of_row IS NULL"
         for key in ("email_key", "siret"):
@@ -188,17 +193,17 @@ class Importer:
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
                 " coalesce((SELECT max(id) FROM clients), 0)) + 1"
             ).fetchone()[0])  # fmt: skip
+            db.execute("DELETE FROM stage_ids")
             db.execute(
-                f"UPDATE stage SET new_id = ids.new_id FROM (SELECT row, {base} - 1 + row_number()"
-                f" OVER (ORDER BY row) AS new_id FROM stage WHERE {creating}) AS ids"
-                " WHERE ids.row = stage.row"
+                f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER (ORDER BY row)"
+                f" FROM stage WHERE {creating}"
             )
             stamp = self.stamp
             report.created = self._insert_clients(base)
             self._insert_tags_and_notes()
             db.execute(
                 "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?, 'import',"
-                " new_id, json_object('file', ?, 'row', row) FROM stage WHERE new_id IS NOT NULL",
+                " new_id, json_object('file', ?, 'row', row) FROM stage_ids",
                 [stamp, self.store.actor, self.source],
             )
             for dup in plan.duplicates:
@@ -228,7 +233,8 @@ class Importer:
         db.execute("DROP TRIGGER clients_fts_insert")
         created = db.execute(
             f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
-            f" SELECT new_id, {cols}, ?, ? FROM stage WHERE new_id IS NOT NULL ORDER BY new_id",
+            f" SELECT i.new_id, {cols}, ?, ? FROM stage_ids i JOIN stage s ON s.row = i.row"
+            " ORDER BY i.new_id",
             [self.stamp, self.stamp],
         ).rowcount
         columns = ", ".join(FTS_COLUMNS)
@@ -248,12 +254,11 @@ class Importer:
         )
         db.execute(
             "INSERT OR IGNORE INTO client_tags (client_id, tag_id) SELECT s.new_id, t.id"
-            " FROM stage_tags st JOIN stage s ON s.row = st.row JOIN tags t ON t.key = st.key"
-            " WHERE s.new_id IS NOT NULL"
+            " FROM stage_tags st JOIN stage_ids s ON s.row = st.row JOIN tags t ON t.key = st.key"
         )
         db.execute(
             "INSERT INTO notes (client_id, at, text) SELECT s.new_id, n.at, n.text"
-            " FROM stage_notes n JOIN stage s ON s.row = n.row WHERE s.new_id IS NOT NULL"
+            " FROM stage_notes n JOIN stage_ids s ON s.row = n.row"
             " ORDER BY n.row, n.rowid"
         )
 
@@ -264,7 +269,9 @@ class Importer:
         row = dup.existing_row
         while True:
             new_id, of_id, of_row = db.execute(
-                "SELECT new_id, dup_of_id, dup_of_row FROM stage WHERE row = ?", [row]
+                "SELECT i.new_id, s.dup_of_id, s.dup_of_row FROM stage s"
+                " LEFT JOIN stage_ids i ON i.row = s.row WHERE s.row = ?",
+                [row],
             ).fetchone()
             if new_id is not None:
                 return int(new_id)
