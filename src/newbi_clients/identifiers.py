@@ -8,53 +8,53 @@ from newbi_clients.text import SEPARATORS as _SEPARATORS
 from newbi_clients.text import clean
 from newbi_clients.text import fail as _fail
 
-SIRET_LENGTH_MESSAGE = "SIRET invalide : le SIRET doit contenir exactement 14 chiffres"
-SIRET_CHECKSUM_MESSAGE = (
-    "SIRET invalide : la clé de contrôle ne correspond pas (vérifiez chacun des 14 chiffres)"
-)
+
+def _length_message(label: str, length: int) -> str:
+    return f"{label} invalide : le {label} doit contenir exactement {length} chiffres"
+
+
+def _checksum_message(label: str, length: int) -> str:
+    return (
+        f"{label} invalide : la clé de contrôle ne correspond pas"
+        f" (vérifiez chacun des {length} chiffres)"
+    )
+
+
+SIRET_LENGTH_MESSAGE = _length_message("SIRET", 14)
+SIRET_CHECKSUM_MESSAGE = _checksum_message("SIRET", 14)
 
 
 def _digits(text: str) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def normalize_siret(value: object) -> str | None:
-    """A SIRET: 14 digits, Luhn (La Poste exception included); spaces and dots accepted."""
+def _insee_number(value: object, key: str, length: int) -> str | None:
+    """A SIRET or SIREN (``key``): ``length`` digits with a Luhn key, checked by stdnum."""
     text = clean(value)
     if text is None:
         return None
-    from stdnum.exceptions import ValidationError
-    from stdnum.fr import siret
+    from importlib import import_module
 
+    from stdnum.exceptions import ValidationError
+
+    label = key.upper()
     compact = _digits(text)
-    if not (len(compact) == 14 and compact.isdigit()):
-        raise _fail("siret", text, SIRET_LENGTH_MESSAGE)
+    if not (len(compact) == length and compact.isdigit()):
+        raise _fail(key, text, _length_message(label, length))
     try:
-        return str(siret.validate(compact))
+        return str(import_module(f"stdnum.fr.{key}").validate(compact))
     except ValidationError:
-        raise _fail("siret", text, SIRET_CHECKSUM_MESSAGE) from None
+        raise _fail(key, text, _checksum_message(label, length)) from None
+
+
+def normalize_siret(value: object) -> str | None:
+    """A SIRET: 14 digits, Luhn (La Poste exception included); spaces and dots accepted."""
+    return _insee_number(value, "siret", 14)
 
 
 def normalize_siren(value: object) -> str | None:
     """A SIREN: 9 digits with a Luhn check digit."""
-    text = clean(value)
-    if text is None:
-        return None
-    from stdnum.exceptions import ValidationError
-    from stdnum.fr import siren
-
-    compact = _digits(text)
-    if not (len(compact) == 9 and compact.isdigit()):
-        raise _fail("siren", text, "SIREN invalide : le SIREN doit contenir exactement 9 chiffres")
-    try:
-        return str(siren.validate(compact))
-    except ValidationError:
-        raise _fail(
-            "siren",
-            text,
-            "SIREN invalide : la clé de contrôle ne correspond pas"
-            " (vérifiez chacun des 9 chiffres)",
-        ) from None
+    return _insee_number(value, "siren", 9)
 
 
 def vat_prefix(country: str) -> str:
