@@ -24,12 +24,12 @@ from newbi_clients.importing import (
 from newbi_clients.models import Client
 from newbi_clients.reading import open_table
 from newbi_clients.rows import row_to_client
-from newbi_clients.schema import FTS_COLUMNS
+from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
-_ACTIVE = "c.archived_at IS NULL AND c.merged_into IS NULL"
+_ACTIVE = status_condition("active", "c")
 
 
 class Importer:

@@ -17,7 +17,17 @@ if TYPE_CHECKING:
 from newbi_clients.errors import StorageError
 
 FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids")
-ACTIVE = "archived_at IS NULL AND merged_into IS NULL"
+_STATUS = {
+    "active": "{p}archived_at IS NULL AND {p}merged_into IS NULL",
+    "archived": "{p}archived_at IS NOT NULL AND {p}merged_into IS NULL",
+    "all": "{p}merged_into IS NULL",
+}
+
+
+def status_condition(status: str, alias: str = "") -> str:
+    """The SQL condition for clients that are ``active`` (neither archived nor merged),
+    ``archived`` or ``all`` (not merged), on the clients table or its ``alias``."""
+    return _STATUS[status].format(p=f"{alias}." if alias else "")
 
 
 def run_script(db: Database, script: str) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from newbi_clients import validation as v
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.models import Zone
+from newbi_clients.schema import status_condition
 
 STATUSES = ("active", "archived", "all")
 SORTS = ("name", "created", "revenue")
@@ -147,12 +148,7 @@ def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
     sql = _Sql()
     if query.text:
         query, sql.match = parse_text(query.text, query)
-    status = {
-        "active": "c.archived_at IS NULL AND c.merged_into IS NULL",
-        "archived": "c.archived_at IS NOT NULL AND c.merged_into IS NULL",
-        "all": "c.merged_into IS NULL",
-    }[query.status]
-    sql.where.append(status)
+    sql.where.append(status_condition(query.status, "c"))
     for tag in query.tags:
         sql.where.append(
             "c.id IN (SELECT ct.client_id FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"

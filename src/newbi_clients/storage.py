@@ -31,7 +31,7 @@ from newbi_clients.errors import (
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
-from newbi_clients.schema import SCHEMA_VERSION, migrate
+from newbi_clients.schema import SCHEMA_VERSION, migrate, status_condition
 from newbi_clients.search import ClientQuery, build_where, name_prefix, order_by
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 APP_NAME = "newbi-clients"
 BUSY_TIMEOUT_S = 60.0
-ACTIVE_SQL = "archived_at IS NULL AND merged_into IS NULL"
-ARCHIVED_SQL = "archived_at IS NOT NULL AND merged_into IS NULL"
+ACTIVE_SQL = status_condition("active")
+ARCHIVED_SQL = status_condition("archived")
 _TAGS_SQL = (
     "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
     " WHERE ct.client_id = c.id) AS tag_names"
