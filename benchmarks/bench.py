@@ -59,6 +59,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -420,6 +421,18 @@ def remove_db(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def fresh_import(
+    ctx: Context, cmd: Sequence[str | os.PathLike[str]], db: Path, counts: list[int] | None, r: int
+) -> Sample:
+    """Run ``cmd`` into a new database ``db``, removed after; the first round counts its clients."""
+    remove_db(db)
+    sample = ctx.run(cmd, sample_tree=True)
+    if counts is not None and r == 0:
+        counts.append(count_clients(db))
+    remove_db(db)
+    return sample
+
+
 def checkpoint(path: Path) -> None:
     """Fold the WAL into the file so that a plain copy of it is the whole book."""
     conn = sqlite3.connect(path)
@@ -562,21 +575,8 @@ def bench_import_csv(ctx: Context) -> Result:
     peer_cmd.append("--no-detect-types")
     result.commands = {"ours": shell_line(ours_cmd), "peer": shell_line(peer_cmd)}
     imported: list[int] = []
-
-    def ours(r: int) -> Sample:
-        remove_db(ours_db)
-        sample = ctx.run(ours_cmd, sample_tree=True)
-        if r == 0:
-            imported.append(count_clients(ours_db))
-        remove_db(ours_db)
-        return sample
-
-    def peer(r: int) -> Sample:
-        remove_db(peer_db)
-        sample = ctx.run(peer_cmd, sample_tree=True)
-        remove_db(peer_db)
-        return sample
-
+    ours = partial(fresh_import, ctx, ours_cmd, ours_db, imported)
+    peer = partial(fresh_import, ctx, peer_cmd, peer_db, None)
     samples = interleave(rounds, {"ours": ours, "sqlite-utils": peer})
     mine, theirs = seconds(samples["ours"]), seconds(samples["sqlite-utils"])
     result.ratio_row(
@@ -619,12 +619,7 @@ def bench_import_csv_1m(ctx: Context) -> Result:
         remove_db(full_db)
         return sample
 
-    def into_empty(r: int) -> Sample:
-        remove_db(empty_db)
-        sample = ctx.run(empty_cmd, sample_tree=True)
-        remove_db(empty_db)
-        return sample
-
+    into_empty = partial(fresh_import, ctx, empty_cmd, empty_db, None)
     samples = interleave(rounds, {"1M book": into_book, "empty book": into_empty})
     full, empty = seconds(samples["1M book"]), seconds(samples["empty book"])
     result.ratio_row(
@@ -657,14 +652,7 @@ def bench_import_xlsx(ctx: Context) -> Result:
         "floor": shell_line(calamine_cmd),
     }
     imported: list[int] = []
-
-    def ours(r: int) -> Sample:
-        remove_db(db)
-        sample = ctx.run(ours_cmd, sample_tree=True)
-        if r == 0:
-            imported.append(count_clients(db))
-        remove_db(db)
-        return sample
+    ours = partial(fresh_import, ctx, ours_cmd, db, imported)
 
     samples = interleave(
         rounds,
