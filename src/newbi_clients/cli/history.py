@@ -204,7 +204,7 @@ def history_import(
     Exemple : newbi-clients history import factures.xlsx --dry-run
     """
     from newbi_clients.cli.render import emit_json, emit_rows, info
-    from newbi_clients.history_import import import_history_safely
+    from newbi_clients.transfer.history import import_history_safely
 
     with open_store() as store:
         report = import_history_safely(

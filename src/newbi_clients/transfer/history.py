@@ -21,10 +21,10 @@ from newbi_clients.history import (
     parse_date,
     without_vat,
 )
-from newbi_clients.importing import RowError
 from newbi_clients.models import Client, format_money, format_money_fr
-from newbi_clients.reading import open_table
 from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.read import open_table
+from newbi_clients.transfer.validate import RowError
 
 _ALIASES = {
     "client_email": ("email", "mail", "courriel", "emailclient", "clientemail"),
