@@ -103,7 +103,7 @@ def test_import_duplicates_skip_then_merge(cli, tmp_path: Path) -> None:
         ("x.pdf", b"%PDF", "non pris en charge"),
         ("x.csv", b"", "vide"),
         ("x.xlsx", b"not a zip", "corrompu"),
-        ("x.csv", b"Nom;Ville\nA;B\n", "Colonnes obligatoires absentes : Email, Adresse"),
+        ("x.csv", b"Libell\xc3\xa9;Ville\nA;B\n", "Aucune colonne ne donne le nom des clients"),
     ],
 )
 def test_import_bad_files(cli, tmp_path: Path, name: str, content: bytes, message: str) -> None:

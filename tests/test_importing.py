@@ -93,19 +93,44 @@ def test_headers_in_french_or_english_any_case_accents_spacing() -> None:
     assert mapping.label("email") == " e-mail "
 
 
-def test_missing_mandatory_columns_are_named() -> None:
+def test_a_header_without_a_name_column_is_refused_with_a_map_example() -> None:
     with pytest.raises(ImportRejected) as info:
-        map_headers(["Nom", "Ville", "Téléphone"])
-    assert "Email, Adresse" in info.value.message
-    assert "« Ville »" in info.value.message
+        map_headers(["Libellé", "Ville", "Téléphone"])
+    assert "Aucune colonne ne donne le nom" in info.value.message
+    assert "« Ville »" in info.value.message and "--map 'Raison sociale=name'" in info.value.message
+    assert map_headers(["Nom", "Ville"]).columns == {0: "name", 1: "city"}
+
+
+def test_organisation_and_person_whichever_column_comes_first() -> None:
+    for header, cells in (
+        (["Société", "Nom", "Prénom", "Email"], ["ACME SAS", "Martin", "Jeanne", "j@acme.fr"]),
+        (["Prénom", "Nom", "Email", "Société"], ["Jeanne", "Martin", "j@acme.fr", "ACME SAS"]),
+    ):
+        raw = row_to_raw(cells, map_headers(header))
+        assert (raw["name"], raw["first_name"], raw["kind"]) == ("ACME SAS", None, "professionnel")
+        assert raw["contact"]["first_name"] == "Jeanne"
+        assert raw["contact"]["last_name"] == "Martin"
+        assert raw["extra_notes"][0] == "Contact : Jeanne Martin — j@acme.fr"
+
+
+def test_several_columns_feed_one_field_in_priority_order() -> None:
+    mapping = map_headers(["Nom", "Portable", "Téléphone", "Email", "Courriel"])
+    raw = row_to_raw(["Dupré", "06 12 34 56 78", "", "a@x.fr", "b@x.fr"], mapping)
+    assert raw["phone"] == "06 12 34 56 78"
+    raw = row_to_raw(["Dupré", "06 12 34 56 78", "01 42 00 00 00", "a@x.fr", "b@x.fr"], mapping)
+    assert raw["phone"] == "01 42 00 00 00"  # the landline column first, the mobile kept
+    assert raw["email"] == "a@x.fr"
+    assert raw["extra_notes"] == ["Autres emails : b@x.fr", "Autres téléphones : 06 12 34 56 78"]
 
 
 def test_repairs_of_spreadsheet_damage() -> None:
     mapping = map_headers(["Nom", "Email", "Adresse", "Code postal", "Téléphone", "SIRET", "Ville"])
-    raw = row_to_raw(["X", "", "1 rue", "1000", "612345678", "3282932000074", "Bourg"], mapping)
+    raw = row_to_raw(["X", "", "1 rue", "1000", "612345678", "100000900017", "Bourg"], mapping)
     assert raw["postal_code"] == "01000"
     assert raw["phone"] == "0612345678"
-    assert raw["siret"] == "03282932000074"
+    assert raw["siret"] == "00100000900017"  # two zeros lost, given back: the checksum holds
+    raw = row_to_raw(["X", "", "1 rue", "", "", "3282932000074", ""], mapping)
+    assert raw["siret"] == "3282932000074"  # padded it would not check: left to be refused
     raw = row_to_raw(["X", "", "12 rue de la Paix, 75002 Paris", "", "", "732829320", ""], mapping)
     assert (raw["address"], raw["postal_code"], raw["city"]) == (
         "12 rue de la Paix",

@@ -221,21 +221,31 @@ def import_(
     errors: Annotated[Path | None, typer.Option("--errors", metavar="FICHIER", help="Écrit les lignes rejetées, avec leur motif, prêtes à corriger.", dir_okay=False)] = None,
     format_: ViewFormatOpt = ViewFormat.TABLE,
     no_input: Annotated[bool, typer.Option("--no-input", help="Ne pose aucune question.")] = False,
+    profile: Annotated[str | None, typer.Option("--profile", metavar="FORMAT", help="Force un format (reconnu sinon d'après l'en-tête) : newbi, google, google-legacy, outlook-fr, outlook, hubspot-contacts, hubspot-companies, odoo, dolibarr, dolibarr-contacts, vcard, ou une correspondance enregistrée.")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="'EN-TÊTE=champ'", help="Associe une colonne à un champ (name, first_name, organization, email, phone, mobile, address, postal_code, city, country, siret, vat_number, tags, notes…) ; répétable.")] = None,
+    save_map: Annotated[str | None, typer.Option("--save-map", metavar="NOM", help="Enregistre les --map sous ce nom, réutilisable avec --profile NOM.")] = None,
 ) -> None:  # fmt: skip
-    """Importe des clients depuis un fichier Excel (.xlsx) ou CSV : aperçu, puis confirmation.
+    """Importe des clients depuis un fichier Excel (.xlsx), CSV ou vCard (.vcf) : aperçu, puis confirmation.
 
-    Chaque ligne est validée comme avec « add » ; les doublons (email, SIRET) sont
-    repérés dans le fichier et dans le carnet ; tout est écrit en une seule transaction.
+    Les exports de Google Contacts, Outlook, HubSpot, Odoo, Dolibarr et les fichiers
+    vCard sont reconnus d'après leur en-tête ; --map associe les colonnes de tout autre
+    fichier. Chaque ligne est validée comme avec « add » ; les doublons (email, SIRET,
+    puis téléphone ou nom et code postal) sont repérés dans le fichier et dans le
+    carnet ; tout est écrit en une seule transaction.
 
-    Exemple : newbi-clients import clients.xlsx --on-duplicate merge --errors rejets.xlsx --yes
+    Exemple : newbi-clients import contacts.csv --map 'Raison sociale=name' --save-map crm
     """
     from newbi_clients.cli.render import info
     from newbi_clients.errors import ImportRejected
     from newbi_clients.transfer.apply import Importer
+    from newbi_clients.transfer.mapping import parse_map
 
     ask = interactive(no_input)
+    columns = parse_map(map_ or [])
     with open_store() as store:
-        importer = Importer(store, file, encoding, delimiter, sheet)
+        if save_map:
+            _save_map(store, save_map, columns)
+        importer = Importer(store, file, encoding, delimiter, sheet, profile, columns)
         plan = _prepare(importer, file)
         for notice in plan.table.notices:
             info(notice)
@@ -262,6 +272,17 @@ def import_(
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
     _emit_report(report, format_, plan)
+
+
+def _save_map(store: Any, name: str, columns: dict[str, str]) -> None:
+    from newbi_clients.cli.render import info
+    from newbi_clients.errors import ImportRejected
+    from newbi_clients.transfer.profiles import save_mapping
+
+    if not columns:
+        raise ImportRejected("--save-map enregistre les --map donnés : indiquez au moins un --map.")
+    save_mapping(store, name, columns)
+    info(f"Correspondance enregistrée : réutilisez-la avec --profile {name}")
 
 
 def _prepare(importer: "Importer", file: Path) -> "ImportPlan":
@@ -294,6 +315,8 @@ def _preview(plan: "ImportPlan") -> None:
     from newbi_clients.cli.render import info, warn
 
     headers = plan.headers
+    if headers.profile_label:
+        info(f"Format reconnu : {headers.profile_label}")
     if headers.unknown:
         warn("Colonnes ignorées (inconnues) : " + ", ".join(f"« {h} »" for h in headers.unknown))
     if headers.repeated:
@@ -313,6 +336,8 @@ def _preview(plan: "ImportPlan") -> None:
         info(
             f"  … et {len(plan.errors) - PREVIEW_LINES} autre(s) erreur(s) (--errors FICHIER ou --format json pour tout voir)"
         )
+    for number, notice in plan.notices[:PREVIEW_LINES]:
+        warn(f"Ligne {number} : {notice}")
     for dup in plan.duplicates[:PREVIEW_LINES]:
         target = (
             f"#{dup.existing_id} ({dup.existing_name})"

@@ -13,6 +13,7 @@ from newbi_clients.rows import row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
@@ -42,10 +43,14 @@ class Importer:
         encoding: str | None = None,
         delimiter: str | None = None,
         sheet: str | None = None,
+        profile: str | None = None,
+        columns: dict[str, str] | None = None,
     ) -> None:
         self.store = store
         self.path = path
         self.options = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+        self.profile = profile
+        self.columns = columns or {}
         self.stamp = now()
         self.source = path.name
 
@@ -57,7 +62,8 @@ class Importer:
         :raises ImportRejected: when the file cannot be read or lacks mandatory columns.
         """
         table = open_table(self.path, **self.options)
-        headers = map_headers(table.header)
+        profile = resolve_profile(self.store, self.profile) if self.profile else None
+        headers = map_headers(table.header, profile, self.columns)
         plan = ImportPlan(self.path, table, headers)
         self._create_stage()
         parallel = table.size_hint >= PARALLEL_FROM
@@ -124,9 +130,10 @@ class Importer:
                 plan.rejected_rows.append(number)
                 rejects.append((number, result[3], " ; ".join(reasons)))
                 continue
-            _, _, values, row_tags, row_notes, warnings = result
+            _, _, values, row_tags, row_notes, warnings, notices = result
             plan.valid += 1
             plan.warnings += warnings
+            plan.notices.extend((number, text) for text in notices)
             rows.append((number, *values))
             tags.extend((number, name, key) for name, key in row_tags)
             notes.extend((number, at, text) for at, text in row_notes)

@@ -1,10 +1,18 @@
-"""Column headers of import files, in French or English, mapped to client fields."""
+"""Column headers of import files mapped to client fields: by profile, by name or by --map.
+
+A file's header is first matched against the profiles of other tools' exports
+(:mod:`.profiles`); otherwise each column is recognised by its name in French or
+English, ignoring case, accents, spaces and punctuation. ``--map 'Header=field'`` adds
+or corrects a column. Several columns may feed one field, in priority order: the
+meaning of a row is then read by :mod:`.semantics`, never from the order of columns.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from newbi_clients.errors import ImportRejected
+from newbi_clients.transfer.profiles import EXTRA_TARGETS, Profile, builtin_profiles, detect_profile
 from newbi_clients.validation import match_key
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -15,15 +23,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "raisonsociale",
         "nomouraisonsociale",
         "nomraisonsociale",
-        "societe",
-        "entreprise",
-        "company",
-        "companyname",
-        "nomdelentreprise",
         "client",
         "nomduclient",
-        "lastname",
-        "nomdefamille",
         "denomination",
     ),
     "first_name": ("prenom", "firstname", "givenname", "prenomducontact"),
@@ -40,13 +41,23 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "telephone",
         "tel",
         "phone",
-        "portable",
-        "mobile",
-        "telephoneportable",
         "numerodetelephone",
         "phonenumber",
         "telfixe",
     ),
+    "organization": (
+        "societe",
+        "entreprise",
+        "company",
+        "companyname",
+        "nomdelentreprise",
+        "organisation",
+        "organization",
+        "organizationname",
+    ),
+    "last_name": ("lastname", "nomdefamille", "familyname"),
+    "mobile": ("portable", "mobile", "telephoneportable", "telmobile", "telephonemobile"),
+    "job_title": ("fonction", "poste", "jobtitle"),
     "address": (
         "adresse",
         "address",
@@ -143,46 +154,122 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 HEADER_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 # columns added by newbi-clients itself (the reason column of --errors files): not reported
 IGNORED = {"motifdurejet"}
-REQUIRED = {"name": "Nom", "email": "Email", "address": "Adresse"}
+# targets that several columns of one file may feed (the others: the first column wins)
+MULTI = frozenset({"email", "phone", "mobile", "tags", "notes"})
+NAME_TARGETS = ("name", "organization", "last_name", "first_name", "full_name")
+MAP_EXAMPLE = "--map 'Raison sociale=name' --map 'Courriel=email'"
+
+
+def targets() -> tuple[str, ...]:
+    """Every field a column may feed (the client's and the extra ones)."""
+    from newbi_clients.builder import FIELD_KEYS
+
+    return (*FIELD_KEYS, "notes", *EXTRA_TARGETS)
 
 
 @dataclass(slots=True)
 class HeaderMap:
-    """Which column holds which field, and the columns that were ignored."""
+    """Which columns feed which field (in priority order), and the columns ignored."""
 
     columns: dict[int, str]  # column index → field key
+    sources: dict[str, list[int]] = field(default_factory=dict)  # field → columns, by priority
     labels: dict[str, str] = field(default_factory=dict)  # field key → header as written
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
+    profile: str | None = None
+    profile_label: str | None = None
+    multi_value: str | None = None
+    drop_tags: tuple[str, ...] = ()
+    literal_newlines: bool = False
+    kind: str | None = None
 
     def label(self, key: str) -> str:
         """The user's header for a field (or the template's name when absent)."""
         return self.labels.get(key, key)
 
+    def add(self, index: int, key: str, text: str) -> None:
+        """Column ``index`` feeds ``key`` after the columns already feeding it."""
+        self.columns[index] = key
+        self.sources.setdefault(key, []).append(index)
+        self.labels.setdefault(key, text)
 
-def map_headers(header: list[str]) -> HeaderMap:
-    """Match headers ignoring case, accents, spaces and punctuation.
 
-    :raises ImportRejected: when Nom, Email or Adresse is missing, naming those found.
+def parse_map(entries: list[str]) -> dict[str, str]:
+    """``["Header=field", ...]`` → {header: field}; the field is a field key (name,
+    email, phone, organization…) or a header of the template (Nom, Téléphone, Société…).
+
+    :raises ImportRejected: for an entry without « = » or an unknown field.
     """
-    mapping = HeaderMap(columns={})
-    for index, text in enumerate(header):
-        if not text.strip():
-            continue
-        key = HEADER_FIELDS.get(match_key(text))
+    known = targets()
+    mapping: dict[str, str] = {}
+    for entry in entries:
+        header, sep, target = entry.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise ImportRejected(
+                f"--map « {entry} » : écrivez « En-tête=champ », ex. {MAP_EXAMPLE}"
+            )
+        key = target.strip() if target.strip() in known else HEADER_FIELDS.get(match_key(target))
         if key is None:
-            if match_key(text) not in IGNORED:
+            raise ImportRejected(
+                f"--map « {entry} » : champ inconnu « {target.strip()} » (champs : "
+                + ", ".join(known)
+                + ")"
+            )
+        mapping[header.strip()] = key
+    return mapping
+
+
+def map_headers(
+    header: list[str], profile: Profile | None = None, custom: dict[str, str] | None = None
+) -> HeaderMap:
+    """Map a header: by ``profile`` (detected when None), else column by column; the
+    ``custom`` mapping (--map) comes first.
+
+    :raises ImportRejected: when no column gives a name, naming the columns found.
+    """
+    if profile is None and not custom:
+        profile = detect_profile(header)
+    mapping = HeaderMap(columns={})
+    if profile is not None:
+        mapping.profile, mapping.profile_label = profile.name, profile.label
+        mapping.multi_value, mapping.drop_tags = profile.multi_value, profile.drop_tags
+        mapping.literal_newlines, mapping.kind = profile.literal_newlines, profile.kind
+    by_key = {match_key(h): k for h, k in (custom or {}).items()}
+    by_key_profile = {} if profile is None else {match_key(h): k for h, k in profile.columns}
+    generic = profile is None or profile.generic
+    # profile columns in the profile's order (its priority), then the others in file order
+    order = {k: i for i, k in enumerate(by_key_profile)}
+    indexed = sorted(
+        ((i, h) for i, h in enumerate(header) if h.strip()),
+        key=lambda ih: order.get(match_key(ih[1]), len(order) + ih[0]),
+    )
+    for index, text in indexed:
+        key_text = match_key(text)
+        key = by_key.get(key_text) or by_key_profile.get(key_text)
+        if key is None and generic:
+            key = HEADER_FIELDS.get(key_text)
+        if key is None:
+            if key_text not in IGNORED:
                 mapping.unknown.append(text)
-        elif key in mapping.labels:
+        elif (
+            key in mapping.sources
+            and key not in MULTI
+            and key_text not in {**by_key, **by_key_profile}
+        ):
             mapping.repeated.append(text)
         else:
-            mapping.columns[index] = key
-            mapping.labels[key] = text
-    missing = [label for key, label in REQUIRED.items() if key not in mapping.labels]
-    if missing:
+            mapping.add(index, key, text)
+    mapping.unknown.sort(key=header.index)
+    if not any(k in mapping.sources for k in NAME_TARGETS):
         found = ", ".join(f"« {h} »" for h in header if h.strip()) or "aucune"
         raise ImportRejected(
-            f"Colonnes obligatoires absentes : {', '.join(missing)}. Colonnes trouvées : {found}."
-            " Les en-têtes attendus sont ceux du modèle (newbi-clients template)."
+            f"Aucune colonne ne donne le nom des clients. Colonnes trouvées : {found}. Indiquez"
+            f" la colonne du nom avec --map, ex. {MAP_EXAMPLE} ; ou choisissez un format avec"
+            " --profile (voir import --help)."
         )
     return mapping
+
+
+def find_profile(name: str) -> Profile | None:
+    """A built-in profile by name (None when there is none of that name)."""
+    return builtin_profiles().get(name)

@@ -21,11 +21,12 @@ from typing import Any
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
+from newbi_clients.fiscal import EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING
 from newbi_clients.models import Client
 from newbi_clients.rows import client_to_row
-from newbi_clients.transfer.export import unescape_formula
 from newbi_clients.transfer.mapping import HeaderMap
 from newbi_clients.transfer.read import Table
+from newbi_clients.transfer.semantics import row_fields
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
@@ -33,7 +34,6 @@ PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting wo
 _NOTE_LINE = re.compile(r"^\[(\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\] ?(.*)$")
 _ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,][^,]*?)\s*$")
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
-_FRANCE = {"", "fr", "fra", "france"}
 Progress = Callable[[int, int], None]
 
 
@@ -94,6 +94,7 @@ class ImportPlan:
     rejected_rows: list[int] = field(default_factory=list)
     duplicates: list[DuplicateRow] = field(default_factory=list)
     warnings: int = 0
+    notices: list[tuple[int, str]] = field(default_factory=list)  # (row, warning)
 
     @property
     def to_create(self) -> int:
@@ -148,12 +149,48 @@ def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
     return notes
 
 
+# postal codes of fixed length (digits only): a spreadsheet drops their leading zeros
+POSTAL_LENGTHS = {
+    "FR": 5, "MC": 5, "GP": 5, "MQ": 5, "GF": 5, "RE": 5, "YT": 5, "PM": 5, "BL": 5, "MF": 5,
+    "DE": 5, "ES": 5, "IT": 5, "FI": 5, "EE": 5, "HR": 5, "LT": 5, "US": 5, "SK": 5,
+    "BE": 4, "CH": 4, "AT": 4, "DK": 4, "LU": 4, "SI": 4, "HU": 4, "BG": 4, "CY": 4, "NO": 4,
+}  # fmt: skip
+
+
+def _country_code(text: object) -> str | None:
+    """The ISO code of a raw country cell (FR when empty), None when unknown."""
+    try:
+        return v.normalize_country(text)
+    except ValidationFailed:
+        return None
+
+
+def _pad_postal(code: str, country: str | None) -> str:
+    length = POSTAL_LENGTHS.get(country or "")
+    if length and code.isdigit() and length - 2 <= len(code) < length:
+        return code.zfill(length)
+    return code
+
+
+def _pad_siret(siret: str) -> str:
+    """A SIRET that lost one or two leading zeros, kept padded only when it then checks."""
+    if siret.isdigit() and len(siret) in (12, 13):
+        padded = siret.zfill(14)
+        try:
+            v.normalize_siret(padded)
+        except ValidationFailed:
+            return siret
+        return padded
+    return siret
+
+
 def _repair(raw: dict[str, Any]) -> None:
-    """Give back what a spreadsheet took: leading zeros of French codes and numbers."""
-    in_france = v.fold(str(raw.get("country") or "")).strip() in _FRANCE
+    """Give back what a spreadsheet took: leading zeros of codes and numbers."""
+    country = _country_code(raw.get("country"))
+    in_france = country == "FR"
     postal = raw.get("postal_code") or ""
-    if in_france and len(postal) == 4 and postal.isdigit():
-        raw["postal_code"] = "0" + postal
+    if postal:
+        raw["postal_code"] = _pad_postal(postal, country)
     if not postal and not raw.get("city") and in_france and raw.get("address"):
         match = _ADDRESS_WITH_TOWN.match(raw["address"])
         if match:
@@ -161,27 +198,23 @@ def _repair(raw: dict[str, Any]) -> None:
             raw["postal_code"] = match.group("cp")
             raw["city"] = match.group("city")
     delivery = raw.get("delivery_postal_code") or ""
-    delivery_country = v.fold(str(raw.get("delivery_country") or raw.get("country") or ""))
-    if len(delivery) == 4 and delivery.isdigit() and delivery_country in _FRANCE:
-        raw["delivery_postal_code"] = "0" + delivery
+    if delivery:
+        delivery_country = _country_code(raw.get("delivery_country") or raw.get("country"))
+        raw["delivery_postal_code"] = _pad_postal(delivery, delivery_country)
     phone = raw.get("phone") or ""
     if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
         raw["phone"] = "0" + phone
     siret = raw.get("siret") or ""
     if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
         raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
-    elif siret.isdigit() and len(siret) == 13:
-        raw["siret"] = "0" + siret
+    elif siret:
+        raw["siret"] = _pad_siret(siret)
 
 
 def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
-    """The raw field values of a row (formula escapes removed, lost zeros restored)."""
-    raw: dict[str, Any] = {}
-    width = len(cells)
-    for index, key in headers.columns.items():
-        if index < width:
-            cell = cells[index].strip()
-            raw[key] = unescape_formula(cell) if cell else None
+    """The raw field values of a row (formula escapes removed, lost zeros restored), with
+    the person on the row (``contact``) and what must be kept as notes (``extra_notes``)."""
+    raw = row_fields(cells, headers)
     _repair(raw)
     return raw
 
@@ -198,6 +231,7 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str |
     return errors
 
 
+_FISCAL_WARNINGS = frozenset({EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING})
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
 Chunk = list[tuple[int, list[str]]]
@@ -207,12 +241,14 @@ def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
 ) -> list[tuple[Any, ...]]:
     """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
+    ("ok", row, values, [(tag, key)], [(at, text)], fiscal warnings, [notices]) or
     ("err", row, [(key, field, value, message)], cells as JSON)."""
     out: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        raw.pop("contact", None)  # kept as a note (extra_notes) until clients have contacts
+        notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
         errors = _scientific_errors(raw)
         if not errors:
             try:
@@ -227,8 +263,10 @@ def validate_chunk(
         tags = [(t, v.tag_key(t)) for t in client.tags]
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
+        fiscal = sum(1 for w in built.warnings if w in _FISCAL_WARNINGS)
+        notices = [w for w in built.warnings if w not in _FISCAL_WARNINGS]
         out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    len(built.warnings)))  # fmt: skip
+                    fiscal, notices))  # fmt: skip
     return out
 
 

@@ -1,0 +1,197 @@
+"""What a row means, from the cells its mapped columns hold: never from column order.
+
+Several columns may feed one field, in priority order: the first value wins and the
+others are kept (extra emails and phones become a note). A row that names an
+organisation is a business named after it, and the person on the row (first and last
+name, job title, email, phone) is its contact, kept as ``contact`` and as a note. The
+kind comes from an explicit column, else from Odoo's ``company_type`` or ``is_company``,
+Dolibarr's « Type du tiers », or the organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newbi_clients.text import fold
+from newbi_clients.transfer.export import unescape_formula
+from newbi_clients.transfer.mapping import HeaderMap
+
+# fields of a client taken as the first value found
+_SINGLE = (
+    "line2",
+    "postal_code",
+    "city",
+    "country",
+    "delivery_address",
+    "delivery_line2",
+    "delivery_postal_code",
+    "delivery_city",
+    "delivery_country",
+    "siret",
+    "siren",
+    "vat_number",
+    "terms_days",
+    "end_of_month",
+    "payment_method",
+    "discount",
+    "currency",
+    "sector",
+    "segment",
+)
+_TRUE = {"1", "true", "vrai", "oui", "yes", "x"}
+_FALSE = {"0", "false", "faux", "non", "no"}
+_PRIVATE = {"particulier", "teprivate", "private", "individual", "individu", "individuprive"}
+
+
+def cell_values(cells: list[str], headers: HeaderMap) -> dict[str, list[str]]:
+    """The non-empty values of each field, in priority order (multi-values split)."""
+    values: dict[str, list[str]] = {}
+    width = len(cells)
+    separator = headers.multi_value
+    for key, indexes in headers.sources.items():
+        found: list[str] = []
+        for index in indexes:
+            if index >= width:
+                continue
+            cell = cells[index].strip()
+            if not cell:
+                continue
+            cell = unescape_formula(cell)
+            if headers.literal_newlines:
+                cell = cell.replace("\\r\\n", "\n").replace("\\n", "\n")
+            if separator and separator in cell:
+                found.extend(p.strip() for p in cell.split(separator) if p.strip())
+            else:
+                found.append(cell)
+        if found:
+            values[key] = found
+    return values
+
+
+def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
+    """The raw values of a client read from a row (``contact`` and ``extra_notes`` too)."""
+    values = cell_values(cells, headers)
+    if not values:
+        return {}
+
+    def first(key: str) -> str | None:
+        found = values.get(key)
+        return found[0] if found else None
+
+    raw: dict[str, Any] = {key: first(key) for key in _SINGLE if key in values}
+    extra: list[str] = []
+    emails = _unique(values.get("email", []), str.casefold)
+    raw["email"] = emails[0] if emails else None
+    if len(emails) > 1:
+        extra.append("Autres emails : " + ", ".join(emails[1:]))
+    phones = _unique(values.get("phone", []) + values.get("mobile", []), _digits)
+    raw["phone"] = phones[0] if phones else None
+    if len(phones) > 1:
+        extra.append("Autres téléphones : " + ", ".join(phones[1:]))
+    raw["tags"] = _tags(values.get("tags", []), headers.drop_tags)
+    raw["notes"] = "\n".join(values["notes"]) if "notes" in values else None
+    for street, line2 in (("address", "line2"), ("delivery_address", "delivery_line2")):
+        _split_lines(raw, values, street, line2)
+    kind = _kind(values, headers)
+    _names(raw, values, kind, extra)
+    raw["extra_notes"] = extra
+    return raw
+
+
+def _unique(items: list[str], key: Any) -> list[str]:
+    seen: set[str] = set()
+    kept: list[str] = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            kept.append(item)
+    return kept
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit()) or text
+
+
+def _tags(labels: list[str], drop: tuple[str, ...]) -> str | None:
+    """Tags from labels: the exporter's system labels dropped, Google's « * » removed."""
+    dropped = {fold(d) for d in drop}
+    kept = [t.removeprefix("* ").strip() for t in labels if fold(t) not in dropped]
+    return ", ".join(t for t in kept if t) or None
+
+
+def _split_lines(
+    raw: dict[str, Any], values: dict[str, list[str]], street: str, line2: str
+) -> None:
+    text = values.get(street, [None])[0]
+    if text is None:
+        return
+    lines = [line.strip(" ,") for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    raw[street] = lines[0] if lines else None
+    rest = [*lines[1:], *([raw[line2]] if raw.get(line2) else [])]
+    if rest:
+        raw[line2] = ", ".join(rest)
+
+
+def _kind(values: dict[str, list[str]], headers: HeaderMap) -> str | None:
+    """« professionnel » / « particulier » from whichever column says it (None: unknown)."""
+    if "kind" in values:
+        return values["kind"][0]
+    company_type = fold(values.get("company_type", [""])[0])
+    if company_type in ("company", "societe", "entreprise"):
+        return "professionnel"
+    if company_type in ("person", "individual", "particulier", "personne"):
+        return "particulier"
+    is_company = fold(values.get("is_company", [""])[0])
+    if is_company in _TRUE:
+        return "professionnel"
+    if is_company in _FALSE:
+        return "particulier"
+    third = values.get("third_party_type")
+    if third:
+        key = "".join(c for c in fold(third[0]) if c.isalnum())
+        return "particulier" if key in _PRIVATE else "professionnel"
+    return headers.kind
+
+
+def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
+           extra: list[str]) -> None:  # fmt: skip
+    """Name, first name, kind and contact: an organisation makes the row a business."""
+    org = values.get("organization", [None])[0]
+    given = values.get("first_name", [None])[0]
+    last = values.get("last_name", [None])[0]
+    name = values.get("name", [None])[0]
+    full = values.get("full_name", [None])[0]
+    individual = kind is not None and fold(kind).startswith(("particulier", "individual", "b2c"))
+    raw["kind"] = kind
+    if org and not individual:
+        raw["name"], raw["first_name"] = org, None
+        raw["kind"] = kind or "professionnel"
+        person_last = last or (name if name and fold(name) != fold(org) else None)
+        person = {
+            "first_name": given,
+            "last_name": person_last or (None if given else full),
+            "role": values.get("job_title", [None])[0],
+            "email": raw.get("email"),
+            "phone": raw.get("phone"),
+        }
+        if person["first_name"] or person["last_name"]:
+            raw["contact"] = person
+            extra.insert(0, contact_note(person))
+        return
+    family = name or last
+    if family:
+        raw["name"], raw["first_name"] = family, given
+    else:
+        raw["name"], raw["first_name"] = (full or given), (given if full else None)
+    if org:
+        extra.append(f"Société : {org}")
+
+
+def contact_note(person: dict[str, Any]) -> str:
+    """« Contact : Jeanne Martin (Directrice) — jeanne@x.fr, 06 12 34 56 78 »."""
+    who = " ".join(p for p in (person.get("first_name"), person.get("last_name")) if p)
+    if person.get("role"):
+        who += f" ({person['role']})"
+    reach = ", ".join(p for p in (person.get("email"), person.get("phone")) if p)
+    return f"Contact : {who}" + (f" — {reach}" if reach else "")
