@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 # Overseas departments whose phone numbers belong to their own numbering region.
 _OVERSEAS_PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
 
+# countries whose postal codes are a fixed number of digits (France: checked strictly)
+FIXED_POSTAL_LENGTHS = {
+    "DE": 5, "ES": 5, "IT": 5, "FI": 5, "EE": 5, "HR": 5, "LT": 5, "US": 5, "SK": 5,
+    "BE": 4, "CH": 4, "AT": 4, "DK": 4, "LU": 4, "SI": 4, "HU": 4, "BG": 4, "CY": 4, "NO": 4,
+}  # fmt: skip
 EMAIL_MESSAGE = "Email invalide : vérifiez que l'email contient @ et un domaine valide"
 NAME_MESSAGE = "Nom ou raison sociale obligatoire"
 
@@ -293,6 +298,9 @@ def normalize_postal_code(
                 " ex. 75002 ou 01000)",
             )
         return compact
+    length = FIXED_POSTAL_LENGTHS.get(country)
+    if length and text.isdigit() and length - 2 <= len(text) < length:
+        return text.zfill(length)  # a spreadsheet dropped its leading zeros (07683 → 7683)
     return " ".join(text.upper().split())
 
 

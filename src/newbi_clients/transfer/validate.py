@@ -149,12 +149,7 @@ def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
     return notes
 
 
-# postal codes of fixed length (digits only): a spreadsheet drops their leading zeros
-POSTAL_LENGTHS = {
-    "FR": 5, "MC": 5, "GP": 5, "MQ": 5, "GF": 5, "RE": 5, "YT": 5, "PM": 5, "BL": 5, "MF": 5,
-    "DE": 5, "ES": 5, "IT": 5, "FI": 5, "EE": 5, "HR": 5, "LT": 5, "US": 5, "SK": 5,
-    "BE": 4, "CH": 4, "AT": 4, "DK": 4, "LU": 4, "SI": 4, "HU": 4, "BG": 4, "CY": 4, "NO": 4,
-}  # fmt: skip
+_FRENCH_POSTAL = frozenset({"FR", "MC"})
 
 
 def _country_code(text: object) -> str | None:
@@ -166,9 +161,10 @@ def _country_code(text: object) -> str | None:
 
 
 def _pad_postal(code: str, country: str | None) -> str:
-    length = POSTAL_LENGTHS.get(country or "")
-    if length and code.isdigit() and length - 2 <= len(code) < length:
-        return code.zfill(length)
+    """French codes (and overseas) that lost their zero; the others are padded by the
+    validator itself (``normalize_postal_code``)."""
+    if country in _FRENCH_POSTAL and code.isdigit() and len(code) == 4:
+        return "0" + code
     return code
 
 
