@@ -630,3 +630,43 @@ def test_name_kind_and_tags_are_not_unsettable() -> None:
     assert "name" not in UNSETTABLE
     assert "kind" not in UNSETTABLE
     assert "tags" not in UNSETTABLE
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        {"country": "RE"},
+        {"country": "La Réunion"},
+        {"country": "Réunion"},
+        {"country": "FR", "postal_code": "97400"},
+        {"postal_code": "97400"},
+    ],
+)
+def test_an_overseas_client_gets_one_zone_and_regime_however_its_place_is_written(
+    place: dict[str, str],
+) -> None:
+    from newbi_clients.fiscal import vat_regime, zone_of
+    from newbi_clients.models import Zone
+
+    client = build_client({"name": "Payet", "city": "Saint-Denis", **place}).client
+    assert client.country == "RE"
+    assert zone_of(client.country) is Zone.FRANCE
+    regime = vat_regime(client.kind, client.country, client.vat_number)
+    assert regime.code == "overseas"
+    assert regime.warning and "expert-comptable" in regime.warning
+    assert "Guyane" in regime.warning
+
+
+def test_the_vat_prefix_gives_the_country_when_none_is_given() -> None:
+    built = build_client({"name": "Müller GmbH", "vat_number": "DE136695976"})
+    assert built.client.country == "DE"
+    assert built.client.kind is Kind.BUSINESS
+    assert not any("autre pays" in w for w in built.warnings)
+
+
+def test_a_vat_number_of_another_country_than_the_address_warns() -> None:
+    built = build_client(
+        {"name": "Müller GmbH", "country": "Belgique", "vat_number": "DE136695976"}
+    )
+    assert built.client.country == "BE"
+    assert any("DE136695976 est celui d'un autre pays (Allemagne)" in w for w in built.warnings)

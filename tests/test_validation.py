@@ -456,11 +456,35 @@ def test_phone_is_optional(value: object) -> None:
         ("abc", "FR", None),
         ("06 12", "FR", None),
         ("06 12 34 56 78 90", "FR", None),
-        # a Guadeloupe mobile read as a metropolitan number is invalid
-        ("0690 12 34 56", "FR", "75002"),
-        ("0690 12 34 56", "FR", None),
+        ("0690 12", "FR", "75002"),
     ],
 )
+@pytest.mark.parametrize(
+    ("value", "postal_code", "expected"),
+    [
+        ("0690 12 34 56", "75002", "+590690123456"),
+        ("0692 12 34 56", None, "+262692123456"),
+        ("0696 20 12 34", "69002", "+596696201234"),
+        ("0594 30 12 34", "75002", "+594594301234"),
+        ("0639 01 23 45", None, "+262639012345"),
+    ],
+)
+def test_overseas_numbers_are_valid_whatever_the_address(
+    value: str, postal_code: str | None, expected: str
+) -> None:
+    assert v.normalize_phone(value, "FR", postal_code) == expected
+
+
+def test_international_phone_that_lost_its_plus() -> None:
+    assert v.normalize_phone("492984850345", "DE") == "+492984850345"
+    assert v.normalize_phone("+49 2984 850345", "DE") == "+492984850345"
+
+
+def test_phone_hint_fits_the_client_country() -> None:
+    err = refusal(v.normalize_phone, "12", "DE", None)
+    assert "+49" in err.message and "+33" not in err.message
+
+
 def test_invalid_phone_is_refused(value: str, country: str, postal_code: str | None) -> None:
     err = refusal(v.normalize_phone, value, country, postal_code)
     assert err.field == "phone"

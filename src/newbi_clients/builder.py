@@ -12,7 +12,7 @@ from typing import Any
 
 from newbi_clients import validation as v
 from newbi_clients.errors import FieldError, ValidationFailed
-from newbi_clients.fiscal import business_warnings
+from newbi_clients.fiscal import EU_COUNTRIES, business_warnings, overseas_country
 from newbi_clients.models import Address, Client, Kind
 
 ADDRESS_KEYS = ("address", "line2", "postal_code", "city", "country")
@@ -92,12 +92,13 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
     country = default_country
     if given:
         country = c.check(country_key, v.normalize_country, default=None) or default_country
+    postal_code = c.check(pc_key, v.normalize_postal_code, country)
     address = Address(
         line1=v.normalize_text(c.raw.get(line1_key)),
         line2=v.normalize_text(c.raw.get(line2_key)),
-        postal_code=c.check(pc_key, v.normalize_postal_code, country),
+        postal_code=postal_code,
         city=v.normalize_text(c.raw.get(city_key)),
-        country=country,
+        country=overseas_country(country, postal_code),
     )
     if address.is_empty() and (not given or country_key != "country" or country == "FR"):
         return None  # an address is more than a country (but a billing country alone counts)
@@ -112,6 +113,9 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
     :raises ValidationFailed: with one :class:`FieldError` per invalid field.
     """
     defaults = defaults or {}
+    vat_country = _vat_country(raw)
+    if vat_country and not v.clean(raw.get("country")):
+        raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     c = _Collector(raw)
     name = c.check("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
@@ -174,7 +178,23 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
     if c.errors:
         raise ValidationFailed(c.errors)
     warnings = business_warnings(kind, country, siret, siren, vat_number)
+    if vat_number and vat_country and vat_country not in (country, "FR"):
+        warnings.append(
+            f"Le numéro de TVA {vat_number} est celui d'un autre pays"
+            f" ({v.country_label(vat_country)}) que l'adresse ({v.country_label(country)}) :"
+            " vérifiez le pays du client."
+        )
     return Built(client, warnings)
+
+
+def _vat_country(raw: Mapping[str, Any]) -> str | None:
+    """The country a VAT number's prefix names (EL → GR, XI → GB), None without one."""
+    text = v.clean(raw.get("vat_number"))
+    if not text or len(text) < 2 or not text[:2].isalpha():
+        return None
+    prefix = text[:2].upper()
+    code = {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
+    return code if code in EU_COUNTRIES or code == "GB" else None
 
 
 def _tags(value: object) -> list[str]:

@@ -18,6 +18,15 @@ EU_COUNTRIES = frozenset(
 )
 # Monaco is inside the French VAT territory.
 FRENCH_VAT_COUNTRIES = frozenset({"FR", "MC"})
+# Overseas departments: French, but outside the EU VAT territory (export regime); their
+# postal codes start with these three digits.
+OVERSEAS_DEPARTMENTS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
+OVERSEAS_WARNING = (
+    "Département d'outre-mer : les échanges avec la métropole et l'UE relèvent du régime de"
+    " l'exportation (pas de TVA en Guyane ni à Mayotte) ; régime à confirmer par le vendeur"
+    " ou l'expert-comptable."
+)
+OVERSEAS_MENTION = "Régime des départements d'outre-mer (exportation), à confirmer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +72,9 @@ FRENCH_NO_SIRET_WARNING = (
 
 
 def zone_of(country: str) -> Zone:
-    """France (and Monaco), Europe (another EU member state) or International."""
-    if country in FRENCH_VAT_COUNTRIES:
+    """France (with Monaco and the overseas departments), Europe (another EU member
+    state) or International."""
+    if country in FRENCH_VAT_COUNTRIES or country in OVERSEAS_DEPARTMENTS.values():
         return Zone.FRANCE
     if country in EU_COUNTRIES:
         return Zone.EUROPE
@@ -82,6 +92,8 @@ def vat_regime(
     goods = settings.activity == "goods"
     if settings.vat_franchise:
         return VatRegime("franchise", FRANCHISE_MENTION)
+    if country in OVERSEAS_DEPARTMENTS.values():
+        return VatRegime("overseas", OVERSEAS_MENTION, OVERSEAS_WARNING)
     zone = zone_of(country)
     if zone is Zone.FRANCE:
         return VatRegime("french_vat", FRENCH_VAT_MENTION)
@@ -112,6 +124,14 @@ def vat_regime(
         "outside_eu",
         FRENCH_VAT_MENTION + " (particulier hors UE ; exceptions de l'art. 259 B du CGI)",
     )
+
+
+def overseas_country(country: str, postal_code: str | None) -> str:
+    """The overseas department a French address names by its postal code (97110 → GP),
+    so that a client gets the same zone and regime however its place is written."""
+    if country == "FR" and postal_code and postal_code[:3] in OVERSEAS_DEPARTMENTS:
+        return OVERSEAS_DEPARTMENTS[postal_code[:3]]
+    return country
 
 
 def business_warnings(

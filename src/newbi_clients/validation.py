@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 # Overseas departments whose phone numbers belong to their own numbering region.
 _OVERSEAS_PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
 
+# French postal codes: France, Monaco and the overseas departments (5 digits)
+_FRENCH_POSTAL = frozenset({"FR", "MC", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"})
 # countries whose postal codes are a fixed number of digits (France: checked strictly)
 FIXED_POSTAL_LENGTHS = {
     "DE": 5, "ES": 5, "IT": 5, "FI": 5, "EE": 5, "HR": 5, "LT": 5, "US": 5, "SK": 5,
@@ -123,14 +125,21 @@ def phone_region(country: str, postal_code: str | None) -> str:
     return country
 
 
+# Regions whose national numbers are dialled with a 0 from anywhere in France.
+_OVERSEAS_REGIONS = ("RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM")
+_FRENCH_PHONE = frozenset({"FR", "MC", *_OVERSEAS_REGIONS})
+
+
 def normalize_phone(
     value: object, country: str = "FR", postal_code: str | None = None
 ) -> str | None:
     """A phone number in E.164 (``+33612345678``), read in the client's country.
 
     In an overseas department the local numbering plan is tried first (0690… is
-    +590 690…), then the metropolitan one: a client in La Réunion may well have a
-    mainland number.
+    +590 690…), then the metropolitan one. A French national number that is not a
+    mainland one is tried in each overseas region (0692… is +262 692…, whatever the
+    client's address). Digits that lost their « + » in a spreadsheet (492984850345 for
+    a German client) are read as international when they start with the country's code.
     """
     text = clean(value)
     if text is None:
@@ -140,9 +149,14 @@ def normalize_phone(
     if text.startswith("00"):
         text = "+" + text[2:]
     region = phone_region(country, postal_code)
-    for attempt in dict.fromkeys((region, country)):
+    attempts = [region, country]
+    if country in _FRENCH_PHONE:
+        attempts += ["FR", *_OVERSEAS_REGIONS]
+    lost_plus = _lost_plus(text, country)
+    for candidate, attempt in [*((lost_plus, None) for _ in lost_plus[:1]),
+                               *((text, a) for a in dict.fromkeys(attempts))]:  # fmt: skip
         try:
-            number = phonenumbers.parse(text, attempt)
+            number = phonenumbers.parse(candidate, attempt)
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
@@ -151,8 +165,31 @@ def normalize_phone(
         "phone",
         text,
         f"Téléphone invalide : « {text} » n'est pas un numéro valide"
-        f" pour {country_label(country)} (le format international +33 6 12 34 56 78 est accepté)",
+        f" pour {country_label(country)} (format accepté : {_example_phone(region)})",
     )
+
+
+def _lost_plus(text: str, country: str) -> str:
+    """« +492984850345 » for « 492984850345 » and a German client ('' when it is not that)."""
+    import phonenumbers
+
+    if not text.isdigit() or text.startswith("0") or len(text) < 10:
+        return ""
+    code = str(phonenumbers.country_code_for_region(country))
+    return "+" + text if code != "0" and text.startswith(code) else ""
+
+
+@cache
+def _example_phone(region: str) -> str:
+    """An example number of the region in international format (+33 6 12 34 56 78)."""
+    import phonenumbers
+
+    example = phonenumbers.example_number_for_type(
+        region, phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number(region)
+    if example is None:
+        return "+33 6 12 34 56 78"
+    return str(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 def format_phone(e164: str | None) -> str | None:
@@ -251,7 +288,7 @@ def normalize_country(value: object, field: str = "country") -> str:
     text = clean(value)
     if text is None:
         return "FR"
-    upper = text.upper()
+    upper = text.upper().removeprefix("BASE.")  # Odoo's external ids: base.de
     if len(upper) == 2 and upper in _alpha2_codes():
         return upper
     code = _country_index().get(match_key(text))
@@ -288,7 +325,7 @@ def normalize_postal_code(
     text = clean(value)
     if text is None:
         return None
-    if country in ("FR", "MC"):
+    if country in _FRENCH_POSTAL:
         compact = _SEPARATORS.sub("", text)
         if not (len(compact) == 5 and compact.isdigit()):
             raise _fail(

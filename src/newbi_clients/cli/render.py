@@ -26,6 +26,7 @@ REGIME_LABELS = {
     "eu_individual": "TVA française (particulier UE)",
     "outside_eu": "Hors UE",
     "franchise": "Franchise en base de TVA",
+    "overseas": "Outre-mer (à confirmer)",
 }
 
 

@@ -124,7 +124,8 @@ def _split_lines(
     raw: dict[str, Any], values: dict[str, list[str]], street: str, line2: str
 ) -> None:
     text = values.get(street, [None])[0]
-    if text is None:
+    if text is None or ("\n" not in text and "\r" not in text):
+        raw[street] = text
         return
     lines = [line.strip(" ,") for line in text.replace("\r", "\n").split("\n") if line.strip()]
     raw[street] = lines[0] if lines else None
