@@ -294,6 +294,15 @@ def test_a_file_with_names_but_no_email_or_address_column_imports(cli) -> None:
     assert clients["Martin"]["billing_address"]["city"] == "Lyon"
 
 
+def test_examples_file_imported_twice_creates_nothing_the_second_time(cli) -> None:
+    cli("import", str(EXAMPLES / "clients.xlsx"), "--format", "json")
+    again = json.loads(cli("import", str(EXAMPLES / "clients.xlsx"), "--format", "json").stdout)
+    assert again["created"] == 0
+    reasons = {d["field"] for d in again["duplicates"]}
+    assert {"email", "siret", "phone"} <= reasons  # rows without email or SIRET: by phone
+    assert len(cli.json("list")) == 980
+
+
 def test_examples_file(cli) -> None:
     report = json.loads(cli("import", str(EXAMPLES / "clients.xlsx"), "--format", "json").stdout)
     assert (report["created"], report["skipped"], report["rejected"]) == (980, 10, 10)

@@ -55,6 +55,12 @@ class OnDuplicate(StrEnum):
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
                   ".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", ".txt": "csv"}  # fmt: skip
 PREVIEW_LINES = 20
+DUPLICATE_LABELS = {
+    "email": "(même email)",
+    "siret": "(même SIRET)",
+    "phone": "probable (même téléphone)",
+    "name_postal_code": "probable (même nom et code postal)",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -344,8 +350,8 @@ def _preview(plan: "ImportPlan") -> None:
             if dup.existing_id
             else f"la ligne {dup.existing_row} ({dup.existing_name})"
         )
-        label = "l'email" if dup.field == "email" else "le SIRET"
-        info(f"  Ligne {dup.row} : doublon de {target} par {label} {dup.value}")
+        label = DUPLICATE_LABELS.get(dup.field, dup.field)
+        info(f"  Ligne {dup.row} : doublon {label} de {target} : {dup.value}")
     if len(plan.duplicates) > PREVIEW_LINES:
         info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")
 

@@ -149,35 +149,54 @@ class Importer:
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""
         db = self.store.db
-        db.execute("CREATE INDEX IF NOT EXISTS temp.stage_email ON stage (email_key, row)")
-        db.execute("CREATE INDEX IF NOT EXISTS temp.stage_siret ON stage (siret, row)")
         db.execute(
             "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
             " WHERE dup_field IS NOT NULL"
         )
         plan.duplicates = []
-        unclassified = "dup_of_id IS NULL AND dup_of_row IS NULL"
-        for key in ("email_key", "siret"):
-            in_book = f"FROM main.clients c WHERE c.{key} = stage.{key} AND {_ACTIVE}"
-            db.execute(
-                f"UPDATE stage SET dup_field = '{key}', dup_of_id = (SELECT min(c.id) {in_book})"
-                f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {in_book})"
-            )
-        for key in ("email_key", "siret"):
-            earlier = f"FROM stage t WHERE t.{key} = stage.{key} AND t.row < stage.row"
-            db.execute(
-                f"UPDATE stage SET dup_field = '{key}', dup_of_row = (SELECT min(t.row) {earlier})"
-                f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {earlier})"
-            )
+        # exact keys first, then the probable keys of rows that have no exact key (the
+        # keys of « duplicates »): the same phone, or the same name and postal code
+        probable = "email_key IS NULL AND siret IS NULL AND"
+        keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable))
+        for key, _ in keys:
+            db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
+        for source in ("book", "file"):
+            for key, when in keys:
+                self._mark(key, when, source)
         for row in db.execute(
-            "SELECT s.row, s.dup_field, s.email, s.siret, s.dup_of_id, s.dup_of_row,"
-            " coalesce(c.name, t.name) FROM stage s LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+            "SELECT s.row, s.dup_field, s.email, s.siret, s.phone, s.name, s.billing_postal_code,"
+            " s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name) FROM stage s"
+            " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
             " LEFT JOIN stage t ON t.row = s.dup_of_row"
             " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
         ):
-            number, key, email, siret, of_id, of_row, name = row
-            fld, value = ("email", email) if key == "email_key" else ("siret", siret)
-            plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
+            number, key, email, siret, phone, name, postal, of_id, of_row, other = row
+            fld, value = {
+                "email_key": ("email", email),
+                "siret": ("siret", siret),
+                "phone": ("phone", phone),
+                "name_key": ("name_postal_code", f"{name} {postal}"),
+            }[key]
+            plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
+
+    def _mark(self, key: str, when: str, source: str) -> None:
+        """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file)."""
+        same = f"{{t}}.{key} = stage.{key}"
+        present = f"{key} IS NOT NULL"
+        if key == "name_key":
+            same += " AND {t}.billing_postal_code = stage.billing_postal_code"
+            present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
+        if source == "book":
+            target = "dup_of_id = (SELECT min(c.id) {found})"
+            found = f"FROM main.clients c WHERE {same.format(t='c')} AND {_ACTIVE}"
+        else:
+            target = "dup_of_row = (SELECT min(t.row) {found})"
+            found = f"FROM stage t WHERE {same.format(t='t')} AND t.row < stage.row"
+        self.store.db.execute(
+            f"UPDATE stage SET dup_field = '{key}', {target.format(found=found)}"
+            f" WHERE {when} dup_of_id IS NULL AND dup_of_row IS NULL AND {present}"
+            f" AND EXISTS (SELECT 1 {found})"
+        )
 
     # --- phase 2: apply -----------------------------------------------------------------
 
