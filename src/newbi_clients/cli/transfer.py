@@ -60,6 +60,7 @@ DUPLICATE_LABELS = {
     "siret": "(même SIRET)",
     "phone": "probable (même téléphone)",
     "name_postal_code": "probable (même nom et code postal)",
+    "name": "probable (même nom, sans adresse)",
 }
 
 
@@ -216,7 +217,7 @@ def _delimiter(value: str) -> str:
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt ou .xlsx.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt, .xlsx ou .vcf (vCard).", show_default=False)],
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV (détecté sinon parmi ; , tabulation).", metavar="CAR")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX (la première sinon).", metavar="NOM")] = None,

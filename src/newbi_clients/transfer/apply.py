@@ -157,8 +157,9 @@ class Importer:
         # exact keys first, then the probable keys of rows that have no exact key (the
         # keys of « duplicates »): the same phone, or the same name and postal code
         probable = "email_key IS NULL AND siret IS NULL AND"
-        keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable))
-        for key, _ in keys:
+        keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable),
+                ("name_only", "siret IS NULL AND"))  # fmt: skip
+        for key in ("email_key", "siret", "phone", "name_key"):
             db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
         for source in ("book", "file"):
             for key, when in keys:
@@ -176,13 +177,20 @@ class Importer:
                 "siret": ("siret", siret),
                 "phone": ("phone", phone),
                 "name_key": ("name_postal_code", f"{name} {postal}"),
+                "name_only": ("name", name),
             }[key]
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
 
     def _mark(self, key: str, when: str, source: str) -> None:
         """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file)."""
-        same = f"{{t}}.{key} = stage.{key}"
-        present = f"{key} IS NOT NULL"
+        # name_only: a business row without address (a contact row of Odoo, Dolibarr…)
+        # whose name is a business's: the contact of a client already there
+        column = "name_key" if key == "name_only" else key
+        same = f"{{t}}.{column} = stage.{column}"
+        present = f"{column} IS NOT NULL"
+        if key == "name_only":
+            same += " AND {t}.kind = 'business'"
+            present += " AND name_key <> '' AND billing_postal_code IS NULL AND kind = 'business'"
         if key == "name_key":
             same += " AND {t}.billing_postal_code = stage.billing_postal_code"
             present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"

@@ -24,6 +24,7 @@ from newbi_clients.errors import ImportRejected
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long notes are cells like any other
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+VCARD_SUFFIXES = (".vcf", ".vcard")
 DELIMITERS = ";,\t"
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
 
@@ -64,6 +65,10 @@ def open_table(
         return _open_xlsx(path, sheet)
     if suffix in CSV_SUFFIXES:
         return _open_csv(path, encoding, delimiter)
+    if suffix in VCARD_SUFFIXES:
+        from newbi_clients.transfer.vcard import open_vcard
+
+        return open_vcard(path)
     if suffix in (".xls", ".ods", ".numbers"):
         raise ImportRejected(
             f"Format {suffix} non pris en charge : enregistrez le fichier au format Excel"
@@ -71,7 +76,7 @@ def open_table(
         )
     raise ImportRejected(
         f"Format de fichier non pris en charge : « {path.name} » (formats acceptés : .csv,"
-        " .txt, .xlsx)"
+        " .txt, .xlsx, .vcf)"
     )
 
 

@@ -163,11 +163,16 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
     last = values.get("last_name", [None])[0]
     name = values.get("name", [None])[0]
     full = values.get("full_name", [None])[0]
-    individual = kind is not None and fold(kind).startswith(("particulier", "individual", "b2c"))
+    if full and org and fold(full) == fold(org):
+        full = None  # a vCard's FN repeats the organisation's name
+    # only an explicit Type column keeps a person with an organisation an individual: the
+    # person of an Odoo or Dolibarr contact row (company_type person) is a business's contact
+    said = values.get("kind", [""])[0]
+    individual = fold(said).startswith(("particulier", "individual", "b2c"))
     raw["kind"] = kind
     if org and not individual:
         raw["name"], raw["first_name"] = org, None
-        raw["kind"] = kind or "professionnel"
+        raw["kind"] = "professionnel"
         person_last = last or (name if name and fold(name) != fold(org) else None)
         person = {
             "first_name": given,
