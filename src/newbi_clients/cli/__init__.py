@@ -160,13 +160,15 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients, history, merge, pick, tags, transfer
+    from newbi_clients.cli import clients, config, history, merge, pick, stats, tags, transfer
 
     clients.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    stats.register(app)
+    config.register(app)
     app.command("pick")(pick.pick)
 
 
