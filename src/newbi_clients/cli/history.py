@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
 
 history_app = typer.Typer(
-    help="Factures, devis, avoirs et paiements des clients.",
+    help="Factures, devis, avoirs et paiements des clients.\n\n"
+    "Exemple : newbi-clients history add acme --number F-2026-001 --date 15/01/2026"
+    " --amount-ht 1000 --vat-rate 20",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 config_app = typer.Typer(
-    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).",
+    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).\n\n"
+    "Exemple : newbi-clients config set default_terms_days 45",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -108,7 +111,7 @@ def _label(document: "Document") -> str:
 @history_app.command("pay")
 def history_pay(
     client_ref: ClientArg,
-    number: Annotated[str, typer.Argument(metavar="NUMERO", help="Numéro de la facture.", show_default=False)],
+    number: Annotated[str, typer.Argument(metavar="NUMÉRO", help="Numéro de la facture.", show_default=False)],
     amount: Annotated[str, typer.Option("--amount", help="Montant reçu (TTC).", show_default=False)] = "",
     date: Annotated[str, typer.Option("--date", help="Date du paiement.", show_default=False)] = "",
     method: Annotated[str | None, typer.Option("--method", help="virement, cheque, prelevement, carte ou especes.")] = None,
@@ -377,7 +380,7 @@ def _check_setting(key: str, value: str) -> str:
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     value: Annotated[str, typer.Argument(metavar="VALEUR")],
 ) -> None:
     """Change un réglage du vendeur.
@@ -394,7 +397,7 @@ def config_set(
 
 @config_app.command("get")
 def config_get(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:
     """Affiche la valeur d'un réglage (sa valeur par défaut s'il n'a pas été changé).
