@@ -8,7 +8,8 @@ from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store
 from newbi_clients.settings import SETTINGS, check_setting
 
 config_app = typer.Typer(
-    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).",
+    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).\n\n"
+    "Exemple : newbi-clients config set default_terms_days 45",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     value: Annotated[str, typer.Argument(metavar="VALEUR")],
 ) -> None:
     """Change un réglage du vendeur.
@@ -38,7 +39,7 @@ def config_set(
 
 @config_app.command("get")
 def config_get(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:
     """Affiche la valeur d'un réglage (sa valeur par défaut s'il n'a pas été changé).

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from newbi_clients.history import Document
 
 history_app = typer.Typer(
-    help="Factures, devis, avoirs et paiements des clients.",
+    help="Factures, devis, avoirs et paiements des clients.\n\n"
+    "Exemple : newbi-clients history add acme --number F-2026-001 --date 15/01/2026"
+    " --amount-ht 1000 --vat-rate 20",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -92,7 +94,7 @@ def _label(document: "Document") -> str:
 @history_app.command("pay")
 def history_pay(
     client_ref: ClientArg,
-    number: Annotated[str, typer.Argument(metavar="NUMERO", help="Numéro de la facture.", show_default=False)],
+    number: Annotated[str, typer.Argument(metavar="NUMÉRO", help="Numéro de la facture.", show_default=False)],
     amount: Annotated[str, typer.Option("--amount", help="Montant reçu (TTC).", show_default=False)] = "",
     date: Annotated[str, typer.Option("--date", help="Date du paiement.", show_default=False)] = "",
     method: Annotated[str | None, typer.Option("--method", help="virement, cheque, prelevement, carte ou especes.")] = None,
