@@ -450,16 +450,6 @@ def test_phone_is_optional(value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "country", "postal_code"),
-    [
-        ("12", "FR", None),
-        ("abc", "FR", None),
-        ("06 12", "FR", None),
-        ("06 12 34 56 78 90", "FR", None),
-        ("0690 12", "FR", "75002"),
-    ],
-)
-@pytest.mark.parametrize(
     ("value", "postal_code", "expected"),
     [
         ("0690 12 34 56", "75002", "+590690123456"),
@@ -485,6 +475,16 @@ def test_phone_hint_fits_the_client_country() -> None:
     assert "+49" in err.message and "+33" not in err.message
 
 
+@pytest.mark.parametrize(
+    ("value", "country", "postal_code"),
+    [
+        ("12", "FR", None),
+        ("abc", "FR", None),
+        ("06 12", "FR", None),
+        ("06 12 34 56 78 90", "FR", None),
+        ("0690 12", "FR", "75002"),
+    ],
+)
 def test_invalid_phone_is_refused(value: str, country: str, postal_code: str | None) -> None:
     err = refusal(v.normalize_phone, value, country, postal_code)
     assert err.field == "phone"
