@@ -160,13 +160,32 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients, history, merge, pick, tags, transfer
+    from newbi_clients.cli import (
+        blocking,
+        clients,
+        config,
+        contacts,
+        custom_fields,
+        history,
+        listing,
+        merge,
+        pick,
+        reminders,
+        tags,
+        transfer,
+    )
 
     clients.register(app)
+    listing.register(app)
+    contacts.register(app)
+    custom_fields.register(app)
+    blocking.register(app)
+    reminders.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    config.register(app)
     app.command("pick")(pick.pick)
 
 

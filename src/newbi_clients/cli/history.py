@@ -1,4 +1,4 @@
-"""history add / pay / list / import, stats, and config."""
+"""history add / pay / list / import, and stats."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,11 +17,6 @@ history_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-config_app = typer.Typer(
-    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
 ClientArg = Annotated[
     str,
     typer.Argument(
@@ -29,19 +24,10 @@ ClientArg = Annotated[
     ),
 ]
 
-SETTINGS = {
-    "activity": ("services", "Activité : services ou goods (ventes de biens)"),
-    "vat_franchise": ("false", "Franchise en base de TVA (art. 293 B) : true ou false"),
-    "default_terms_days": ("30", "Délai de paiement par défaut : 15, 30, 45 ou 60"),
-    "default_currency": ("EUR", "Devise par défaut (ISO 4217)"),
-    "vies.url": ("https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", "Adresse du service VIES (contrôle en ligne explicite)"),
-}  # fmt: skip
-
 
 def register(app: typer.Typer) -> None:
     """Attach history, stats and config."""
     app.add_typer(history_app, name="history")
-    app.add_typer(config_app, name="config")
     app.command("stats")(stats)
 
 
@@ -58,6 +44,7 @@ def history_add(
     status: Annotated[str | None, typer.Option("--status", help="draft, sent (défaut), partially_paid, paid, cancelled ; devis : accepted, refused, expired.")] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Devise (sinon celle du client).")] = None,
     apply_discount: Annotated[bool, typer.Option("--apply-discount", help="Applique la remise par défaut du client au montant HT.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Enregistre une facture ou un devis même pour un client bloqué.")] = False,
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:  # fmt: skip
     """Enregistre une facture, un devis ou un avoir ; l'échéance suit les conditions du client.
@@ -73,6 +60,10 @@ def history_add(
             raise ValidationFailed.single(flag.strip("-"), None, f"Option {flag} obligatoire")
     with open_store() as store:
         client = resolve(store, client_ref)
+        from newbi_clients.blocking import check_invoicable
+        from newbi_clients.history import normalize_type
+
+        check_invoicable(client, normalize_type(type_), force)
         document = add_document(
             store,
             client,
@@ -348,87 +339,6 @@ def _draw(months: list[tuple[str, dict[str, int]]], split: dict[str, int]) -> No
                 str(count),
             )
         out_console().print(bars)
-
-
-# --- config -----------------------------------------------------------------------------
-
-
-def _check_setting(key: str, value: str) -> str:
-    from newbi_clients.errors import ValidationFailed
-    from newbi_clients.validation import normalize_currency, normalize_terms, parse_bool
-
-    if key not in SETTINGS:
-        raise ValidationFailed.single(
-            "key", key, f"Réglage inconnu : « {key} » (réglages : {', '.join(SETTINGS)})"
-        )
-    if key == "activity":
-        if value not in ("services", "goods"):
-            raise ValidationFailed.single(key, value, "Activité : services ou goods")
-        return value
-    if key == "vat_franchise":
-        flag = parse_bool(value, key)
-        return "true" if flag else "false"
-    if key == "default_terms_days":
-        return str(normalize_terms(value))
-    if key == "default_currency":
-        return str(normalize_currency(value))
-    return value
-
-
-@config_app.command("set")
-def config_set(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
-    value: Annotated[str, typer.Argument(metavar="VALEUR")],
-) -> None:
-    """Change un réglage du vendeur.
-
-    Exemple : newbi-clients config set vat_franchise true
-    """
-    from newbi_clients.cli.render import info
-
-    checked = _check_setting(key, value)
-    with open_store() as store:
-        store.set_setting(key, checked)
-    info(f"{key} = {checked}")
-
-
-@config_app.command("get")
-def config_get(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
-    format_: ViewFormatOpt = ViewFormat.TABLE,
-) -> None:
-    """Affiche la valeur d'un réglage (sa valeur par défaut s'il n'a pas été changé).
-
-    Exemple : newbi-clients config get activity
-    """
-    from newbi_clients.cli.render import emit_json
-
-    _check_setting(key, SETTINGS.get(key, ("", ""))[0])
-    with open_store() as store:
-        value = store.get_setting(key) or SETTINGS[key][0]
-    if format_ is ViewFormat.JSON:
-        emit_json({key: value})
-    else:
-        print(value)
-
-
-@config_app.command("list")
-def config_list(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
-    """Liste les réglages du vendeur.
-
-    Exemple : newbi-clients config list --format json
-    """
-    from newbi_clients.cli.render import emit_json, emit_rows
-
-    with open_store() as store:
-        stored = store.all_settings()
-    values = {key: stored.get(key, default) for key, (default, _) in SETTINGS.items()}
-    if format_ is ViewFormat.JSON:
-        emit_json(values)
-    else:
-        emit_rows(
-            ("Réglage", "Valeur", "Description"), [(k, values[k], SETTINGS[k][1]) for k in SETTINGS]
-        )
 
 
 def show_sections(
