@@ -231,7 +231,7 @@ def test_block_refuses_invoices_and_quotes_unless_forced(store: ClientStore) -> 
     blocked = block(store, acme, "Impayés répétés")
     assert blocked.blocked is not None and blocked.blocked.reason == "Impayés répétés"
     for kind in ("invoice", "quote"):
-        with pytest.raises(ClientBlocked, match="bloqué depuis le .* : Impayés répétés"):
+        with pytest.raises(ClientBlocked, match=r"bloqué depuis le .* : Impayés répétés"):
             check_invoicable(blocked, kind)
     check_invoicable(blocked, "credit_note")
     check_invoicable(blocked, "invoice", force=True)

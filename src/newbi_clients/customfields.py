@@ -38,7 +38,7 @@ def normalize_field_name(name: str) -> str:
 
     :raises ValidationFailed: otherwise.
     """
-    from newbi_clients.headers import HEADER_FIELDS
+    from newbi_clients.transfer.mapping import HEADER_FIELDS
 
     text = " ".join(name.split())
     if not text or "=" in text or ":" in text:
@@ -155,7 +155,7 @@ def normalize_value(fdef: FieldDef, value: object) -> str | None:
             raise _invalid(fdef, text, "un nombre est attendu (ex. 12,5)")
         return format_decimal(number)
     if fdef.type is FieldType.DATE:
-        from newbi_clients.history import parse_date
+        from newbi_clients.documents import parse_date
 
         try:
             return parse_date(text, fdef.name)

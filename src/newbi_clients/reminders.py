@@ -57,7 +57,7 @@ def add_reminder(store: ClientStore, client: Client, on: str, text: str) -> Remi
 
     :raises ValidationFailed: an invalid date or an empty text.
     """
-    from newbi_clients.history import parse_date
+    from newbi_clients.documents import parse_date
     from newbi_clients.storage import now
 
     due_on = parse_date(on, "on")

@@ -129,7 +129,7 @@ def create_client(
     except DuplicateClient as exc:
         if not ask:
             raise
-        from newbi_clients.importing import DEFAULTED
+        from newbi_clients.transfer.validate import DEFAULTED
         from newbi_clients.validation import clean
 
         unset = tuple(k for k in DEFAULTED if clean(raw.get(k)) is None)
@@ -297,7 +297,7 @@ def show(
     with open_store() as store:
         client = resolve(store, client_ref)
         settings = store.seller_settings()
-        from newbi_clients.cli.history import show_sections
+        from newbi_clients.cli.stats import show_sections
 
         sections, extra = show_sections(store, client.id or 0)
         if format_ is ViewFormat.JSON:

@@ -5,19 +5,14 @@ from typing import Annotated
 import typer
 
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store
+from newbi_clients.settings import SETTINGS, check_setting
 
 config_app = typer.Typer(
-    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).",
+    help="Réglages du vendeur (activité, franchise de TVA, délais, devise).\n\n"
+    "Exemple : newbi-clients config set default_terms_days 45",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-SETTINGS = {
-    "activity": ("services", "Activité : services ou goods (ventes de biens)"),
-    "vat_franchise": ("false", "Franchise en base de TVA (art. 293 B) : true ou false"),
-    "default_terms_days": ("30", "Délai de paiement par défaut : 15, 30, 45 ou 60"),
-    "default_currency": ("EUR", "Devise par défaut (ISO 4217)"),
-    "vies.url": ("https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", "Adresse du service VIES (contrôle en ligne explicite)"),
-}  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -25,31 +20,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(config_app, name="config")
 
 
-def _check_setting(key: str, value: str) -> str:
-    from newbi_clients.errors import ValidationFailed
-    from newbi_clients.validation import normalize_currency, normalize_terms, parse_bool
-
-    if key not in SETTINGS:
-        raise ValidationFailed.single(
-            "key", key, f"Réglage inconnu : « {key} » (réglages : {', '.join(SETTINGS)})"
-        )
-    if key == "activity":
-        if value not in ("services", "goods"):
-            raise ValidationFailed.single(key, value, "Activité : services ou goods")
-        return value
-    if key == "vat_franchise":
-        flag = parse_bool(value, key)
-        return "true" if flag else "false"
-    if key == "default_terms_days":
-        return str(normalize_terms(value))
-    if key == "default_currency":
-        return str(normalize_currency(value))
-    return value
-
-
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     value: Annotated[str, typer.Argument(metavar="VALEUR")],
 ) -> None:
     """Change un réglage du vendeur.
@@ -58,7 +31,7 @@ def config_set(
     """
     from newbi_clients.cli.render import info
 
-    checked = _check_setting(key, value)
+    checked = check_setting(key, value)
     with open_store() as store:
         store.set_setting(key, checked)
     info(f"{key} = {checked}")
@@ -66,7 +39,7 @@ def config_set(
 
 @config_app.command("get")
 def config_get(
-    key: Annotated[str, typer.Argument(metavar="CLE", help=", ".join(SETTINGS))],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help=", ".join(SETTINGS))],
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:
     """Affiche la valeur d'un réglage (sa valeur par défaut s'il n'a pas été changé).
@@ -75,7 +48,7 @@ def config_get(
     """
     from newbi_clients.cli.render import emit_json
 
-    _check_setting(key, SETTINGS.get(key, ("", ""))[0])
+    check_setting(key, SETTINGS.get(key, ("", ""))[0])
     with open_store() as store:
         value = store.get_setting(key) or SETTINGS[key][0]
     if format_ is ViewFormat.JSON:

@@ -58,7 +58,7 @@ def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: Lis
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
-        from newbi_clients.exporting import cells_of_clients, write_csv
+        from newbi_clients.transfer.export import cells_of_clients, write_csv
 
         write_csv(cells_of_clients(counted()), render.csv_stream())
     else:

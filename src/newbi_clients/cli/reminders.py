@@ -48,7 +48,7 @@ def remind(
 
 def reminders(
     due: Annotated[bool, typer.Option("--due", help="Seulement les relances dont la date est venue.")] = False,
-    done: Annotated[int | None, typer.Option("--done", metavar="N", help="Marque la relance N comme faite.")] = None,
+    done: Annotated[int | None, typer.Option("--done", metavar="N", min=1, help="Marque la relance N comme faite.")] = None,
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:  # fmt: skip
     """Liste les relances à faire, avec l'encours et le retard de paiement de chaque client.
