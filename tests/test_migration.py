@@ -1,169 +1,75 @@
-"""Migrating from other tools: one file per exporter, built from its real header
-(tests/data/migration, sources in tests/data/MANIFEST.md), read field by field."""
+"""Schema migrations on a database file written by the previous release (schema 3)."""
 
 from __future__ import annotations
 
-import json
+import shutil
+import sqlite3
 from pathlib import Path
-from typing import Any
 
-import pytest
+from newbi_clients.builder import build_client
+from newbi_clients.contacts import add_contact, build_contact
+from newbi_clients.history import documents_of
+from newbi_clients.schema import SCHEMA_VERSION
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+from newbi_clients.unmerging import unmerge
 
-DATA = Path(__file__).parent / "data" / "migration"
-
-
-def imported(cli, name: str, *options: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The import report and the clients, by name, after importing a fixture."""
-    result = cli("import", str(DATA / name), "--format", "json", *options)
-    clients = {c["name"]: c for c in cli.json("list", "--all")}
-    return json.loads(result.stdout), clients
+DATA = Path(__file__).parent / "data"
 
 
-def note_texts(cli, client: dict[str, Any]) -> list[str]:
-    return [n["text"] for n in cli.json("show", str(client["id"]))["notes"]]
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "old.db"
+    shutil.copyfile(DATA / "schema3.db", target)
+    return target
 
 
-def test_google_contacts(cli) -> None:
-    report, clients = imported(cli, "google.csv")
-    assert report["created"] == 3
-    atelier = clients["Atelier Martin SARL"]
-    assert atelier["kind"] == "business" and atelier["first_name"] is None
-    assert atelier["email"] == "jeanne@atelier-martin.fr"
-    assert atelier["phone"] == "+33612345678"
-    assert atelier["billing_address"]["postal_code"] == "75002"
-    assert atelier["tags"] == ["Clients", "Paris"]  # « * myContacts » is not a tag
-    notes = note_texts(cli, atelier)
-    assert "Contact : Jeanne Martin (Gérante) — jeanne@atelier-martin.fr, 06 12 34 56 78" in notes
-    assert "Autres emails : jeanne.martin@exemple.fr" in notes
-    assert "Autres téléphones : 01 42 00 00 00" in notes
-    dupre = clients["Dupré"]
-    assert (dupre["kind"], dupre["first_name"]) == ("individual", "Éléonore")
-    assert dupre["phone"] == "+262692123456"  # a Réunion mobile, client in Lyon
-    assert dupre["billing_address"]["country"] == "FR" and dupre["tags"] == []
-    muller = clients["Müller Maschinenbau GmbH"]
-    assert muller["billing_address"]["country"] == "DE"
-    assert muller["vat_regime"]["code"] == "eu_no_vat_number"
-    assert muller["phone"] == "+49301234567"
+def test_the_fixture_is_a_schema_3_book() -> None:
+    conn = sqlite3.connect(f"file:{DATA / 'schema3.db'}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
 
 
-def test_google_contacts_legacy(cli) -> None:
-    _, clients = imported(cli, "google-legacy.csv")
-    paul = clients["Lefèvre"]
-    assert (paul["first_name"], paul["kind"]) == ("Paul", "individual")
-    assert paul["billing_address"]["postal_code"] == "01000"
-    assert paul["tags"] == ["VIP"] and paul["phone"] == "+33698765432"
+def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    before = sqlite3.connect(path)
+    rows_before = before.execute("SELECT * FROM clients ORDER BY id").fetchall()
+    docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
+    before.close()
+    with ClientStore(path) as store:
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
+        # every old column keeps its value; the new ones are empty
+        assert [r[: len(rows_before[0])] for r in rows_after] == rows_before
+        assert all(r[len(rows_before[0]) :] == (None, None, None) for r in rows_after)
+        assert store.execute("SELECT * FROM documents ORDER BY id").fetchall() == docs_before
+        acme = store.get(1)
+        assert (acme.name, acme.tags, acme.contacts, acme.fields, acme.blocked) == (
+            "ACME SAS", ["VIP"], [], {}, None,
+        )  # fmt: skip
+        assert [d.number for d in documents_of(store, 1)] == ["F-2026-001"]
+        # the rebuilt search index finds the old clients
+        assert [c.id for c in store.iter_clients(ClientQuery(text="eleonore"))] == [2]
+        assert [c.id for c in store.iter_clients(ClientQuery(text="0612345678"))] == [2]
+        assert [c.id for c in store.iter_clients(ClientQuery(text="beta", status="all"))] == [3]
 
 
-def test_outlook_french_windows_1252(cli) -> None:
-    _, clients = imported(cli, "outlook-fr.csv")
-    dupont = clients["Boulangerie Dupont"]
-    assert dupont["kind"] == "business" and dupont["phone"] == "+33611223344"  # the mobile
-    assert dupont["email"] == "marc@boulangerie-dupont.fr" and dupont["tags"] == ["Boulangers"]
-    assert dupont["billing_address"]["postal_code"] == "01000"
-    assert any(n.startswith("Contact : Marc Dupont") for n in note_texts(cli, dupont))
-    girard = clients["Girard"]  # a home address only
-    assert girard["first_name"] == "Léa" and girard["billing_address"]["city"] == "Nantes"
-    assert girard["phone"] == "+33240000000"
+def test_a_migrated_book_takes_contacts_and_undoes_an_old_merge(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with ClientStore(path) as store:
+        acme = store.get(1)
+        add_contact(store, acme, build_contact({"first_name": "Claire", "last_name": "Martin"}))
+        assert [c.id for c in store.iter_clients(ClientQuery(text="martin"))] == [1]
+        # #4 was merged into #1 by the previous release: it comes back as it was
+        other, keep = unmerge(store, 4)
+        assert (other.name, other.email, other.merged_into) == ("ACME", "compta@acme.fr", None)
+        assert [c.display_name for c in keep.contacts] == ["Claire Martin"]
+        assert other.contacts == []
+        store.add(build_client({"name": "Nouveau", "email": "n@x.fr"}).client)
 
 
-def test_outlook_english(cli) -> None:
-    _, clients = imported(cli, "outlook.csv")
-    rossi = clients["Rossi Costruzioni S.r.l."]
-    assert rossi["billing_address"]["country"] == "IT"
-    assert rossi["billing_address"]["postal_code"] == "00186"
-    assert rossi["phone"] == "+390612345678"
-
-
-def test_hubspot_contacts_repairs_foreign_values(cli) -> None:
-    _, clients = imported(cli, "hubspot-contacts.csv")
-    weber = clients["Weber Holzbau"]
-    assert weber["phone"] == "+492984850345"  # mobile column, lost « + » given back
-    assert weber["billing_address"]["postal_code"] == "07683"  # lost zero given back
-    assert weber["billing_address"]["country"] == "DE"
-
-
-def test_hubspot_companies(cli) -> None:
-    _, clients = imported(cli, "hubspot-companies.csv")
-    garcia = clients["Garcia Logística SA"]
-    assert garcia["kind"] == "business" and garcia["billing_address"]["postal_code"] == "08013"
-    assert garcia["billing_address"]["country"] == "ES" and garcia["sector"] == "Logistics"
-
-
-def test_odoo_labels(cli) -> None:
-    _, clients = imported(cli, "odoo.csv")
-    muller = clients["Müller Maschinenbau GmbH"]
-    assert muller["kind"] == "business" and muller["vat_number"] == "DE136695976"
-    assert muller["billing_address"]["country"] == "DE"
-    assert muller["vat_regime"]["code"] == "reverse_charge"
-    bernard = clients["Sophie Bernard"]
-    assert bernard["kind"] == "individual" and bernard["phone"] == "+33655443322"
-    assert bernard["billing_address"]["postal_code"] == "01000"
-
-
-def test_odoo_technical_names_and_external_ids(cli) -> None:
-    report, clients = imported(cli, "odoo-technical.csv", "--on-duplicate", "merge")
-    dupont = clients["Dupont Belgique"]
-    assert dupont["billing_address"]["country"] == "BE"  # country_id/id = base.be
-    assert dupont["vat_regime"]["code"] == "reverse_charge"
-    assert (report["created"], report["merged"]) == (1, 1)  # the contact row joins it
-    assert any(n.startswith("Contact : Jan Peeters") for n in note_texts(cli, dupont))
-
-
-def test_dolibarr_third_parties_iso_8859_1(cli) -> None:
-    _, clients = imported(cli, "dolibarr.csv")
-    martin = clients["Boulangerie Martin"]
-    assert martin["kind"] == "business" and martin["siret"] == "73282932000074"
-    assert martin["vat_number"] == "FR44732829320"
-    assert martin["billing_address"]["line1"] == "12 rue des Lilas"
-    assert martin["billing_address"]["line2"] == "Bâtiment B"  # « \n » inside the cell
-    assert martin["phone"] == "+33474000000"
-    assert clients["Jean Petit"]["kind"] == "individual"
-
-
-def test_dolibarr_contacts(cli) -> None:
-    _, clients = imported(cli, "dolibarr-contacts.csv")
-    cabinet = clients["Cabinet Lambert"]
-    assert cabinet["kind"] == "business" and cabinet["phone"] == "+33601020304"
-    assert "Contact : Claire Lambert (Comptable)" in note_texts(cli, cabinet)[0]
-
-
-def test_vcard_3_and_4(cli) -> None:
-    _, clients = imported(cli, "contacts.vcf")
-    roux = clients["Studio Roux"]
-    assert roux["kind"] == "business" and roux["phone"] == "+33620304050"
-    assert roux["tags"] == ["Design", "Marseille"]
-    assert roux["billing_address"]["postal_code"] == "13002"
-    faure = clients["Faure"]
-    assert faure["first_name"] == "Hugo" and faure["email"] == "hugo.faure@exemple.fr"
-    assert faure["billing_address"]["postal_code"] == "06000"
-
-
-@pytest.mark.parametrize("name", sorted(p.name for p in DATA.iterdir()))
-def test_the_same_file_imported_twice_creates_nothing(cli, name: str) -> None:
-    cli("import", str(DATA / name), "--format", "json")
-    again = json.loads(cli("import", str(DATA / name), "--format", "json").stdout)
-    assert again["created"] == 0
-
-
-def test_our_vcard_export_imported_back_gives_the_same_clients(cli, tmp_path: Path) -> None:
-    cli("import", str(DATA / "google.csv"))
-    cli("import", str(DATA / "dolibarr.csv"))
-    before = cli.json("list")
-    cli("export", "-o", str(tmp_path / "out.vcf"))
-    cli("--db", str(tmp_path / "other.db"), "import", str(tmp_path / "out.vcf"))
-    after = cli.json("--db", str(tmp_path / "other.db"), "list")
-    keys = ("name", "first_name", "kind", "email", "phone", "billing_address", "siret",
-            "vat_number", "tags")  # fmt: skip
-    assert [{k: c[k] for k in keys} for c in after] == [{k: c[k] for k in keys} for c in before]
-
-
-def test_map_and_saved_mapping(cli, tmp_path: Path) -> None:
-    path = tmp_path / "crm.csv"
-    path.write_text("Libellé;Mél;Ville\nGarage Dubois;contact@garage-dubois.fr;Lyon\n", "utf-8")
-    refused = cli("import", str(path), code=1)
-    assert "Aucune colonne ne donne le nom" in refused.stderr and "--map" in refused.stderr
-    cli("import", str(path), "--map", "Libellé=name", "--map", "Mél=email", "--save-map", "crm")
-    (client,) = cli.json("list")
-    assert (client["name"], client["email"]) == ("Garage Dubois", "contact@garage-dubois.fr")
-    again = json.loads(cli("import", str(path), "--profile", "crm", "--format", "json").stdout)
-    assert (again["created"], again["skipped"]) == (0, 1)
+def test_opening_twice_migrates_once(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with ClientStore(path):
+        pass
+    with ClientStore(path) as store:
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
