@@ -110,7 +110,7 @@ def test_organisation_and_person_whichever_column_comes_first() -> None:
         assert (raw["name"], raw["first_name"], raw["kind"]) == ("ACME SAS", None, "professionnel")
         assert raw["contact"]["first_name"] == "Jeanne"
         assert raw["contact"]["last_name"] == "Martin"
-        assert raw["extra_notes"][0] == "Contact : Jeanne Martin — j@acme.fr"
+        assert raw["contact"]["email"] == "j@acme.fr"
 
 
 def test_several_columns_feed_one_field_in_priority_order() -> None:

@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -25,12 +25,21 @@ from newbi_clients.cli.common import (
     make_query,
     open_store,
 )
+from newbi_clients.cli.import_preview import (
+    OnDuplicate,
+    confirm_import,
+    dry_report,
+    emit_report,
+    on_duplicate_choice,
+    prepare,
+    preview,
+)
+from newbi_clients.cli.import_preview import (
+    save_map as keep_map,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from newbi_clients.transfer.apply import Importer
-    from newbi_clients.transfer.validate import ImportPlan, ImportReport
 
 
 class ExportFormat(StrEnum):
@@ -43,24 +52,8 @@ class ExportFormat(StrEnum):
     VCARD = "vcard"
 
 
-class OnDuplicate(StrEnum):
-    """What ``import`` does with a row that duplicates a client."""
-
-    SKIP = "skip"
-    MERGE = "merge"
-    CREATE = "create"
-
-
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
                   ".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", ".txt": "csv"}  # fmt: skip
-PREVIEW_LINES = 20
-DUPLICATE_LABELS = {
-    "email": "(même email)",
-    "siret": "(même SIRET)",
-    "phone": "probable (même téléphone)",
-    "name_postal_code": "probable (même nom et code postal)",
-    "name": "probable (même nom, sans adresse)",
-}
 
 
 def register(app: typer.Typer) -> None:
@@ -258,163 +251,31 @@ def import_(
     columns = parse_map(map_ or [])
     with open_store() as store:
         if save_map:
-            _save_map(store, save_map, columns)
+            keep_map(store, save_map, columns)
         importer = Importer(store, file, encoding, delimiter, sheet, profile, columns)
-        plan = _prepare(importer, file)
+        plan = prepare(importer, file)
         for notice in plan.table.notices:
             info(notice)
-        _preview(plan)
+        preview(plan)
         if errors is not None and plan.rejected_rows:
             count = importer.write_errors(plan, errors)
             info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
         if strict and plan.rejected_rows:
             if format_ is ViewFormat.JSON:
-                _emit_report(
-                    _dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
+                emit_report(
+                    dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
                 )
             raise ImportRejected(
                 f"Import refusé (--strict) : {len(plan.rejected_rows)} ligne(s) rejetée(s) ;"
                 " rien n'a été écrit."
             )
         if dry_run:
-            _emit_report(_dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
+            emit_report(dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
             return
-        choice = _on_duplicate(plan, on_duplicate, ask)
-        if ask and not yes and not _confirm(plan, choice):
+        choice = on_duplicate_choice(plan, on_duplicate, ask)
+        if ask and not yes and not confirm_import(plan, choice):
             info("Import annulé : rien n'a été écrit.")
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
-    _emit_report(report, format_, plan)
-
-
-def _save_map(store: Any, name: str, columns: dict[str, str]) -> None:
-    from newbi_clients.cli.render import info
-    from newbi_clients.errors import ImportRejected
-    from newbi_clients.transfer.profiles import save_mapping
-
-    if not columns:
-        raise ImportRejected("--save-map enregistre les --map donnés : indiquez au moins un --map.")
-    save_mapping(store, name, columns)
-    info(f"Correspondance enregistrée : réutilisez-la avec --profile {name}")
-
-
-def _prepare(importer: "Importer", file: Path) -> "ImportPlan":
-    from newbi_clients.cli.render import err_console
-
-    console = err_console()
-    if not console.is_terminal:
-        return importer.prepare()
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("Lecture de {task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=console, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task(file.name, total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return importer.prepare(advance if file.stat().st_size > 200_000 else None)
-
-
-def _preview(plan: "ImportPlan") -> None:
-    from newbi_clients.cli.render import info, warn
-
-    headers = plan.headers
-    if headers.profile_label:
-        info(f"Format reconnu : {headers.profile_label}")
-    if headers.unknown:
-        warn("Colonnes ignorées (inconnues) : " + ", ".join(f"« {h} »" for h in headers.unknown))
-    if headers.repeated:
-        warn("Colonnes en double ignorées : " + ", ".join(f"« {h} »" for h in headers.repeated))
-    info(
-        f"Aperçu de {plan.path.name} : {plan.rows} ligne(s) lue(s) — {plan.to_create} client(s) à"
-        f" créer, {len(plan.duplicates)} doublon(s), {len(plan.rejected_rows)} ligne(s) rejetée(s)."
-    )
-    if plan.warnings:
-        warn(
-            f"{plan.warnings} professionnel(s) sans identifiant fiscal (SIRET pour la France, n° de"
-            " TVA pour l'UE) : leurs factures n'auront pas toutes les mentions (voir « show »)."
-        )
-    for error in plan.errors[:PREVIEW_LINES]:
-        info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
-    if len(plan.errors) > PREVIEW_LINES:
-        info(
-            f"  … et {len(plan.errors) - PREVIEW_LINES} autre(s) erreur(s) (--errors FICHIER ou --format json pour tout voir)"
-        )
-    for number, notice in plan.notices[:PREVIEW_LINES]:
-        warn(f"Ligne {number} : {notice}")
-    for dup in plan.duplicates[:PREVIEW_LINES]:
-        target = (
-            f"#{dup.existing_id} ({dup.existing_name})"
-            if dup.existing_id
-            else f"la ligne {dup.existing_row} ({dup.existing_name})"
-        )
-        label = DUPLICATE_LABELS.get(dup.field, dup.field)
-        info(f"  Ligne {dup.row} : doublon {label} de {target} : {dup.value}")
-    if len(plan.duplicates) > PREVIEW_LINES:
-        info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")
-
-
-def _on_duplicate(plan: "ImportPlan", given: OnDuplicate | None, ask: bool) -> str:
-    if given is not None:
-        return given.value
-    if not plan.duplicates or not ask:
-        return "skip"
-    from newbi_clients.cli.prompts import ask_select
-
-    return ask_select(
-        f"Que faire des {len(plan.duplicates)} doublon(s) ?",
-        [("skip", "Les ignorer"), ("merge", "Compléter les clients existants (rien n'est écrasé)"),
-         ("create", "Les créer quand même")],
-        "skip",
-    )  # fmt: skip
-
-
-def _confirm(plan: "ImportPlan", choice: str) -> bool:
-    from newbi_clients.cli.prompts import ask_confirm
-
-    merged = (
-        f", compléter {len(plan.duplicates)} client(s)"
-        if choice == "merge" and plan.duplicates
-        else ""
-    )
-    created = plan.valid if choice == "create" else plan.to_create
-    return ask_confirm(f"Importer {created} client(s){merged} ?", default=True)
-
-
-def _dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
-    """What the import would do, for --dry-run (and --strict): nothing is written."""
-    from newbi_clients.transfer.validate import ImportReport
-
-    dups = len(plan.duplicates)
-    for dup in plan.duplicates:
-        dup.action = choice
-    return ImportReport(
-        created=plan.to_create + (dups if choice == "create" else 0),
-        merged=dups if choice == "merge" else 0, skipped=dups if choice == "skip" else 0,
-        rejected=len(plan.rejected_rows), duplicates=plan.duplicates, errors=plan.errors,
-        dry_run=True,
-    )  # fmt: skip
-
-
-def _emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan") -> None:
-    from newbi_clients.cli.render import emit_json, emit_rows
-
-    if format_ is ViewFormat.JSON:
-        emit_json(report.to_dict())
-        return
-    data: list[tuple[str, Any]] = [
-        ("Créés", report.created), ("Complétés (fusion)", report.merged),
-        ("Doublons ignorés", report.skipped), ("Rejetés", report.rejected),
-    ]  # fmt: skip
-    title = f"Import de {plan.path.name}" + (" (simulation)" if report.dry_run else "")
-    emit_rows(("Résultat", "Lignes"), [(k, str(n)) for k, n in data], title=title)
+    emit_report(report, format_, plan)

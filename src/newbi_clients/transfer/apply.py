@@ -10,13 +10,15 @@ from typing import Any
 from newbi_clients.errors import ImportRejected
 from newbi_clients.models import Client
 from newbi_clients.rows import row_to_client
-from newbi_clients.schema import FTS_COLUMNS, status_condition
+from newbi_clients.schema import FTS_COLUMNS
 from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
+    CONTACT_COLUMNS,
     PARALLEL_FROM,
     STAGE_COLUMNS,
     Chunk,
@@ -30,7 +32,6 @@ from newbi_clients.transfer.validate import (
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
-_ACTIVE = status_condition("active", "c")
 
 
 class Importer:
@@ -98,7 +99,8 @@ class Importer:
 
     def _create_stage(self) -> None:
         db = self.store.db
-        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
+        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects",
+                      "stage_contacts"):  # fmt: skip
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         db.execute(
             f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
@@ -111,12 +113,18 @@ class Importer:
         db.execute(
             "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
         )
+        # the person on a row: the primary contact of the client it creates (or completes)
+        db.execute(
+            "CREATE TEMP TABLE stage_contacts (row INTEGER PRIMARY KEY,"
+            f" {', '.join(CONTACT_COLUMNS)})"
+        )
 
     def _stage(self, results: list[tuple[Any, ...]], plan: ImportPlan) -> None:
         rows: list[tuple[Any, ...]] = []
         tags: list[tuple[int, str, str]] = []
         notes: list[tuple[int, str, str]] = []
         rejects: list[tuple[int, str, str]] = []
+        contacts: list[tuple[Any, ...]] = []
         labels = plan.headers.labels
         for result in results:
             plan.rows += 1
@@ -130,13 +138,15 @@ class Importer:
                 plan.rejected_rows.append(number)
                 rejects.append((number, result[3], " ; ".join(reasons)))
                 continue
-            _, _, values, row_tags, row_notes, warnings, notices = result
+            _, _, values, row_tags, row_notes, warnings, notices, contact = result
             plan.valid += 1
             plan.warnings += warnings
             plan.notices.extend((number, text) for text in notices)
             rows.append((number, *values))
             tags.extend((number, name, key) for name, key in row_tags)
             notes.extend((number, at, text) for at, text in row_notes)
+            if contact is not None:
+                contacts.append((number, *contact))
         conn = self.store.conn
         marks = ", ".join("?" * (len(COLUMNS) + 1))
         conn.executemany(
@@ -145,66 +155,12 @@ class Importer:
         conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
         conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
         conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
+        if contacts:
+            marks = ", ".join("?" * (len(CONTACT_COLUMNS) + 1))
+            conn.executemany(f"INSERT INTO stage_contacts VALUES ({marks})", contacts)
 
     def _classify(self, plan: ImportPlan) -> None:
-        """Duplicates against the book first, then within the file (first occurrence wins)."""
-        db = self.store.db
-        db.execute(
-            "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
-            " WHERE dup_field IS NOT NULL"
-        )
-        plan.duplicates = []
-        # exact keys first, then the probable keys of rows that have no exact key (the
-        # keys of « duplicates »): the same phone, or the same name and postal code
-        probable = "email_key IS NULL AND siret IS NULL AND"
-        keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable),
-                ("name_only", "siret IS NULL AND"))  # fmt: skip
-        for key in ("email_key", "siret", "phone", "name_key"):
-            db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
-        for source in ("book", "file"):
-            for key, when in keys:
-                self._mark(key, when, source)
-        for row in db.execute(
-            "SELECT s.row, s.dup_field, s.email, s.siret, s.phone, s.name, s.billing_postal_code,"
-            " s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name) FROM stage s"
-            " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
-            " LEFT JOIN stage t ON t.row = s.dup_of_row"
-            " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
-        ):
-            number, key, email, siret, phone, name, postal, of_id, of_row, other = row
-            fld, value = {
-                "email_key": ("email", email),
-                "siret": ("siret", siret),
-                "phone": ("phone", phone),
-                "name_key": ("name_postal_code", f"{name} {postal}"),
-                "name_only": ("name", name),
-            }[key]
-            plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
-
-    def _mark(self, key: str, when: str, source: str) -> None:
-        """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file)."""
-        # name_only: a business row without address (a contact row of Odoo, Dolibarr…)
-        # whose name is a business's: the contact of a client already there
-        column = "name_key" if key == "name_only" else key
-        same = f"{{t}}.{column} = stage.{column}"
-        present = f"{column} IS NOT NULL"
-        if key == "name_only":
-            same += " AND {t}.kind = 'business'"
-            present += " AND name_key <> '' AND billing_postal_code IS NULL AND kind = 'business'"
-        if key == "name_key":
-            same += " AND {t}.billing_postal_code = stage.billing_postal_code"
-            present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
-        if source == "book":
-            target = "dup_of_id = (SELECT min(c.id) {found})"
-            found = f"FROM main.clients c WHERE {same.format(t='c')} AND {_ACTIVE}"
-        else:
-            target = "dup_of_row = (SELECT min(t.row) {found})"
-            found = f"FROM stage t WHERE {same.format(t='t')} AND t.row < stage.row"
-        self.store.db.execute(
-            f"UPDATE stage SET dup_field = '{key}', {target.format(found=found)}"
-            f" WHERE {when} dup_of_id IS NULL AND dup_of_row IS NULL AND {present}"
-            f" AND EXISTS (SELECT 1 {found})"
-        )
+        classify(self.store, plan)
 
     # --- phase 2: apply -----------------------------------------------------------------
 
@@ -235,6 +191,7 @@ class Importer:
             stamp = self.stamp
             report.created = self._insert_clients(base)
             self._insert_tags_and_notes()
+            self._insert_contacts()
             db.execute(
                 "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?, 'import',"
                 " new_id, json_object('file', ?, 'row', row) FROM stage_ids",
@@ -296,6 +253,44 @@ class Importer:
             " ORDER BY n.row, n.rowid"
         )
 
+    def _insert_contacts(self) -> None:
+        """The person of each created row becomes its client's primary contact."""
+        cols = ", ".join(c for c in CONTACT_COLUMNS)
+        self.store.db.execute(
+            f"INSERT INTO contacts (client_id, {cols}, created_at, updated_at)"
+            f" SELECT i.new_id, {cols}, ?, ? FROM stage_contacts s"
+            " JOIN stage_ids i ON i.row = s.row ORDER BY i.new_id",
+            [self.stamp, self.stamp],
+        )
+
+    def _merge_contact(self, target: int, row: int) -> None:
+        """The person of a merged row joins the existing client's contacts (primary only
+        when it has none), unless a contact of that name or email is already there."""
+        found = self.store.execute(
+            f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?", [row]
+        ).fetchone()
+        if found is None:
+            return
+        values = dict(zip(CONTACT_COLUMNS, found, strict=True))
+        same = self.store.execute(
+            "SELECT 1 FROM contacts WHERE client_id = ? AND ((email_key IS NOT NULL AND"
+            " email_key = ?) OR (coalesce(first_name, '') = coalesce(?, '') AND"
+            " coalesce(last_name, '') = coalesce(?, '')))",
+            [target, values["email_key"], values["first_name"], values["last_name"]],
+        ).fetchone()
+        if same:
+            return
+        has_primary = self.store.execute(
+            "SELECT 1 FROM contacts WHERE client_id = ? AND is_primary", [target]
+        ).fetchone()
+        values["is_primary"] = 0 if has_primary else 1
+        cols = ", ".join(values)
+        self.store.execute(
+            f"INSERT INTO contacts (client_id, {cols}, created_at, updated_at)"
+            f" VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
+            [target, *values.values(), self.stamp, self.stamp],
+        )
+
     def _target(self, dup: DuplicateRow) -> int:
         db = self.store.db
         if dup.existing_id is not None:
@@ -334,8 +329,10 @@ class Importer:
             "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
         ).fetchall()
         (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [dup.row]).fetchone()
+        target = self._target(dup)
+        self._merge_contact(target, dup.row)
         complete_client(
-            self.store, self._target(dup), self._staged_client(dup.row),
+            self.store, target, self._staged_client(dup.row),
             f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
             unset=tuple(filter(None, (blank or "").split(","))),
         )  # fmt: skip

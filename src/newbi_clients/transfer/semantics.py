@@ -3,7 +3,8 @@
 Several columns may feed one field, in priority order: the first value wins and the
 others are kept (extra emails and phones become a note). A row that names an
 organisation is a business named after it, and the person on the row (first and last
-name, job title, email, phone) is its contact, kept as ``contact`` and as a note. The
+name, job title, email, phone) is its contact, kept as ``contact`` (the import makes it
+the client's primary contact, or a note when it does not validate). The
 kind comes from an explicit column, else from Odoo's ``company_type`` or ``is_company``,
 Dolibarr's « Type du tiers », or the organisation.
 """
@@ -183,7 +184,6 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         }
         if person["first_name"] or person["last_name"]:
             raw["contact"] = person
-            extra.insert(0, contact_note(person))
         return
     family = name or last
     if family:

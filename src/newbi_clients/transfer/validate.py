@@ -22,11 +22,11 @@ from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.fiscal import EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING
-from newbi_clients.models import Client
-from newbi_clients.rows import client_to_row
+from newbi_clients.models import Client, Contact
+from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.transfer.mapping import HeaderMap
 from newbi_clients.transfer.read import Table
-from newbi_clients.transfer.semantics import row_fields
+from newbi_clients.transfer.semantics import contact_note, row_fields
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
@@ -237,13 +237,14 @@ def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
 ) -> list[tuple[Any, ...]]:
     """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], fiscal warnings, [notices]) or
+    ("ok", row, values, [(tag, key)], [(at, text)], fiscal warnings, [notices], contact
+    values or None) or
     ("err", row, [(key, field, value, message)], cells as JSON)."""
     out: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
-        raw.pop("contact", None)  # kept as a note (extra_notes) until clients have contacts
+        person = raw.pop("contact", None)
         notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
         errors = _scientific_errors(raw)
         if not errors:
@@ -255,6 +256,9 @@ def validate_chunk(
             out.append(("err", number, errors, json.dumps(cells, ensure_ascii=False)))
             continue
         client = built.client
+        contact = contact_values(person, client)
+        if person and contact is None:  # a contact that does not validate stays a note
+            notes.insert(0, (stamp, contact_note(person)))
         values = client_to_row(client)
         tags = [(t, v.tag_key(t)) for t in client.tags]
         # conditions left blank hold defaults, not data: a merge must not treat them as values
@@ -262,8 +266,28 @@ def validate_chunk(
         fiscal = sum(1 for w in built.warnings if w in _FISCAL_WARNINGS)
         notices = [w for w in built.warnings if w not in _FISCAL_WARNINGS]
         out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    fiscal, notices))  # fmt: skip
+                    fiscal, notices, contact))  # fmt: skip
     return out
+
+
+CONTACT_COLUMNS = tuple(contact_to_row(Contact(first_name="x")))
+
+
+def contact_values(person: dict[str, Any] | None, client: Client) -> tuple[Any, ...] | None:
+    """The ``contacts`` row of the person on a row (primary), None when there is none or
+    it does not validate."""
+    if not person:
+        return None
+    from newbi_clients.contacts import build_contact
+
+    raw = {**person, "position": person.get("role"), "primary": "oui"}
+    postal = client.billing_address.postal_code if client.billing_address else None
+    try:
+        contact = build_contact(raw, client.country, postal)
+    except ValidationFailed:
+        return None
+    row = contact_to_row(contact)
+    return tuple(row[c] for c in CONTACT_COLUMNS)
 
 
 _WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None

@@ -1,0 +1,77 @@
+"""Duplicates of staged import rows, found in SQL: against the book, then within the file.
+
+Exact keys first (email ignoring case, SIRET); then, for rows that have neither, the
+probable keys of « duplicates »: the same phone, or the same normalised name and postal
+code; and a business row without address whose name is a business's (the contact rows
+of Odoo or Dolibarr exports, whose person joins that client).
+"""
+
+from __future__ import annotations
+
+from newbi_clients.schema import status_condition
+from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.validate import DuplicateRow, ImportPlan
+
+_ACTIVE = status_condition("active", "c")
+
+
+def classify(store: ClientStore, plan: ImportPlan) -> None:
+    """Duplicates against the book first, then within the file (first occurrence wins)."""
+    db = store.db
+    db.execute(
+        "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
+        " WHERE dup_field IS NOT NULL"
+    )
+    plan.duplicates = []
+    # exact keys first, then the probable keys of rows that have no exact key (the
+    # keys of « duplicates »): the same phone, or the same name and postal code
+    probable = "email_key IS NULL AND siret IS NULL AND"
+    keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable),
+            ("name_only", "siret IS NULL AND"))  # fmt: skip
+    for key in ("email_key", "siret", "phone", "name_key"):
+        db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
+    for source in ("book", "file"):
+        for key, when in keys:
+            _mark(store, key, when, source)
+    for row in db.execute(
+        "SELECT s.row, s.dup_field, s.email, s.siret, s.phone, s.name, s.billing_postal_code,"
+        " s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name) FROM stage s"
+        " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+        " LEFT JOIN stage t ON t.row = s.dup_of_row"
+        " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
+    ):
+        number, key, email, siret, phone, name, postal, of_id, of_row, other = row
+        fld, value = {
+            "email_key": ("email", email),
+            "siret": ("siret", siret),
+            "phone": ("phone", phone),
+            "name_key": ("name_postal_code", f"{name} {postal}"),
+            "name_only": ("name", name),
+        }[key]
+        plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
+
+
+def _mark(store: ClientStore, key: str, when: str, source: str) -> None:
+    """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file)."""
+    # name_only: a business row without address (a contact row of Odoo, Dolibarr…)
+    # whose name is a business's: the contact of a client already there
+    column = "name_key" if key == "name_only" else key
+    same = f"{{t}}.{column} = stage.{column}"
+    present = f"{column} IS NOT NULL"
+    if key == "name_only":
+        same += " AND {t}.kind = 'business'"
+        present += " AND name_key <> '' AND billing_postal_code IS NULL AND kind = 'business'"
+    if key == "name_key":
+        same += " AND {t}.billing_postal_code = stage.billing_postal_code"
+        present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
+    if source == "book":
+        target = "dup_of_id = (SELECT min(c.id) {found})"
+        found = f"FROM main.clients c WHERE {same.format(t='c')} AND {_ACTIVE}"
+    else:
+        target = "dup_of_row = (SELECT min(t.row) {found})"
+        found = f"FROM stage t WHERE {same.format(t='t')} AND t.row < stage.row"
+    store.db.execute(
+        f"UPDATE stage SET dup_field = '{key}', {target.format(found=found)}"
+        f" WHERE {when} dup_of_id IS NULL AND dup_of_row IS NULL AND {present}"
+        f" AND EXISTS (SELECT 1 {found})"
+    )
