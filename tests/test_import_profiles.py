@@ -185,3 +185,33 @@ def test_map_and_saved_mapping(cli, tmp_path: Path) -> None:
     assert (client["name"], client["email"]) == ("Garage Dubois", "contact@garage-dubois.fr")
     again = json.loads(cli("import", str(path), "--profile", "crm", "--format", "json").stdout)
     assert (again["created"], again["skipped"]) == (0, 1)
+
+
+def test_add_warns_when_the_vat_number_is_of_another_country(cli) -> None:
+    result = cli("add", "--name", "Müller GmbH", "--kind", "professionnel", "--country", "BE",
+                 "--vat-number", "DE136695976", "--no-input")  # fmt: skip
+    assert "DE136695976 est celui d'un autre pays (Allemagne) que l'adresse (Belgique)" in (
+        result.stderr
+    )
+
+
+def test_the_fiche_of_an_overseas_client_asks_for_confirmation(cli) -> None:
+    cli("add", "--name", "Payet", "--postal-code", "97400", "--city", "Saint-Denis",
+        "--address", "1 rue de Paris", "--no-input")  # fmt: skip
+    (client,) = cli.json("list")
+    assert client["billing_address"]["country"] == "RE" and client["zone"] == "France"
+    assert client["vat_regime"]["code"] == "overseas"
+    shown = cli("show", str(client["id"])).stdout
+    assert "expert-comptable" in " ".join(shown.split())
+
+
+def test_our_csv_export_of_migrated_clients_imported_back_is_identical(cli, tmp_path: Path) -> None:
+    for name in ("google.csv", "odoo.csv", "dolibarr.csv", "hubspot-contacts.csv"):
+        cli("import", str(DATA / name))
+    cli("export", "-o", str(tmp_path / "first.csv"))
+    other = str(tmp_path / "other.db")
+    cli("--db", other, "import", str(tmp_path / "first.csv"))
+    cli("--db", other, "export", "-o", str(tmp_path / "second.csv"))
+    assert (tmp_path / "second.csv").read_text("utf-8") == (tmp_path / "first.csv").read_text(
+        "utf-8"
+    )

@@ -351,3 +351,51 @@ def test_add_with_a_delivery_address_and_an_early_duplicate_warning(db_path: Pat
         "01000",
         "Bourg-en-Bresse",
     )
+
+
+MIGRATION = Path(__file__).parent / "data" / "migration"
+
+
+def test_import_of_a_recognised_export_previews_its_format(db_path: Path) -> None:
+    child = spawn(db_path, "import", str(MIGRATION / "google.csv"))
+    child.expect_exact("Format reconnu : Google Contacts")
+    child.expect_exact("3 client(s) à créer, 0 doublon(s)")
+    answer(child, "Importer 3 client(s)")  # yes is the default
+    child.expect_exact("Créés")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        atelier = store.resolve("Atelier Martin")
+        assert atelier.kind.value == "business" and atelier.tags == ["Clients", "Paris"]
+    # the same file again: every row is a duplicate, nothing to create
+    child = spawn(db_path, "import", str(MIGRATION / "google.csv"))
+    child.expect_exact("0 client(s) à créer, 3 doublon(s)")
+    answer(child, "Que faire des 3 doublon(s)")  # skip them
+    answer(child, "Importer 0 client(s)")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        assert store.execute("SELECT count(*) FROM clients").fetchone()[0] == 3
+
+
+def test_import_with_map_previews_and_reuses_the_saved_mapping(
+    db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Libellé;Mél;Portable\nGarage Dubois;contact@garage-dubois.fr;0692 12 34 56\n", "utf-8"
+    )
+    child = spawn(db_path, "import", str(path), "--map", "Libellé=name", "--map", "Mél=email",
+                  "--save-map", "crm")  # fmt: skip
+    child.expect_exact("Correspondance enregistrée : réutilisez-la avec --profile crm")
+    child.expect_exact("1 client(s) à créer, 0 doublon(s)")
+    answer(child, "Importer 1 client(s)")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        client = store.resolve("Garage Dubois")
+        assert (client.email, client.phone) == ("contact@garage-dubois.fr", "+262692123456")
+    child = spawn(db_path, "import", str(path), "--profile", "crm")
+    child.expect_exact("Format reconnu : correspondance enregistrée « crm »")
+    child.expect_exact("0 client(s) à créer, 1 doublon(s)")
+    child.expect_exact("doublon (même email)")
+    answer(child, "Que faire des 1 doublon(s)")
+    answer(child, "Importer 0 client(s)")
+    assert finish(child) == 0
