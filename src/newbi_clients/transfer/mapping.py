@@ -182,6 +182,16 @@ class HeaderMap:
     drop_tags: tuple[str, ...] = ()
     literal_newlines: bool = False
     kind: str | None = None
+    # (field, column) of the fields fed by one plain column, and the others: the row
+    # reader's plan, made once (see ``plan``)
+    singles: list[tuple[str, int]] = field(default_factory=list)
+    multiples: list[tuple[str, list[int]]] = field(default_factory=list)
+
+    def plan(self) -> None:
+        """Split the fields into those one plain column feeds and the others."""
+        plain = not self.multi_value and not self.literal_newlines
+        self.singles = [(k, i[0]) for k, i in self.sources.items() if plain and len(i) == 1]
+        self.multiples = [(k, i) for k, i in self.sources.items() if not plain or len(i) > 1]
 
     def label(self, key: str) -> str:
         """The user's header for a field (or the template's name when absent)."""
@@ -260,6 +270,7 @@ def map_headers(
         else:
             mapping.add(index, key, text)
     mapping.unknown.sort(key=header.index)
+    mapping.plan()
     if not any(k in mapping.sources for k in NAME_TARGETS):
         found = ", ".join(f"« {h} »" for h in header if h.strip()) or "aucune"
         raise ImportRejected(

@@ -44,29 +44,37 @@ _FALSE = {"0", "false", "faux", "non", "no"}
 _PRIVATE = {"particulier", "teprivate", "private", "individual", "individu", "individuprive"}
 
 
+_SINGLE_SET = frozenset(_SINGLE)
+_KIND_SOURCES = frozenset({"company_type", "is_company", "third_party_type"})
+
+
 def cell_values(cells: list[str], headers: HeaderMap) -> dict[str, list[str]]:
     """The non-empty values of each field, in priority order (multi-values split)."""
     values: dict[str, list[str]] = {}
     width = len(cells)
-    separator = headers.multi_value
-    for key, indexes in headers.sources.items():
-        found: list[str] = []
-        for index in indexes:
-            if index >= width:
-                continue
+    for key, index in headers.singles:  # the usual case, kept short: it runs on every cell
+        if index < width:
             cell = cells[index].strip()
-            if not cell:
-                continue
-            cell = unescape_formula(cell)
-            if headers.literal_newlines:
-                cell = cell.replace("\\r\\n", "\n").replace("\\n", "\n")
-            if separator and separator in cell:
-                found.extend(p.strip() for p in cell.split(separator) if p.strip())
-            else:
-                found.append(cell)
+            if cell:
+                values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
+    for key, indexes in headers.multiples:
+        found = [v for index in indexes if index < width for v in _cell(cells[index], headers)]
         if found:
             values[key] = found
     return values
+
+
+def _cell(text: str, headers: HeaderMap) -> list[str]:
+    cell = text.strip()
+    if not cell:
+        return []
+    cell = unescape_formula(cell)
+    if headers.literal_newlines:
+        cell = cell.replace("\\r\\n", "\n").replace("\\n", "\n")
+    separator = headers.multi_value
+    if separator and separator in cell:
+        return [p.strip() for p in cell.split(separator) if p.strip()]
+    return [cell]
 
 
 def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
@@ -74,27 +82,30 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     values = cell_values(cells, headers)
     if not values:
         return {}
-
-    def first(key: str) -> str | None:
-        found = values.get(key)
-        return found[0] if found else None
-
-    raw: dict[str, Any] = {key: first(key) for key in _SINGLE if key in values}
+    raw: dict[str, Any] = {k: found[0] for k, found in values.items() if k in _SINGLE_SET}
     extra: list[str] = []
-    emails = _unique(values.get("email", []), str.casefold)
+    emails = values.get("email", [])
+    if len(emails) > 1:
+        emails = _unique(emails, str.casefold)
     raw["email"] = emails[0] if emails else None
     if len(emails) > 1:
         extra.append("Autres emails : " + ", ".join(emails[1:]))
-    phones = _unique(values.get("phone", []) + values.get("mobile", []), _digits)
+    phones = values.get("phone", [])
+    if "mobile" in values:
+        phones = phones + values["mobile"]
+    if len(phones) > 1:
+        phones = _unique(phones, _digits)
     raw["phone"] = phones[0] if phones else None
     if len(phones) > 1:
         extra.append("Autres téléphones : " + ", ".join(phones[1:]))
-    raw["tags"] = _tags(values.get("tags", []), headers.drop_tags)
-    raw["notes"] = "\n".join(values["notes"]) if "notes" in values else None
+    if "tags" in values:
+        raw["tags"] = _tags(values["tags"], headers.drop_tags)
+    if "notes" in values:
+        raw["notes"] = "\n".join(values["notes"])
     for street, line2 in (("address", "line2"), ("delivery_address", "delivery_line2")):
-        _split_lines(raw, values, street, line2)
-    kind = _kind(values, headers)
-    _names(raw, values, kind, extra)
+        if street in values:
+            _split_lines(raw, values, street, line2)
+    _names(raw, values, _kind(values, headers), extra)
     raw["extra_notes"] = extra
     return raw
 
@@ -116,6 +127,8 @@ def _digits(text: str) -> str:
 
 def _tags(labels: list[str], drop: tuple[str, ...]) -> str | None:
     """Tags from labels: the exporter's system labels dropped, Google's « * » removed."""
+    if not drop and len(labels) == 1:
+        return labels[0]
     dropped = {fold(d) for d in drop}
     kept = [t.removeprefix("* ").strip() for t in labels if fold(t) not in dropped]
     return ", ".join(t for t in kept if t) or None
@@ -139,6 +152,8 @@ def _kind(values: dict[str, list[str]], headers: HeaderMap) -> str | None:
     """« professionnel » / « particulier » from whichever column says it (None: unknown)."""
     if "kind" in values:
         return values["kind"][0]
+    if not _KIND_SOURCES & values.keys():
+        return headers.kind
     company_type = fold(values.get("company_type", [""])[0])
     if company_type in ("company", "societe", "entreprise"):
         return "professionnel"
@@ -168,8 +183,8 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         full = None  # a vCard's FN repeats the organisation's name
     # only an explicit Type column keeps a person with an organisation an individual: the
     # person of an Odoo or Dolibarr contact row (company_type person) is a business's contact
-    said = values.get("kind", [""])[0]
-    individual = fold(said).startswith(("particulier", "individual", "b2c"))
+    said = values.get("kind", [""])[0] if org else ""
+    individual = bool(said) and fold(said).startswith(("particulier", "individual", "b2c"))
     raw["kind"] = kind
     if org and not individual:
         raw["name"], raw["first_name"] = org, None
