@@ -215,3 +215,34 @@ def test_our_csv_export_of_migrated_clients_imported_back_is_identical(cli, tmp_
     assert (tmp_path / "second.csv").read_text("utf-8") == (tmp_path / "first.csv").read_text(
         "utf-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("--profile", "nope"), "Format inconnu : « nope » (formats : newbi, google"),
+        (("--map", "Libellé"), "écrivez « En-tête=champ »"),
+        (("--map", "Libellé=bidule"), "champ inconnu « bidule »"),
+        (("--save-map", "crm"), "indiquez au moins un --map"),
+        (("--map", "Libellé=name", "--save-map", "google"), "« google » est un format intégré"),
+    ],
+)
+def test_profile_and_map_errors(
+    cli, tmp_path: Path, options: tuple[str, ...], message: str
+) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Libellé;Mél\nGarage;g@x.fr\n", "utf-8")
+    result = cli("import", str(path), *options, code=1)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert cli.json("list") == []
+
+
+def test_a_forced_profile_reads_a_file_its_header_would_not_name(cli, tmp_path: Path) -> None:
+    path = tmp_path / "hubspot.csv"
+    path.write_text("Company name,Phone Number,City\nAcme,+33 1 42 00 00 00,Paris\n", "utf-8")
+    report = json.loads(
+        cli("import", str(path), "--profile", "hubspot-companies", "--format", "json").stdout
+    )
+    assert report["created"] == 1
+    (acme,) = cli.json("list")
+    assert (acme["name"], acme["kind"], acme["phone"]) == ("Acme", "business", "+33142000000")
