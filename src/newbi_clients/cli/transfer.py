@@ -169,19 +169,25 @@ def export(
         archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
+        from newbi_clients.customfields import list_fields
+        from newbi_clients.transfer.vcard import write_vcard
+
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
+        fields = [f.name for f, _ in list_fields(store)]  # one column each, after the template's
         if fmt == "xlsx":
             with _binary_target(output, "L'export XLSX") as fh:
-                count = exporting.write_xlsx(exporting.cells_of_store(store, query), fh)
+                rows = exporting.cells_of_store(store, query, fields)
+                count = exporting.write_xlsx(rows, fh, fields)
         else:
             encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
             with _text_target(output, encoding) as out:
                 if fmt == "csv":
-                    rows = exporting.cells_of_store(store, query)
-                    count = exporting.write_csv(rows, out, ";" if excel else _delimiter(delimiter))
+                    rows = exporting.cells_of_store(store, query, fields)
+                    sep = ";" if excel else _delimiter(delimiter)
+                    count = exporting.write_csv(rows, out, sep, fields)
                 elif fmt == "vcard":
-                    count = exporting.write_vcard(clients, out)
+                    count = write_vcard(clients, out)
                 else:
                     items = (client_to_dict(c, settings) for c in clients)
                     write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
