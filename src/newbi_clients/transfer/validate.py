@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from newbi_clients.models import Client
 from newbi_clients.rows import client_to_row
 from newbi_clients.transfer.export import unescape_formula
 from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import Table
 
 ON_DUPLICATE = ("skip", "merge", "create")
@@ -203,13 +205,32 @@ DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gi
 Chunk = list[tuple[int, list[str]]]
 
 
+@dataclass(slots=True)
+class Validated:
+    """A validated chunk, ready for the staging tables as it is: ``rows`` are the values of
+    ``stage`` (row number first, then :data:`STAGE_COLUMNS` and the blank conditions),
+    ``tags`` and ``notes`` those of ``stage_tags`` and ``stage_notes``, ``rejects`` those of
+    ``stage_rejects`` (row, cells as JSON, reasons); ``errors`` name the columns as the
+    file does."""
+
+    count: int = 0
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    tags: list[tuple[int, str, str]] = field(default_factory=list)
+    notes: list[tuple[int, str, str]] = field(default_factory=list)
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: int = 0
+    seconds: float = 0.0
+    pid: int = 0
+
+
 def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
-    ("err", row, [(key, field, value, message)], cells as JSON)."""
-    out: list[tuple[Any, ...]] = []
+) -> Validated:
+    """Validate rows of cells (in worker processes) into rows ready to stage."""
+    start = time.perf_counter()
+    out = Validated(count=len(chunk), pid=os.getpid())
+    labels = headers.labels
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
@@ -220,22 +241,28 @@ def validate_chunk(
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
-            out.append(("err", number, errors, json.dumps(cells, ensure_ascii=False)))
+            for key, fld, value, message in errors:
+                column = labels.get(key or "") or labels.get(fld, fld)
+                out.errors.append(RowError(number, column, value, message))
+            reasons = " ; ".join(e[3] for e in errors)
+            out.rejects.append((number, json.dumps(cells, ensure_ascii=False), reasons))
             continue
         client = built.client
         values = client_to_row(client)
-        tags = [(t, v.tag_key(t)) for t in client.tags]
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
-        out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    len(built.warnings)))  # fmt: skip
+        out.rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
+        out.tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        out.notes.extend((number, at, text) for at, text in notes)
+        out.warnings += len(built.warnings)
+    out.seconds = time.perf_counter() - start
     return out
 
 
 _WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None
 
 
-def _worker_chunk(chunk: Chunk, stamp: str) -> list[tuple[Any, ...]]:
+def _worker_chunk(chunk: Chunk, stamp: str) -> Validated:
     assert _WORKER_CONTEXT is not None
     headers, defaults = _WORKER_CONTEXT
     return validate_chunk(chunk, headers, stamp, defaults)
@@ -247,13 +274,17 @@ def validate_all(
     stamp: str,
     parallel: bool,
     defaults: dict[str, Any] | None = None,
-) -> Iterator[list[tuple[Any, ...]]]:
+    times: PhaseTimes | None = None,
+) -> Iterator[Validated]:
     """Validate chunks in order, on every core when ``parallel`` (a few chunks in flight, so
     that memory stays flat); the main process only reads and writes."""
     global _WORKER_CONTEXT
+    times = times or PhaseTimes()
     if not parallel:
         for chunk in chunks:
-            yield validate_chunk(chunk, headers, stamp, defaults)
+            done = validate_chunk(chunk, headers, stamp, defaults)
+            times.add_worker(done.pid, done.seconds)
+            yield done
         return
     import multiprocessing
 
@@ -264,9 +295,16 @@ def validate_all(
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         pending: list[Any] = []
+
+        def result() -> Validated:
+            with times.phase("wait"):
+                done: Validated = pending.pop(0).get()
+            times.add_worker(done.pid, done.seconds)
+            return done
+
         for chunk in chunks:
             pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
             if len(pending) > workers * 3:
-                yield pending.pop(0).get()
-        for result in pending:
-            yield result.get()
+                yield result()
+        while pending:
+            yield result()
