@@ -20,6 +20,7 @@ from newbi_clients.transfer.validate import (
     CHUNK,
     PARALLEL_FROM,
     STAGE_COLUMNS,
+    STAGE_TABLES,
     Chunk,
     DuplicateRow,
     ImportPlan,
@@ -101,33 +102,35 @@ class Importer:
         db = self.store.db
         for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        db.execute(
-            f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
-            " blank TEXT, dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT)"
-        )
+        for table, columns in STAGE_TABLES.items():
+            db.execute(f"CREATE TEMP TABLE {table} ({columns})")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_of_id INTEGER")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_of_row INTEGER")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_field TEXT")
         # the ids given to the created rows: a narrow table, cheaper than rewriting wide rows
         db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
-        db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
-        db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
-        db.execute(
-            "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
-        )
 
     def _stage(self, done: Validated, plan: ImportPlan) -> None:
-        """Write a validated chunk into the staging tables, as the worker made it."""
+        """Copy a validated chunk (a serialized database made by a worker) into the staging
+        tables: one statement a table, no value bound one by one."""
         plan.rows += done.count
-        plan.valid += len(done.rows)
+        plan.valid += done.valid
         plan.warnings += done.warnings
         plan.errors.extend(done.errors)
-        plan.rejected_rows.extend(r[0] for r in done.rejects)
+        plan.rejected_rows.extend(done.rejected)
         conn = self.store.conn
-        marks = ", ".join("?" * (len(COLUMNS) + 2))
-        conn.executemany(
-            f"INSERT INTO stage (row, {', '.join(COLUMNS)}, blank) VALUES ({marks})", done.rows
-        )
-        conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", done.tags)
-        conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", done.notes)
-        conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", done.rejects)
+        # attached afresh for each chunk: statements prepared against the previous chunk's
+        # database must not run against this one (same schema cookie, other pages)
+        conn.execute("ATTACH DATABASE ':memory:' AS chunk")
+        try:
+            conn.deserialize(done.data, name="chunk")
+            for table, columns in STAGE_TABLES.items():
+                names = ", ".join(c.split()[0] for c in columns.split(", "))
+                conn.execute(
+                    f"INSERT INTO temp.{table} ({names}) SELECT {names} FROM chunk.{table}"
+                )
+        finally:
+            conn.execute("DETACH DATABASE chunk")
 
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -205,23 +206,46 @@ DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gi
 Chunk = list[tuple[int, list[str]]]
 
 
+STAGE_TABLES = {
+    "stage": f"row INTEGER PRIMARY KEY, {', '.join(STAGE_COLUMNS)}, blank TEXT",
+    "stage_tags": "row INTEGER, name TEXT, key TEXT",
+    "stage_notes": "row INTEGER, at TEXT, text TEXT",
+    "stage_rejects": "row INTEGER PRIMARY KEY, cells TEXT, reason TEXT",
+}
+
+
 @dataclass(slots=True)
 class Validated:
-    """A validated chunk, ready for the staging tables as it is: ``rows`` are the values of
-    ``stage`` (row number first, then :data:`STAGE_COLUMNS` and the blank conditions),
-    ``tags`` and ``notes`` those of ``stage_tags`` and ``stage_notes``, ``rejects`` those of
-    ``stage_rejects`` (row, cells as JSON, reasons); ``errors`` name the columns as the
-    file does."""
+    """A validated chunk: ``data`` is a serialized SQLite database holding the staging
+    tables of :data:`STAGE_TABLES` filled with its rows, so that the main process copies
+    them in one statement each instead of binding every value; ``errors`` name the columns
+    as the file does."""
 
     count: int = 0
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    tags: list[tuple[int, str, str]] = field(default_factory=list)
-    notes: list[tuple[int, str, str]] = field(default_factory=list)
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    valid: int = 0
+    data: bytes = b""
     errors: list[RowError] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
     warnings: int = 0
     seconds: float = 0.0
     pid: int = 0
+
+
+def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
+    """The staging rows of a chunk as a serialized in-memory SQLite database."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("BEGIN")
+        for name, rows in tables.items():
+            conn.execute(f"CREATE TABLE {name} ({STAGE_TABLES[name]})")
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        return conn.serialize()
+    finally:
+        conn.close()
 
 
 def validate_chunk(
@@ -231,9 +255,13 @@ def validate_chunk(
     start = time.perf_counter()
     out = Validated(count=len(chunk), pid=os.getpid())
     labels = headers.labels
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    notes: list[tuple[Any, ...]] = []
+    rejects: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
-        notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
         if not errors:
             try:
@@ -245,16 +273,21 @@ def validate_chunk(
                 column = labels.get(key or "") or labels.get(fld, fld)
                 out.errors.append(RowError(number, column, value, message))
             reasons = " ; ".join(e[3] for e in errors)
-            out.rejects.append((number, json.dumps(cells, ensure_ascii=False), reasons))
+            rejects.append((number, json.dumps(cells, ensure_ascii=False), reasons))
+            out.rejected.append(number)
             continue
         client = built.client
         values = client_to_row(client)
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
-        out.rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
-        out.tags.extend((number, t, v.tag_key(t)) for t in client.tags)
-        out.notes.extend((number, at, text) for at, text in notes)
+        rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
+        tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        notes.extend((number, at, text) for at, text in row_notes)
         out.warnings += len(built.warnings)
+    out.valid = len(rows)
+    out.data = _serialize(
+        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects}
+    )
     out.seconds = time.perf_counter() - start
     return out
 
