@@ -287,3 +287,37 @@ def test_large_file_is_validated_in_parallel_with_the_same_result(
     assert plan.rows == 5000 and report.rejected == 5 and report.created == 4995
     assert sorted(e.row for e in plan.errors) == [2, 1002, 2002, 3002, 4002]
     assert store.resolve("client4999@exemple.fr").name == "Nom4999"
+
+
+@pytest.mark.parametrize("writer", ["other connection", "same connection"])
+def test_duplicates_found_again_when_the_book_changed_after_the_preview(
+    store: ClientStore, db_path: Path, tmp_path: Path, writer: str
+) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;b@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    assert plan.duplicates == []
+    client = build_client({"name": "Déjà là", "email": "B@x.fr"}).client
+    if writer == "other connection":
+        with ClientStore(db_path) as other:
+            other.add(client)
+    else:
+        store.add(client)
+    report = importer.apply(plan, "skip")
+    assert report.created == 1 and report.skipped == 1
+    assert [(d.row, d.existing_name) for d in report.duplicates] == [(3, "Déjà là")]
+
+
+def test_duplicates_not_classified_twice_when_nothing_changed(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;a@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    report = importer.apply(plan, "skip")
+    assert report.created == 1 and report.skipped == 1
+    assert "reclassify" not in importer.times.seconds

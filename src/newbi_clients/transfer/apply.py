@@ -52,6 +52,7 @@ class Importer:
         self.stamp = now()
         self.source = path.name
         self.times = PhaseTimes()
+        self._classified: tuple[int, int] | None = None
 
     # --- phase 1: read, validate, stage ---------------------------------------------------
 
@@ -132,6 +133,15 @@ class Importer:
         finally:
             conn.execute("DETACH DATABASE chunk")
 
+    def _state(self) -> tuple[int, int]:
+        """What changes when anyone writes: other connections' commits, and our own writes."""
+        conn = self.store.conn
+        return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
+
+    def _book_changed(self) -> bool:
+        """Whether anything was written since the duplicates were classified."""
+        return self._classified is None or self._classified != self._state()
+
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""
         db = self.store.db
@@ -164,6 +174,7 @@ class Importer:
             number, key, email, siret, of_id, of_row, name = row
             fld, value = ("email", email) if key == "email_key" else ("siret", siret)
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
+        self._classified = self._state()
 
     # --- phase 2: apply -----------------------------------------------------------------
 
@@ -182,8 +193,9 @@ class Importer:
         with self.store.transaction():
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
-            with times.phase("reclassify"):
-                self._classify(plan)
+            if self._book_changed():
+                with times.phase("reclassify"):
+                    self._classify(plan)
             base = int(db.execute(
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
                 " coalesce((SELECT max(id) FROM clients), 0)) + 1"
