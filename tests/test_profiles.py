@@ -72,10 +72,10 @@ def test_google_multi_values_and_system_labels() -> None:
         "Autres emails : jeanne.martin@exemple.fr",
         "Autres téléphones : 01 42 00 00 00",
     ]
-    assert raw["contact"] == {
-        "first_name": "Jeanne", "last_name": "Martin", "role": "Gérante",
+    assert raw["contacts"] == [{
+        "first_name": "Jeanne", "last_name": "Martin", "position": "Gérante",
         "email": "jeanne@atelier-martin.fr", "phone": "06 12 34 56 78",
-    }  # fmt: skip
+    }]  # fmt: skip
 
 
 def test_dolibarr_literal_newlines_and_third_party_type() -> None:
@@ -97,7 +97,7 @@ def test_odoo_external_ids_and_kinds() -> None:
     raw = row_fields(["Jan Peeters", "False", "Dupont Belgique", "base.be"], mapping)
     assert (raw["name"], raw["kind"], raw["country"]) == ("Dupont Belgique", "professionnel",
                                                            "base.be")  # fmt: skip
-    assert raw["contact"]["last_name"] == "Jan Peeters"
+    assert raw["contacts"][0]["last_name"] == "Jan Peeters"
     raw = row_fields(["Jan Peeters", "False", "", "base.be"], mapping)
     assert (raw["name"], raw["kind"]) == ("Jan Peeters", "particulier")
 

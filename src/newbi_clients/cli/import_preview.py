@@ -159,3 +159,18 @@ def emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan")
     ]  # fmt: skip
     title = f"Import de {plan.path.name}" + (" (simulation)" if report.dry_run else "")
     emit_rows(("Résultat", "Lignes"), [(k, str(n)) for k, n in data], title=title)
+
+
+def show_phases(importer: "Importer") -> None:
+    """With --debug, where the import spent its time (wall time of each phase)."""
+    from newbi_clients.cli import state
+
+    if not state.debug:
+        return
+    from newbi_clients.cli.render import info
+
+    rows = importer.times.rows()
+    width = max(len(label) for label, _ in rows)
+    info("Durée de chaque phase de l'import (--debug) :")
+    for label, seconds in rows:
+        info(f"  {label:<{width}}  {seconds:8.3f} s")

@@ -33,6 +33,7 @@ from newbi_clients.cli.import_preview import (
     on_duplicate_choice,
     prepare,
     preview,
+    show_phases,
 )
 from newbi_clients.cli.import_preview import (
     save_map as keep_map,
@@ -169,19 +170,25 @@ def export(
         archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
+        from newbi_clients.customfields import list_fields
+        from newbi_clients.transfer.vcard import write_vcard
+
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
+        fields = [f.name for f, _ in list_fields(store)]  # one column each, after the template's
         if fmt == "xlsx":
             with _binary_target(output, "L'export XLSX") as fh:
-                count = exporting.write_xlsx(exporting.cells_of_store(store, query), fh)
+                rows = exporting.cells_of_store(store, query, fields)
+                count = exporting.write_xlsx(rows, fh, fields)
         else:
             encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
             with _text_target(output, encoding) as out:
                 if fmt == "csv":
-                    rows = exporting.cells_of_store(store, query)
-                    count = exporting.write_csv(rows, out, ";" if excel else _delimiter(delimiter))
+                    rows = exporting.cells_of_store(store, query, fields)
+                    sep = ";" if excel else _delimiter(delimiter)
+                    count = exporting.write_csv(rows, out, sep, fields)
                 elif fmt == "vcard":
-                    count = exporting.write_vcard(clients, out)
+                    count = write_vcard(clients, out)
                 else:
                     items = (client_to_dict(c, settings) for c in clients)
                     write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
@@ -272,6 +279,7 @@ def import_(
         if dry_run:
             emit_report(dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
+            show_phases(importer)
             return
         choice = on_duplicate_choice(plan, on_duplicate, ask)
         if ask and not yes and not confirm_import(plan, choice):
@@ -279,3 +287,4 @@ def import_(
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
     emit_report(report, format_, plan)
+    show_phases(importer)

@@ -27,7 +27,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "nomduclient",
         "denomination",
     ),
-    "first_name": ("prenom", "firstname", "givenname", "prenomducontact"),
+    "first_name": ("prenom", "firstname", "givenname"),
     "email": (
         "email",
         "mail",
@@ -58,6 +58,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "last_name": ("lastname", "nomdefamille", "familyname"),
     "mobile": ("portable", "mobile", "telephoneportable", "telmobile", "telephonemobile"),
     "job_title": ("fonction", "poste", "jobtitle"),
+    "contact_first_name": ("contactprenom", "prenomducontact"),
+    "contact_last_name": ("contactnom", "nomducontact"),
+    "contact_position": ("contactfonction",),
+    "contact_department": ("contactservice",),
+    "contact_email": ("contactemail", "emailducontact"),
+    "contact_phone": ("contacttelephone", "telephoneducontact"),
     "address": (
         "adresse",
         "address",

@@ -41,6 +41,13 @@ EXTRA_TARGETS = (
     "company_type",
     "is_company",
     "third_party_type",
+    "contact_first_name",
+    "contact_last_name",
+    "contact_position",
+    "contact_department",
+    "contact_email",
+    "contact_phone",
+    "contacts",
 )
 
 

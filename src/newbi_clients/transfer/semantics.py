@@ -3,14 +3,16 @@
 Several columns may feed one field, in priority order: the first value wins and the
 others are kept (extra emails and phones become a note). A row that names an
 organisation is a business named after it, and the person on the row (first and last
-name, job title, email, phone) is its contact, kept as ``contact`` (the import makes it
-the client's primary contact, or a note when it does not validate). The
+name, job title, email, phone) is its contact; with the contacts a file lists in columns
+of their own, they are kept as ``contacts`` (the first one primary; a person that does not
+validate becomes a note). The
 kind comes from an explicit column, else from Odoo's ``company_type`` or ``is_company``,
 Dolibarr's « Type du tiers », or the organisation.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from newbi_clients.text import fold
@@ -39,6 +41,7 @@ _SINGLE = (
     "sector",
     "segment",
 )
+CONTACT_KEYS = ("first_name", "last_name", "position", "department", "email", "phone")
 _TRUE = {"1", "true", "vrai", "oui", "yes", "x"}
 _FALSE = {"0", "false", "faux", "non", "no"}
 _PRIVATE = {"particulier", "teprivate", "private", "individual", "individu", "individuprive"}
@@ -105,9 +108,22 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     for street, line2 in (("address", "line2"), ("delivery_address", "delivery_line2")):
         if street in values:
             _split_lines(raw, values, street, line2)
+    raw["contacts"] = _listed_contacts(values)
     _names(raw, values, _kind(values, headers), extra)
     raw["extra_notes"] = extra
     return raw
+
+
+def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The contacts a file lists in columns of their own: our template's « Contact … »
+    columns, and the people of a vCard's company (« contacts »: JSON)."""
+    people: list[dict[str, Any]] = []
+    given = {k: values[f"contact_{k}"][0] for k in CONTACT_KEYS if f"contact_{k}" in values}
+    if given:
+        people.append(given)
+    for text in values.get("contacts", ()):
+        people.extend(json.loads(text))
+    return people
 
 
 def _unique(items: list[str], key: Any) -> list[str]:
@@ -193,12 +209,12 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         person = {
             "first_name": given,
             "last_name": person_last or (None if given else full),
-            "role": values.get("job_title", [None])[0],
+            "position": values.get("job_title", [None])[0],
             "email": raw.get("email"),
             "phone": raw.get("phone"),
         }
         if person["first_name"] or person["last_name"]:
-            raw["contact"] = person
+            raw["contacts"].insert(0, person)
         return
     family = name or last
     if family:
@@ -212,7 +228,7 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
 def contact_note(person: dict[str, Any]) -> str:
     """« Contact : Jeanne Martin (Directrice) — jeanne@x.fr, 06 12 34 56 78 »."""
     who = " ".join(p for p in (person.get("first_name"), person.get("last_name")) if p)
-    if person.get("role"):
-        who += f" ({person['role']})"
+    if person.get("position"):
+        who += f" ({person['position']})"
     reach = ", ".join(p for p in (person.get("email"), person.get("phone")) if p)
     return f"Contact : {who}" + (f" — {reach}" if reach else "")
