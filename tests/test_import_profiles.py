@@ -163,16 +163,30 @@ def test_the_same_file_imported_twice_creates_nothing(cli, name: str) -> None:
     assert again["created"] == 0
 
 
+def _clients_and_contacts(cli, *db: str) -> list[dict[str, Any]]:
+    keys = ("name", "first_name", "kind", "email", "phone", "billing_address", "siret",
+            "vat_number", "tags")  # fmt: skip
+    shown = []
+    for client in cli.json(*db, "list"):
+        fiche = cli.json(*db, "show", str(client["id"]))
+        people = [{k: c[k] for k in ("first_name", "last_name", "position", "department",
+                                     "email", "phone", "primary")} for c in fiche["contacts"]]  # fmt: skip
+        shown.append({**{k: client[k] for k in keys}, "contacts": people})
+    return shown
+
+
 def test_our_vcard_export_imported_back_gives_the_same_clients(cli, tmp_path: Path) -> None:
     cli("import", str(DATA / "google.csv"))
     cli("import", str(DATA / "dolibarr.csv"))
-    before = cli.json("list")
+    cli("contact", "add", "Atelier Martin", "--first-name", "Paul", "--last-name", "Roy",
+        "--position", "Comptable", "--department", "Finances", "--no-input")  # fmt: skip
+    before = _clients_and_contacts(cli)
+    assert len(before[0]["contacts"]) == 2
     cli("export", "-o", str(tmp_path / "out.vcf"))
-    cli("--db", str(tmp_path / "other.db"), "import", str(tmp_path / "out.vcf"))
-    after = cli.json("--db", str(tmp_path / "other.db"), "list")
-    keys = ("name", "first_name", "kind", "email", "phone", "billing_address", "siret",
-            "vat_number", "tags")  # fmt: skip
-    assert [{k: c[k] for k in keys} for c in after] == [{k: c[k] for k in keys} for c in before]
+    other = ("--db", str(tmp_path / "other.db"))
+    report = json.loads(cli(*other, "import", str(tmp_path / "out.vcf"), "--format", "json").stdout)
+    assert report["created"] == len(before)  # the contacts' cards are no clients of their own
+    assert _clients_and_contacts(cli, *other) == before
 
 
 def test_map_and_saved_mapping(cli, tmp_path: Path) -> None:
@@ -215,6 +229,7 @@ def test_our_csv_export_of_migrated_clients_imported_back_is_identical(cli, tmp_
     assert (tmp_path / "second.csv").read_text("utf-8") == (tmp_path / "first.csv").read_text(
         "utf-8"
     )
+    assert _clients_and_contacts(cli, "--db", other) == _clients_and_contacts(cli)
 
 
 @pytest.mark.parametrize(
