@@ -48,6 +48,8 @@ _PRIVATE = {"particulier", "teprivate", "private", "individual", "individu", "in
 
 
 _SINGLE_SET = frozenset(_SINGLE)
+_NONE: list[None] = [None]
+_CONTACT_TARGETS = tuple((k, f"contact_{k}") for k in CONTACT_KEYS)
 _KIND_SOURCES = frozenset({"company_type", "is_company", "third_party_type"})
 
 
@@ -118,7 +120,7 @@ def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The contacts a file lists in columns of their own: our template's « Contact … »
     columns, and the people of a vCard's company (« contacts »: JSON)."""
     people: list[dict[str, Any]] = []
-    given = {k: values[f"contact_{k}"][0] for k in CONTACT_KEYS if f"contact_{k}" in values}
+    given = {k: values[t][0] for k, t in _CONTACT_TARGETS if t in values}
     if given:
         people.append(given)
     for text in values.get("contacts", ()):
@@ -190,11 +192,12 @@ def _kind(values: dict[str, list[str]], headers: HeaderMap) -> str | None:
 def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
            extra: list[str]) -> None:  # fmt: skip
     """Name, first name, kind and contact: an organisation makes the row a business."""
-    org = values.get("organization", [None])[0]
-    given = values.get("first_name", [None])[0]
-    last = values.get("last_name", [None])[0]
-    name = values.get("name", [None])[0]
-    full = values.get("full_name", [None])[0]
+    get = values.get
+    org = (get("organization") or _NONE)[0]
+    given = (get("first_name") or _NONE)[0]
+    last = (get("last_name") or _NONE)[0]
+    name = (get("name") or _NONE)[0]
+    full = (get("full_name") or _NONE)[0]
     if full and org and fold(full) == fold(org):
         full = None  # a vCard's FN repeats the organisation's name
     # only an explicit Type column keeps a person with an organisation an individual: the
@@ -209,7 +212,7 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         person = {
             "first_name": given,
             "last_name": person_last or (None if given else full),
-            "position": values.get("job_title", [None])[0],
+            "position": (get("job_title") or _NONE)[0],
             "email": raw.get("email"),
             "phone": raw.get("phone"),
         }
