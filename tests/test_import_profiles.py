@@ -261,3 +261,19 @@ def test_a_forced_profile_reads_a_file_its_header_would_not_name(cli, tmp_path: 
     assert report["created"] == 1
     (acme,) = cli.json("list")
     assert (acme["name"], acme["kind"], acme["phone"]) == ("Acme", "business", "+33142000000")
+
+
+def test_the_preview_warns_of_a_vat_number_of_another_country_on_its_row(
+    cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Nom;Pays;TVA\nMüller GmbH;Belgique;DE136695976\nDupont;;BE0403170701\n", "utf-8"
+    )
+    result = cli("import", str(path), "--format", "json")
+    assert "Ligne 2 : Le numéro de TVA DE136695976 est celui d'un autre pays" in result.stderr
+    assert "Ligne 3" not in result.stderr  # no country given: the VAT prefix gives it
+    clients = {c["name"]: c for c in cli.json("list")}
+    assert clients["Müller GmbH"]["billing_address"]["country"] == "BE"
+    assert clients["Dupont"]["billing_address"]["country"] == "BE"
+    assert clients["Dupont"]["vat_regime"]["code"] == "reverse_charge"
