@@ -95,6 +95,7 @@ def test_add_french_business_asks_siret_again_when_invalid(db_path: Path) -> Non
     answer(child, "Type de client", DOWN)
     answer(child, "Raison sociale :", "ACME SAS")
     answer(child, "Pays :")
+    answer(child, "Chercher l'entreprise dans l'annuaire")  # Non: nothing goes online
     # --email was given: no email question
     answer(child, "Téléphone :")
     answer(child, "Adresse :")
@@ -252,7 +253,7 @@ def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
         existing = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
     child = spawn(db_path, "add", "--kind", "professionnel", "--name", "ACME", "--email",
                   "CONTACT@acme.fr", "--phone", "0142000000", "--country", "FR")  # fmt: skip
-    for question in ("Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente", "SIRET",
+    for question in ("Chercher l'entreprise dans l'annuaire", "Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente", "SIRET",
                      "Numéro de TVA", "Délai", "Fin de mois", "Mode de paiement", "Remise",
                      "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
         answer(child, question)

@@ -17,6 +17,7 @@ from newbi_clients.models import (
     PaymentMethod,
     format_decimal,
 )
+from newbi_clients.vies import check_of
 
 LEGAL_FORMS = frozenset(
     "sa sas sasu sarl eurl sci snc scop scp selarl selas sca eirl ei ets etablissements"
@@ -146,6 +147,7 @@ def row_to_client(row: dict[str, Any]) -> Client:
         updated_at=row["updated_at"],
         archived_at=row["archived_at"],
         merged_into=row["merged_into"],
+        vies=check_of(row["vat_number"], row.get("vies_json")),
     )
 
 

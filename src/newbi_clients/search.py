@@ -61,6 +61,7 @@ class ClientQuery:
     desc: bool = False
     limit: int | None = None
     ids: tuple[int, ...] = field(default_factory=tuple)
+    vies: str | None = None  # valid, invalid, unavailable, not_checked or stale
 
 
 @dataclass(slots=True)
@@ -173,6 +174,12 @@ def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
     if query.ids:
         sql.where.append(f"c.id IN ({', '.join('?' * len(query.ids))})")
         sql.params.extend(query.ids)
+    if query.vies:
+        from newbi_clients.vies import filter_condition
+
+        condition, params = filter_condition(query.vies)
+        sql.where.append(condition)
+        sql.params.extend(params)
     match = " AND ".join(sql.match) if sql.match else None
     source = "clients c"
     if match:

@@ -33,6 +33,7 @@ from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate, status_condition
 from newbi_clients.search import ClientQuery, build_where, name_prefix, order_by
+from newbi_clients.vies import CHECK_SQL
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -248,7 +249,7 @@ class ClientStore:
 
     def _select(self, with_notes: bool) -> str:
         notes = f", {_NOTES_SQL}" if with_notes else ""
-        return f"SELECT c.*, {_TAGS_SQL}{notes}"
+        return f"SELECT c.*, {_TAGS_SQL}, {CHECK_SQL}{notes}"
 
     def get(self, client_id: int) -> Client:
         """The client with this id, whatever its state.

@@ -20,6 +20,7 @@ from newbi_clients.cli.common import (
     SegmentOpt,
     SortOpt,
     TagFilterOpt,
+    ViesFilterOpt,
     ViewFormat,
     ViewFormatOpt,
     ZoneOpt,
@@ -98,6 +99,7 @@ def add(
     tag: f.Tag = None, note: f.Note = None, no_input: NoInput = False,
     allow_duplicate: AllowDuplicate = False,
     format_: Annotated[AddFormat, typer.Option("--format", "-f", help="id (défaut) : l'identifiant seul ; table : la fiche ; json.", case_sensitive=False)] = AddFormat.ID,
+    lookup: Annotated[str | None, typer.Option("--lookup", metavar="SIRET", help="Remplit la fiche depuis l'annuaire des entreprises (en ligne) ; les options données priment.")] = None,
 ) -> None:  # fmt: skip
     """Ajoute un client ; pose les questions manquantes dans un terminal.
 
@@ -108,6 +110,10 @@ def add(
     raw = f.collect(locals())
     with open_store() as store:
         ask = interactive(no_input)
+        if lookup is not None:
+            from newbi_clients.cli.register_fill import fill_from_register
+
+            raw = fill_from_register(store, raw, lookup, ask)
         client = create_client(store, raw, list(note or []), allow_duplicate, ask)
         _print_added(store, client, format_, ask)
 
@@ -128,6 +134,7 @@ def create_client(
             segments=_suggestions(store, "segment"),
             defaults=_defaults(store),
             on_email=lambda email: _warn_taken(store, email),
+            lookup=_register_question(store, raw),
         )
         asked = raw.pop("note", None)
         notes = [asked] if asked else []
@@ -152,6 +159,17 @@ def create_client(
             return client
     info(f"Client #{client.id} créé : {client.display_name}")
     return client
+
+
+def _register_question(store: "ClientStore", raw: dict[str, Any]) -> Any:
+    """The « Chercher l'entreprise dans l'annuaire ? » question, unless a SIRET is known."""
+    from newbi_clients.validation import clean
+
+    if clean(raw.get("siret")) is not None:
+        return None
+    from newbi_clients.cli.register_fill import register_question
+
+    return register_question(store)
 
 
 def _warn_taken(store: "ClientStore", email: str) -> None:
@@ -354,6 +372,7 @@ def list_(
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
     archived: ArchivedOpt = False, all_: AllOpt = False,
     sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+    vies: ViesFilterOpt = None,
 ) -> None:  # fmt: skip
     """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
 
@@ -361,7 +380,7 @@ def list_(
     """
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit, vies=vies,
     )  # fmt: skip
     _run_query(query, format_, limit, "Aucun client.")
 

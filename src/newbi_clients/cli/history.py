@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
+from newbi_clients.online import ONLINE_SETTINGS
 
 if TYPE_CHECKING:
     from newbi_clients.history import Document
+    from newbi_clients.models import Client
     from newbi_clients.stats import Stats
     from newbi_clients.storage import ClientStore
 
@@ -34,7 +36,8 @@ SETTINGS = {
     "vat_franchise": ("false", "Franchise en base de TVA (art. 293 B) : true ou false"),
     "default_terms_days": ("30", "Délai de paiement par défaut : 15, 30, 45 ou 60"),
     "default_currency": ("EUR", "Devise par défaut (ISO 4217)"),
-    "vies.url": ("https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", "Adresse du service VIES (contrôle en ligne explicite)"),
+    "vies.url": ("https://ec.europa.eu/taxation_customs/vies/rest-api", "Adresse de l'API REST de VIES (contrôle en ligne explicite)"),
+    **ONLINE_SETTINGS,
 }  # fmt: skip
 
 
@@ -91,10 +94,23 @@ def history_add(
             check_vat=True,
         )
         info(f"{_label(document)} pour #{client.id} {client.display_name}.")
+        _warn_vies(store, client)
         if format_ is ViewFormat.JSON:
             emit_json(document.to_dict())
         else:
             emit_documents([document])
+
+
+def _warn_vies(store: "ClientStore", client: "Client") -> None:
+    """What the VIES check of the client's VAT number means for this document's VAT."""
+    if client.vies is None:
+        return
+    from newbi_clients.cli.render import warn
+    from newbi_clients.fiscal import client_regime
+
+    warning = client_regime(client, store.seller_settings()).warning
+    if warning:
+        warn(warning)
 
 
 def _label(document: "Document") -> str:
@@ -372,7 +388,9 @@ def _check_setting(key: str, value: str) -> str:
         return str(normalize_terms(value))
     if key == "default_currency":
         return str(normalize_currency(value))
-    return value
+    from newbi_clients.online import check_setting
+
+    return check_setting(key, value)
 
 
 @config_app.command("set")

@@ -17,6 +17,7 @@ ACTIONS = {
     "unarchive": "réactivation", "import": "import", "import_merge": "complété par un import",
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
+    "vies": "contrôle VIES",
 }  # fmt: skip
 
 
