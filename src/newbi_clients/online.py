@@ -11,7 +11,6 @@ program and its version. No network at all is reported at once, without retrying
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -166,6 +165,7 @@ class HttpClient:
         self._last = self.clock()
 
     def _once(self, method: str, url: str, payload: Any) -> Response:
+        import socket
         import urllib.error
         import urllib.request
 
@@ -207,6 +207,8 @@ def _status_reason(status: int) -> str:
 
 
 def _network_reason(reason: object) -> str:
+    import socket
+
     if isinstance(reason, socket.gaierror):
         return "adresse du service introuvable"
     if isinstance(reason, ConnectionRefusedError):
@@ -216,7 +218,7 @@ def _network_reason(reason: object) -> str:
     return str(reason) or type(reason).__name__
 
 
-def check_setting(key: str, value: str) -> str:
+def check_online_setting(key: str, value: str) -> str:
     """The stored form of an online setting's value.
 
     :raises ValidationFailed: for a value that cannot be used.

@@ -189,7 +189,7 @@ def _emit_checks(clients: "list[Client]", settings: "SellerSettings", format_: V
 def lookup(
     query: Annotated[list[str], typer.Argument(metavar="SIRET|SIREN|NOM", help="Ce qu'il faut chercher ; avec --refresh, le client.", show_default=False)],
     refresh: Annotated[bool, typer.Option("--refresh", help="Compare la fiche du client avec l'annuaire.")] = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=25, help="Nombre maximal d'entreprises.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Nombre maximal d'entreprises (25 au plus).")] = 10,
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:  # fmt: skip
     """Cherche une entreprise française dans l'annuaire des entreprises (en ligne).
@@ -205,7 +205,7 @@ def lookup(
         if refresh:
             _refresh(store, resolve(store, text), format_)
             return
-        companies = register_service(store).search(text, limit)
+        companies = register_service(store).search(text, min(limit, 25))
     _emit_companies(companies, text, format_)
 
 

@@ -226,7 +226,7 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
         ("TVA intracom.", client.vat_number or ""),
         *vies_lines(client),
         ("Zone", zone_of(client.country).value),
-        ("Régime de TVA", f"{REGIME_LABELS.get(regime.code, regime.code)} ({regime.code})"),
+        ("Régime de TVA", REGIME_LABELS.get(regime.code, regime.code)),
         ("Mention facture", regime.mention),
     ]
     if regime.warning:
