@@ -330,3 +330,30 @@ def test_migration_from_a_database_of_the_previous_schema(tmp_path: Path) -> Non
         assert client.vies == ViesCheck("not_checked")
         client = _check(store, client, VALID)
         assert client.vies is not None and client.vies.status == "valid"
+
+
+def test_a_cut_connection_is_retried() -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    accepted: list[int] = []
+
+    def cut() -> None:  # accept, read the request, close without answering
+        for _ in range(3):
+            conn, _ = listener.accept()
+            conn.recv(65536)
+            accepted.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=cut, daemon=True)
+    thread.start()
+    client = HttpClient("test", FAST)
+    with pytest.raises(ServiceUnavailable, match="interrompue ou invalide"):
+        client.get(f"http://127.0.0.1:{port}/x")
+    thread.join(2)
+    listener.close()
+    assert client.requests == 3 and len(accepted) == 3

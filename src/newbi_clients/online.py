@@ -47,6 +47,14 @@ class Offline(NewbiError):
         )
 
 
+class _Transient(Exception):
+    """A try that failed in a way worth trying again (timeout, cut connection)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class ServiceUnavailable(NewbiError):
     """The service answered, but not usefully, after every try (busy, slow, broken)."""
 
@@ -135,10 +143,9 @@ class HttpClient:
             last = attempt == self.policy.retries
             try:
                 response = self._once(method, url, payload)
-            except TimeoutError:
+            except _Transient as exc:
                 if last:
-                    reason = f"aucune réponse en {self.policy.timeout:g} s"
-                    raise ServiceUnavailable(self.service, reason) from None
+                    raise ServiceUnavailable(self.service, exc.reason) from None
                 retry_after = None
             else:
                 worth_retrying = response.status in RETRY_STATUSES or bool(
@@ -165,6 +172,7 @@ class HttpClient:
         self._last = self.clock()
 
     def _once(self, method: str, url: str, payload: Any) -> Response:
+        import http.client
         import socket
         import urllib.error
         import urllib.request
@@ -176,6 +184,7 @@ class HttpClient:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         self.requests += 1
+        slow = _Transient(f"aucune réponse en {self.policy.timeout:g} s")
         try:
             with urllib.request.urlopen(request, timeout=self.policy.timeout) as answer:
                 return Response(answer.status, answer.read(), _retry_after(answer.headers))
@@ -184,10 +193,13 @@ class HttpClient:
             return Response(exc.code, body, _retry_after(exc.headers))
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise TimeoutError from None
+                raise slow from None
             raise Offline(self.service, _network_reason(exc.reason)) from None
         except TimeoutError:
-            raise
+            raise slow from None
+        except (ConnectionResetError, http.client.HTTPException) as exc:
+            # the service cut the connection or answered garbage: worth another try
+            raise _Transient(f"réponse interrompue ou invalide : {type(exc).__name__}") from None
         except OSError as exc:
             raise Offline(self.service, _network_reason(exc)) from None
 

@@ -124,6 +124,7 @@ def create_client(
     """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
+    from newbi_clients.cli.register_fill import register_question
     from newbi_clients.cli.render import info, warn
     from newbi_clients.errors import DuplicateClient
 
@@ -134,7 +135,7 @@ def create_client(
             segments=_suggestions(store, "segment"),
             defaults=_defaults(store),
             on_email=lambda email: _warn_taken(store, email),
-            lookup=_register_question(store, raw),
+            lookup=register_question(store, raw),
         )
         asked = raw.pop("note", None)
         notes = [asked] if asked else []
@@ -159,17 +160,6 @@ def create_client(
             return client
     info(f"Client #{client.id} créé : {client.display_name}")
     return client
-
-
-def _register_question(store: "ClientStore", raw: dict[str, Any]) -> Any:
-    """The « Chercher l'entreprise dans l'annuaire ? » question, unless a SIRET is known."""
-    from newbi_clients.validation import clean
-
-    if clean(raw.get("siret")) is not None:
-        return None
-    from newbi_clients.cli.register_fill import register_question
-
-    return register_question(store)
 
 
 def _warn_taken(store: "ClientStore", email: str) -> None:

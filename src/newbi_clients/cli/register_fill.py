@@ -48,9 +48,16 @@ def fill_from_register(
     return _merged(raw, company, siret, keep_given=True)
 
 
-def register_question(store: "ClientStore") -> Callable[[dict[str, Any]], dict[str, Any]]:
+def register_question(
+    store: "ClientStore", given: dict[str, Any]
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     """The question of the interactive ``add`` for a French business (after its name and
-    country): look the company up and, once confirmed, fill the fiche."""
+    country): look the company up and, once confirmed, fill the fiche. None when a SIRET
+    was given: there is nothing to look for."""
+    from newbi_clients.validation import clean
+
+    if clean(given.get("siret")) is not None:
+        return None
 
     def ask_register(raw: dict[str, Any]) -> dict[str, Any]:
         from newbi_clients.cli import prompts
