@@ -224,6 +224,12 @@ def test_vies_needs_clients_or_all(cli) -> None:
     assert cli("vies", code=2).exit_code == 2
 
 
+def test_vies_all_with_nothing_to_check(cli) -> None:
+    cli("add", "--name", "Dupont", "--no-input")
+    assert "Aucun client à vérifier" in cli("vies", "--all").stderr
+    assert cli.json("vies", "--all") == []
+
+
 def test_vies_offline_says_so_in_one_line_and_changes_nothing(cli) -> None:
     client_id = cli(*MULLER).stdout.strip()
     fast(cli)

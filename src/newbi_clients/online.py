@@ -99,10 +99,10 @@ class Response:
 
 
 def user_agent() -> str:
-    """« newbi-clients/0.1.0 (carnet d'adresses clients) »."""
+    """The program and its version: « newbi-clients/0.1.0 »."""
     from newbi_clients import __version__
 
-    return f"newbi-clients/{__version__} (+https://newbi.fr)"
+    return f"newbi-clients/{__version__}"
 
 
 @dataclass(slots=True)

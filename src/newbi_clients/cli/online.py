@@ -98,9 +98,11 @@ def vies(
                     f"Pas de numéro de TVA de l'UE à vérifier dans VIES : {names}",
                 )
         if not clients:
-            from newbi_clients.cli.render import info
+            from newbi_clients.cli.render import emit_json, info
 
             info("Aucun client à vérifier.")
+            if format_ is ViewFormat.JSON:
+                emit_json([])
             return
         checked = _check_all(store, clients, progress=all_)
         _emit_checks(checked, store.seller_settings(), format_)
