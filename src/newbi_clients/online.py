@@ -16,25 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newbi_clients.errors import NewbiError, ValidationFailed
+from newbi_clients.errors import NewbiError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT_S = 30.0  # the longest wait between two tries, whatever Retry-After asks
-
-# Settings of the online checks: key -> (default, French description)
-ONLINE_SETTINGS = {
-    "seller_vat_number": (
-        "",
-        "Votre numéro de TVA : VIES rend alors un numéro de consultation (preuve)",
-    ),
-    "register.url": (
-        "https://recherche-entreprises.api.gouv.fr",
-        "Adresse de l'API Recherche d'entreprises (annuaire, recherche explicite)",
-    ),
-    "online.timeout": ("10", "Délai d'attente d'une réponse en ligne, en secondes"),
-    "online.retries": ("3", "Nouveaux essais quand un service en ligne est occupé"),
-    "online.delay": ("1", "Pause entre deux requêtes en secondes, doublée à chaque nouvel essai"),
-}
 
 
 class Offline(NewbiError):
@@ -75,6 +60,8 @@ class HttpPolicy:
     @classmethod
     def from_settings(cls, settings: Mapping[str, str]) -> HttpPolicy:
         """The policy the ``online.*`` settings give (defaults for what is unset)."""
+        from newbi_clients.settings import ONLINE_SETTINGS
+
         return cls(
             timeout=float(settings.get("online.timeout") or ONLINE_SETTINGS["online.timeout"][0]),
             retries=int(settings.get("online.retries") or ONLINE_SETTINGS["online.retries"][0]),
@@ -228,34 +215,3 @@ def _network_reason(reason: object) -> str:
     if isinstance(reason, ConnectionError):
         return "connexion interrompue"
     return str(reason) or type(reason).__name__
-
-
-def check_online_setting(key: str, value: str) -> str:
-    """The stored form of an online setting's value.
-
-    :raises ValidationFailed: for a value that cannot be used.
-    """
-    text = value.strip()
-    if key.endswith(".url"):
-        if not text.startswith(("http://", "https://")):
-            raise ValidationFailed.single(
-                key, value, f"Adresse invalide pour {key} : elle doit commencer par https://"
-            )
-        return text.rstrip("/")
-    if key == "seller_vat_number":
-        if not text:
-            return ""
-        from newbi_clients.validation import normalize_vat
-
-        return str(normalize_vat(text))
-    numbers = {"online.timeout": (0.001, 300.0), "online.retries": (0, 10), "online.delay": (0, 60)}
-    low, high = numbers[key]
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        number = -1.0
-    if not low <= number <= high or (key == "online.retries" and not number.is_integer()):
-        raise ValidationFailed.single(
-            key, value, f"Valeur invalide pour {key} : un nombre entre {low:g} et {high:g}"
-        )
-    return str(int(number)) if key == "online.retries" else f"{number:g}"
