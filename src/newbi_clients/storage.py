@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.errors import (
     AmbiguousClient,
@@ -96,6 +97,8 @@ class ClientStore:
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            # a signal stops a long statement within a few milliseconds (see interrupts)
+            conn.set_progress_handler(interrupts.sqlite_progress, 20_000)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -167,7 +170,8 @@ class ClientStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        with interrupts.committing():  # once COMMIT starts, the command finishes
+            conn.execute("COMMIT")
 
     def audit(
         self,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
@@ -262,7 +263,9 @@ def validate_all(
     workers = max(1, min(os.cpu_count() or 1, 8))
     _WORKER_CONTEXT = (headers, defaults)  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    # workers ignore the terminal's Ctrl-C and die with this process (see interrupts): the
+    # pool's exit ends them when the import stops
+    with context.Pool(workers, interrupts.worker_init, (os.getpid(),)) as pool:
         pending: list[Any] = []
         for chunk in chunks:
             pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
