@@ -30,6 +30,7 @@ from newbi_clients.errors import (
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
+from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate, status_condition
@@ -450,6 +451,7 @@ class ClientStore:
 
     def add_note(self, client_id: int, text: str) -> Note:
         """Append a timestamped note to a client."""
+        text = clean_note(text)
         with self.transaction():
             stamp = now()
             note_id = self.insert_note(client_id, text, stamp)
@@ -458,6 +460,8 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
+        """Insert a note (cleaned of control characters; refused over its length limit)."""
+        text = clean_note(text)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )

@@ -73,8 +73,10 @@ def _fail(exc: Exception) -> None:
         raise typer.Exit(int(ExitCode.REFUSED)) from None
     if state.debug or _is_click_exception(exc):
         raise exc
+    from newbi_clients.hygiene import visible
+
     print(
-        f"Erreur inattendue : {type(exc).__name__}: {exc}\n"
+        f"Erreur inattendue : {type(exc).__name__}: {visible(str(exc))}\n"
         "Relancez la commande avec --debug pour obtenir le détail.",
         file=sys.stderr,
     )

@@ -22,6 +22,7 @@ from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
+from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client
 from newbi_clients.rows import client_to_row
 from newbi_clients.transfer.export import unescape_formula
@@ -215,6 +216,11 @@ def validate_chunk(
         raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
+        for index, (at, text) in enumerate(notes):
+            try:
+                notes[index] = (at, clean_note(text))
+            except ValidationFailed as exc:
+                errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
             try:
                 built = build_client(raw, defaults)
