@@ -209,7 +209,7 @@ def test_bad_rows_merge_and_create(store: ClientStore, tmp_path: Path) -> None:
     jean = store.resolve("jean@exemple.fr")
     assert jean.phone == "+33611223344"
     texts = "\n".join(n.text for n in jean.notes)
-    assert "Saisi deux fois" in texts and "+33611223345" in texts
+    assert "Saisi deux fois" in texts and "06 11 22 33 45" in texts
     with ClientStore(tmp_path / "other.db") as other:
         _, _, report = do_import(other, DATA / "bad-rows.csv", "create")
         assert report.created == 2

@@ -199,7 +199,7 @@ def test_on_duplicate_merge_fills_and_never_overwrites(store: ClientStore, tmp_p
     assert client.tags == ["Relance", "VIP"]
     texts = [n.text for n in client.notes]
     assert texts[0] == "ancienne note" and "Nouvelle note" in texts
-    assert any("+33698765432" in t and "ligne 2" in t for t in texts)  # the losing value
+    assert any("06 98 76 54 32" in t and "ligne 2" in t for t in texts)  # the losing value
     assert store.audit_log(existing.id or 0)[-1]["action"] == "import_merge"
 
 

@@ -5,6 +5,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from newbi_clients import interrupts
@@ -12,7 +13,8 @@ from newbi_clients.errors import ExitCode, NewbiError
 
 HELP = (
     "Gestion des Clients de Newbi : le carnet d'adresses de vos clients (particuliers,"
-    " entreprises françaises, européennes et hors UE) dans un fichier SQLite local."
+    " entreprises françaises, européennes et hors UE) dans un fichier SQLite local.\n\n"
+    "Exemple : newbi-clients search dupont --format json"
 )
 
 
@@ -27,18 +29,32 @@ state = _State()
 
 
 class BoundaryGroup(TyperGroup):
-    """Turns every expected error into a French message on stderr and its exit code."""
+    """Turns every expected error into a French message on stderr and its exit code, and
+    makes every command's help and usage errors French (see :mod:`.french`)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        from newbi_clients.cli import french
+
+        french.localise(self)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as exc:  # the main options, before any command runs
+            french.show_error(exc)
+            raise typer.Exit(exc.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             with interrupts.running():
                 return super().invoke(ctx)
-        except (typer.Exit, typer.Abort):
+        except typer.Exit:
             raise
         except BaseException as exc:
             signum = interrupts.stopping()
-            if signum is not None or isinstance(exc, KeyboardInterrupt):
-                # an interrupted SQL statement fails with « interrupted »: a stop all the same
+            # Ctrl-C or Ctrl-D at a question, or a signal (an interrupted SQL statement fails
+            # with « interrupted »: a stop all the same)
+            if signum is not None or isinstance(exc, KeyboardInterrupt | EOFError | typer.Abort):
                 from newbi_clients.cli.signals import announce
 
                 announce()
@@ -51,6 +67,11 @@ class BoundaryGroup(TyperGroup):
 
 def _fail(exc: Exception) -> None:
     """The one error boundary: a French message on stderr, then the exit code."""
+    if isinstance(exc, ClickException):  # a command's usage error
+        from newbi_clients.cli import french
+
+        french.show_error(exc)
+        raise typer.Exit(exc.exit_code) from None
     if isinstance(exc, NewbiError):
         from newbi_clients.cli.render import print_error
 
@@ -71,7 +92,7 @@ def _fail(exc: Exception) -> None:
 
         print_error(NewbiError(_database_reason(exc)))
         raise typer.Exit(int(ExitCode.REFUSED)) from None
-    if state.debug or _is_click_exception(exc):
+    if state.debug:
         raise exc
     from newbi_clients.hygiene import visible
 
@@ -125,12 +146,6 @@ def _silence_stdout() -> None:
         pass
 
 
-def _is_click_exception(exc: Exception) -> bool:
-    from typer._click.exceptions import ClickException
-
-    return isinstance(exc, ClickException)
-
-
 app = typer.Typer(
     cls=BoundaryGroup,
     help=HELP,
@@ -176,13 +191,37 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients, history, merge, pick, tags, transfer
+    from newbi_clients.cli import french
+
+    french.install()
+    from newbi_clients.cli import (
+        blocking,
+        clients,
+        config,
+        contacts,
+        custom_fields,
+        history,
+        listing,
+        merge,
+        pick,
+        reminders,
+        stats,
+        tags,
+        transfer,
+    )
 
     clients.register(app)
+    listing.register(app)
+    contacts.register(app)
+    custom_fields.register(app)
+    blocking.register(app)
+    reminders.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    stats.register(app)
+    config.register(app)
     app.command("pick")(pick.pick)
 
 

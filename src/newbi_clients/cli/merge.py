@@ -17,6 +17,7 @@ ACTIONS = {
     "unarchive": "réactivation", "import": "import", "import_merge": "complété par un import",
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
+    "complete": "complété", "config": "réglage",
 }  # fmt: skip
 
 
@@ -45,7 +46,7 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
     Exemple : newbi-clients duplicates --format json | jq '.[] | select(.match == "exact")'
     """
     from newbi_clients.cli.render import emit_json_stream, emit_rows, info
-    from newbi_clients.merging import duplicate_groups
+    from newbi_clients.duplicates import duplicate_groups
 
     with open_store() as store:
         groups = duplicate_groups(store)
@@ -77,34 +78,32 @@ REASON_LABELS = {
 def _ask_conflicts(plan: "MergePlan") -> None:
     """Field by field, in a terminal: which value to keep."""
     from newbi_clients.cli.prompts import ask_select
-    from newbi_clients.dedupe import LABELS, choose, show_value
+    from newbi_clients.dedupe import choose, get_value, label, show_value
 
     for attr in dict.fromkeys(c.field for c in plan.conflicts):
         options: list[tuple[str, str]] = []
         for client in (plan.keep, *plan.others):
-            value = getattr(client, attr)
+            value = get_value(client, attr)
             shown = show_value(value) if value not in (None, "") else ""
-            if shown and all(shown != label.split(" : ", 1)[1] for _, label in options):
+            if shown and all(shown != text.split(" : ", 1)[1] for _, text in options):
                 options.append((str(client.id), f"#{client.id} : {shown}"))
-        answer = ask_select(f"{LABELS[attr]} : quelle valeur garder ?", options, str(plan.keep.id))
+        answer = ask_select(f"{label(attr)} : quelle valeur garder ?", options, str(plan.keep.id))
         choose(plan, attr, None if int(answer) == plan.keep.id else int(answer))
 
 
 def _preview(store: "ClientStore", plan: "MergePlan") -> None:
     from newbi_clients.cli.render import emit_fiche, info
-    from newbi_clients.dedupe import LABELS
+    from newbi_clients.dedupe import label
 
     others = ", ".join(f"#{o.id} {o.display_name}" for o in plan.others)
     info(f"Fusion de {others} dans #{plan.keep.id} {plan.keep.display_name} :")
     for attr, value, source in plan.filled:
-        info(f"  + {LABELS[attr]} : {value} (de #{source})")
+        info(f"  + {label(attr)} : {value} (de #{source})")
     for tag in plan.new_tags:
         info(f"  + tag {tag}")
     for c in plan.conflicts:
         origin = f"#{c.lost_from}" if c.lost_from is not None else f"#{plan.keep.id}"
-        info(
-            f"  ! {LABELS[c.field]} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note"
-        )
+        info(f"  ! {label(c.field)} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note")
     preview = plan.merged.copy(notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)])
     emit_fiche(preview, store.seller_settings(), to_stderr=True)
 
@@ -197,8 +196,8 @@ def unmerge(
     Exemple : newbi-clients unmerge 57
     """
     from newbi_clients.cli.render import emit_fiche, emit_json, info
-    from newbi_clients.merging import unmerge as undo
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.unmerging import unmerge as undo
 
     with open_store() as store:
         client = store.resolve(client_ref, follow_merged=False)
@@ -282,12 +281,25 @@ COLUMN_LABELS = {
 }  # fmt: skip
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, key: str = "") -> str:
+    """A value of the audit log as people read it: French labels, not codes."""
+    from newbi_clients.dedupe import show_value
+    from newbi_clients.documents import STATUS_LABELS, TYPES
+    from newbi_clients.models import Kind, PaymentMethod
+
     if value in (None, "", []):
         return "∅"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    labels: dict[str, dict[str, str]] = {
+        "type": TYPES, "status": STATUS_LABELS, "kind": {k.value: k.label for k in Kind},
+        "payment_method": {m.value: m.label for m in PaymentMethod},
+        "discount_type": {"percent": "pourcentage", "amount": "montant"},
+        "end_of_month": {"0": "non", "1": "oui", "False": "non", "True": "oui"},
+    }  # fmt: skip
+    if key in labels:
+        return labels[key].get(str(value), str(value))
+    return show_value(value)
 
 
 def _changes(entry: dict[str, Any]) -> str:
@@ -295,18 +307,18 @@ def _changes(entry: dict[str, Any]) -> str:
     label = COLUMN_LABELS.get
     if before and after:
         changed = [
-            f"{label(k, k)} : {_shown(before.get(k))} → {_shown(after.get(k))}"
+            f"{label(k, k)} : {_shown(before.get(k), k)} → {_shown(after.get(k), k)}"
             for k in after
             if k not in _HIDDEN and before.get(k) != after.get(k)
         ]
         return " ; ".join(changed)
     if details:
         return ", ".join(
-            f"{label(k, k)} : {_shown(v)}" for k, v in details.items()
+            f"{label(k, k)} : {_shown(v, k)}" for k, v in details.items()
             if k not in ("sources", "tag_sources", "tag_ids", "moved")
         )  # fmt: skip
     if before:
         return ", ".join(
-            f"{label(k, k)} : {_shown(v)}" for k, v in before.items() if k not in _HIDDEN
+            f"{label(k, k)} : {_shown(v, k)}" for k, v in before.items() if k not in _HIDDEN
         )
     return ""

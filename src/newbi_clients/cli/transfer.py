@@ -14,7 +14,6 @@ from newbi_clients.cli.common import (
     ArchivedOpt,
     CountryOpt,
     KindOpt,
-    LimitOpt,
     SectorOpt,
     SegmentOpt,
     Sort,
@@ -136,6 +135,14 @@ def template(
         info(f"Modèle écrit dans {output}")
 
 
+ExportLimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=0, help="Nombre maximal de clients exportés (tous par défaut)."
+    ),
+]
+
+
 def export(
     output: OutputOpt = None,
     format_: Annotated[ExportFormat | None, typer.Option("--format", "-f", help="csv (défaut), json, jsonl, xlsx ou vcard ; déduit de l'extension de -o.", case_sensitive=False)] = None,
@@ -143,7 +150,7 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False, limit: LimitOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False, limit: ExportLimitOpt = None,
 ) -> None:  # fmt: skip
     """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
 
