@@ -265,9 +265,9 @@ def validate_chunk(
         raw = row_to_raw(cells, headers)
         row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
-        for index, (at, text) in enumerate(notes):
+        for index, (at, text) in enumerate(row_notes):
             try:
-                notes[index] = (at, clean_note(text))
+                row_notes[index] = (at, clean_note(text))
             except ValidationFailed as exc:
                 errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
