@@ -86,8 +86,9 @@ from typing import Any
 
 from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
-# the import template, which is also the header of the CSV export
-HEADER = list(TEMPLATE_COLUMNS)
+# the client columns of the import template (which is also the header of the CSV export),
+# up to « Notes »: the contact columns after them stay out of the generated files
+HEADER = list(TEMPLATE_COLUMNS[: TEMPLATE_COLUMNS.index("Notes") + 1])
 (
     C_TYPE,
     C_NAME,
