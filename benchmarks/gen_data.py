@@ -84,11 +84,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newbi_clients.transfer.export import TEMPLATE_COLUMNS
+from newbi_clients.transfer.export import CONTACT_COLUMNS, TEMPLATE_COLUMNS
 
-# the client columns of the import template (which is also the header of the CSV export),
-# up to « Notes »: the contact columns after them stay out of the generated files
-HEADER = list(TEMPLATE_COLUMNS[: TEMPLATE_COLUMNS.index("Notes") + 1])
+# the import template, which is also the header of the CSV export, without the columns of
+# the primary contact (the generated clients have none)
+HEADER = list(TEMPLATE_COLUMNS[: len(TEMPLATE_COLUMNS) - len(CONTACT_COLUMNS)])
 (
     C_TYPE,
     C_NAME,
