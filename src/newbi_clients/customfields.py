@@ -107,6 +107,12 @@ def _def(row: tuple[Any, ...]) -> FieldDef:
     return FieldDef(row[1], FieldType(row[2]), choices, row[0])
 
 
+def field_defs(store: ClientStore) -> dict[str, FieldDef]:
+    """Every field definition by its key (what :func:`~newbi_clients.builder.build_client`
+    checks ``raw["fields"]`` against)."""
+    return {field_key(f.name): f for f, _ in list_fields(store)}
+
+
 def get_field(store: ClientStore, name: str) -> FieldDef:
     """The definition of a field.
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.models import Client
-from newbi_clients.rows import row_to_client
+from newbi_clients.models import Client, Contact
+from newbi_clients.rows import contact_to_row, row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.mapping import map_headers
@@ -28,6 +28,7 @@ from newbi_clients.transfer.validate import (
 )
 
 COLUMNS = STAGE_COLUMNS
+CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 REASON_COLUMN = "Motif du rejet"
 _ACTIVE = status_condition("active", "c")
 
@@ -57,7 +58,9 @@ class Importer:
         :raises ImportRejected: when the file cannot be read or lacks mandatory columns.
         """
         table = open_table(self.path, **self.options)
-        headers = map_headers(table.header)
+        from newbi_clients.customfields import field_defs
+
+        headers = map_headers(table.header, field_defs(self.store))
         plan = ImportPlan(self.path, table, headers)
         self._create_stage()
         parallel = table.size_hint >= PARALLEL_FROM
@@ -92,7 +95,8 @@ class Importer:
 
     def _create_stage(self) -> None:
         db = self.store.db
-        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
+        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects",
+                      "stage_contacts", "stage_fields"):  # fmt: skip
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         db.execute(
             f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
@@ -102,6 +106,8 @@ class Importer:
         db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
         db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
         db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
+        db.execute(f"CREATE TEMP TABLE stage_contacts (row INTEGER, {', '.join(CONTACT_COLUMNS)})")
+        db.execute("CREATE TEMP TABLE stage_fields (row INTEGER, name TEXT, value TEXT)")
         db.execute(
             "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
         )
@@ -111,6 +117,8 @@ class Importer:
         tags: list[tuple[int, str, str]] = []
         notes: list[tuple[int, str, str]] = []
         rejects: list[tuple[int, str, str]] = []
+        contacts: list[tuple[Any, ...]] = []
+        fields: list[tuple[int, str, str]] = []
         labels = plan.headers.labels
         for result in results:
             plan.rows += 1
@@ -124,7 +132,9 @@ class Importer:
                 plan.rejected_rows.append(number)
                 rejects.append((number, result[3], " ; ".join(reasons)))
                 continue
-            _, _, values, row_tags, row_notes, warnings = result
+            _, _, values, row_tags, row_notes, warnings, row_contacts, row_fields = result
+            contacts.extend((number, *c) for c in row_contacts)
+            fields.extend((number, name, value) for name, value in row_fields)
             plan.valid += 1
             plan.warnings += warnings
             rows.append((number, *values))
@@ -138,6 +148,9 @@ class Importer:
         conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
         conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
         conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
+        marks = ", ".join("?" * (len(CONTACT_COLUMNS) + 1))
+        conn.executemany(f"INSERT INTO stage_contacts VALUES ({marks})", contacts)
+        conn.executemany("INSERT INTO stage_fields VALUES (?, ?, ?)", fields)
 
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""
@@ -261,6 +274,19 @@ class Importer:
             " FROM stage_notes n JOIN stage_ids s ON s.row = n.row"
             " ORDER BY n.row, n.rowid"
         )
+        # after the search index: each contact adds its words to its client's entry
+        columns = ", ".join(CONTACT_COLUMNS)
+        db.execute(
+            f"INSERT INTO contacts (client_id, {columns}, created_at, updated_at)"
+            f" SELECT s.new_id, {', '.join('k.' + c for c in CONTACT_COLUMNS)}, ?, ?"
+            " FROM stage_contacts k JOIN stage_ids s ON s.row = k.row ORDER BY k.row, k.rowid",
+            [self.stamp, self.stamp],
+        )
+        db.execute(
+            "INSERT INTO field_values (client_id, field_id, value) SELECT s.new_id, d.id, f.value"
+            " FROM stage_fields f JOIN stage_ids s ON s.row = f.row"
+            " JOIN field_defs d ON d.name = f.name"
+        )
 
     def _target(self, dup: DuplicateRow) -> int:
         db = self.store.db
@@ -290,7 +316,19 @@ class Importer:
             )
             or None
         )
-        return row_to_client(values)
+        client = row_to_client(values)
+        client.contacts = [
+            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
+            for r in self.store.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
+                " ORDER BY rowid",
+                [number],
+            )
+        ]
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
 
     def _merge_row(self, dup: DuplicateRow) -> None:
         """Complete the existing client with the row (the engine of ``merge``)."""

@@ -22,9 +22,9 @@ from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.models import Client
-from newbi_clients.rows import client_to_row
+from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.transfer.export import unescape_formula
-from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.read import Table
 
 ON_DUPLICATE = ("skip", "merge", "create")
@@ -207,16 +207,20 @@ def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
 ) -> list[tuple[Any, ...]]:
     """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
-    ("err", row, [(key, field, value, message)], cells as JSON)."""
+    ("ok", row, values, [(tag, key)], [(at, text)], warnings, [contact row], [(field, value)])
+    or ("err", row, [(key, field, value, message)], cells as JSON)."""
     out: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        raw["fields"] = {
+            key.removeprefix(FIELD_PREFIX): raw.pop(key)
+            for key in [k for k in raw if k.startswith(FIELD_PREFIX)]
+        }
         errors = _scientific_errors(raw)
         if not errors:
             try:
-                built = build_client(raw, defaults)
+                built = build_client(raw, defaults, headers.field_defs)
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
@@ -227,8 +231,9 @@ def validate_chunk(
         tags = [(t, v.tag_key(t)) for t in client.tags]
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
+        contacts = [tuple(contact_to_row(c).values()) for c in client.contacts]
         out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    len(built.warnings)))  # fmt: skip
+                    len(built.warnings), contacts, list(client.fields.items())))  # fmt: skip
     return out
 
 
