@@ -163,3 +163,27 @@ def test_vcard_gives_each_contact_its_own_card(store: ClientStore) -> None:
                  f"RELATED:urn:newbi-clients:client:{acme.id}"):  # fmt: skip
         assert line in person
     assert f"UID:urn:newbi-clients:client:{acme.id}" in cards[0]
+
+
+def test_import_finds_duplicates_by_contact_emails(store: ClientStore, tmp_path: Path) -> None:
+    acme = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
+    add_contact(store, acme, build_contact({"first_name": "Claire", "email": "claire@acme.fr"}))
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "Nom;Email;Adresse;Contact prénom;Contact email\n"
+        "ACME Lyon;claire@acme.fr;;;\n"  # 2: its email is a contact's of ACME
+        "Beta;info@beta.fr;;Jean;CONTACT@acme.fr\n"  # 3: its contact's email is ACME's
+        "Gamma;g@x.fr;;Zoé;zoe@x.fr\n"  # 4: new
+        "Delta;zoe@x.fr;;;\n"  # 5: its email is the contact's of row 4
+        "Epsilon;e@x.fr;;Zoé;ZOE@x.fr\n",  # 6: its contact is row 4's contact
+        encoding="utf-8",
+    )
+    plan, report = _import(store, path)
+    found = [(d.row, d.field, d.value, d.existing_id, d.existing_row) for d in plan.duplicates]
+    assert found == [
+        (2, "email", "claire@acme.fr", acme.id, None),
+        (3, "contact_email", "CONTACT@acme.fr", acme.id, None),
+        (5, "email", "zoe@x.fr", None, 4),
+        (6, "contact_email", "ZOE@x.fr", None, 5),  # row 5 holds it as its email
+    ]
+    assert (report.created, report.skipped) == (1, 4)

@@ -339,7 +339,7 @@ def _preview(plan: "ImportPlan") -> None:
             if dup.existing_id
             else f"la ligne {dup.existing_row} ({dup.existing_name})"
         )
-        label = "l'email" if dup.field == "email" else "le SIRET"
+        label = {"email": "l'email", "siret": "le SIRET"}.get(dup.field, "l'email du contact")
         info(f"  Ligne {dup.row} : doublon de {target} par {label} {dup.value}")
     if len(plan.duplicates) > PREVIEW_LINES:
         info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")

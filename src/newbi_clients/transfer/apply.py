@@ -13,6 +13,7 @@ from newbi_clients.rows import contact_to_row, row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
@@ -175,14 +176,18 @@ class Importer:
                 f"UPDATE stage SET dup_field = '{key}', dup_of_row = (SELECT min(t.row) {earlier})"
                 f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {earlier})"
             )
+        classify_contact_emails(db)
         for row in db.execute(
             "SELECT s.row, s.dup_field, s.email, s.siret, s.dup_of_id, s.dup_of_row,"
-            " coalesce(c.name, t.name) FROM stage s LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+            f" coalesce(c.name, t.name), {CONTACT_EMAIL_SQL} FROM stage s"
+            " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
             " LEFT JOIN stage t ON t.row = s.dup_of_row"
             " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
         ):
-            number, key, email, siret, of_id, of_row, name = row
-            fld, value = ("email", email) if key == "email_key" else ("siret", siret)
+            number, key, email, siret, of_id, of_row, name, contact_email = row
+            fld, value = {"email_key": ("email", email), "siret": ("siret", siret)}.get(
+                key, ("contact_email", contact_email)
+            )
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
 
     # --- phase 2: apply -----------------------------------------------------------------
