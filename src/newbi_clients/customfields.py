@@ -152,9 +152,17 @@ def normalize_value(fdef: FieldDef, value: object) -> str | None:
 
     :raises ValidationFailed: naming the field.
     """
-    text = v.clean(value)
+    from newbi_clients.hygiene import DEFAULT_LIMIT, clean_text
+
+    text = v.clean(clean_text(value) if isinstance(value, str) else value)
     if text is None:
         return None
+    if len(text) > DEFAULT_LIMIT:
+        raise ValidationFailed.single(
+            f"fields.{fdef.name}",
+            text[:60] + "…",
+            f"Champ « {fdef.name} » trop long : {len(text)} caractères (au plus {DEFAULT_LIMIT})",
+        )
     if fdef.type is FieldType.NUMBER:
         number = v.parse_decimal(text)
         if number is None or not number.is_finite():

@@ -275,6 +275,7 @@ def import_(
         if dry_run:
             _emit_report(_dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
+            _show_phases(importer)
             return
         choice = _on_duplicate(plan, on_duplicate, ask)
         if ask and not yes and not _confirm(plan, choice):
@@ -282,6 +283,22 @@ def import_(
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
     _emit_report(report, format_, plan)
+    _show_phases(importer)
+
+
+def _show_phases(importer: "Importer") -> None:
+    """With --debug, where the import spent its time (wall time of each phase)."""
+    from newbi_clients.cli import state
+
+    if not state.debug:
+        return
+    from newbi_clients.cli.render import info
+
+    rows = importer.times.rows()
+    width = max(len(label) for label, _ in rows)
+    info("Durée de chaque phase de l'import (--debug) :")
+    for label, seconds in rows:
+        info(f"  {label:<{width}}  {seconds:8.3f} s")
 
 
 def _prepare(importer: "Importer", file: Path) -> "ImportPlan":

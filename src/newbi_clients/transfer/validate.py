@@ -13,18 +13,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
-from newbi_clients.models import Client
+from newbi_clients.hygiene import clean_note
+from newbi_clients.models import Client, Contact
 from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.transfer.export import unescape_formula
 from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
+from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import Table
 
 ON_DUPLICATE = ("skip", "merge", "create")
@@ -199,48 +204,118 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str |
 
 
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
+CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
 Chunk = list[tuple[int, list[str]]]
 
 
+STAGE_TABLES = {
+    "stage": f"row INTEGER PRIMARY KEY, {', '.join(STAGE_COLUMNS)}, blank TEXT",
+    "stage_tags": "row INTEGER, name TEXT, key TEXT",
+    "stage_notes": "row INTEGER, at TEXT, text TEXT",
+    "stage_rejects": "row INTEGER PRIMARY KEY, cells TEXT, reason TEXT",
+    # the row's contacts (``contacts`` columns) and custom field values
+    "stage_contacts": f"row INTEGER, {', '.join(CONTACT_COLUMNS)}",
+    "stage_fields": "row INTEGER, name TEXT, value TEXT",
+}
+
+
+@dataclass(slots=True)
+class Validated:
+    """A validated chunk: ``data`` is a serialized SQLite database holding the staging
+    tables of :data:`STAGE_TABLES` filled with its rows, so that the main process copies
+    them in one statement each instead of binding every value; ``errors`` name the columns
+    as the file does."""
+
+    count: int = 0
+    valid: int = 0
+    data: bytes = b""
+    errors: list[RowError] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    warnings: int = 0
+    seconds: float = 0.0
+    pid: int = 0
+
+
+def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
+    """The staging rows of a chunk as a serialized in-memory SQLite database."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("BEGIN")
+        for name, rows in tables.items():
+            conn.execute(f"CREATE TABLE {name} ({STAGE_TABLES[name]})")
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        return conn.serialize()
+    finally:
+        conn.close()
+
+
 def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], warnings, [contact row], [(field, value)])
-    or ("err", row, [(key, field, value, message)], cells as JSON)."""
-    out: list[tuple[Any, ...]] = []
+) -> Validated:
+    """Validate rows of cells (in worker processes) into rows ready to stage."""
+    start = time.perf_counter()
+    out = Validated(count=len(chunk), pid=os.getpid())
+    labels = headers.labels
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    notes: list[tuple[Any, ...]] = []
+    rejects: list[tuple[Any, ...]] = []
+    contacts: list[tuple[Any, ...]] = []
+    values_of_fields: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
-        notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         raw["fields"] = {
             key.removeprefix(FIELD_PREFIX): raw.pop(key)
             for key in [k for k in raw if k.startswith(FIELD_PREFIX)]
         }
         errors = _scientific_errors(raw)
+        for index, (at, text) in enumerate(row_notes):
+            try:
+                row_notes[index] = (at, clean_note(text))
+            except ValidationFailed as exc:
+                errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
             try:
                 built = build_client(raw, defaults, headers.field_defs)
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
-            out.append(("err", number, errors, json.dumps(cells, ensure_ascii=False)))
+            for key, fld, value, message in errors:
+                column = labels.get(key or "") or labels.get(fld, fld)
+                out.errors.append(RowError(number, column, value, message))
+            reasons = " ; ".join(e[3] for e in errors)
+            rejects.append((number, json.dumps(cells, ensure_ascii=False), reasons))
+            out.rejected.append(number)
             continue
         client = built.client
         values = client_to_row(client)
-        tags = [(t, v.tag_key(t)) for t in client.tags]
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
-        contacts = [tuple(contact_to_row(c).values()) for c in client.contacts]
-        out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    len(built.warnings), contacts, list(client.fields.items())))  # fmt: skip
+        rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
+        tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        notes.extend((number, at, text) for at, text in row_notes)
+        contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
+        values_of_fields.extend((number, name, text) for name, text in client.fields.items())
+        out.warnings += len(built.warnings)
+    out.valid = len(rows)
+    out.data = _serialize(
+        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects,
+         "stage_contacts": contacts, "stage_fields": values_of_fields}
+    )  # fmt: skip
+    out.seconds = time.perf_counter() - start
     return out
 
 
 _WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None
 
 
-def _worker_chunk(chunk: Chunk, stamp: str) -> list[tuple[Any, ...]]:
+def _worker_chunk(chunk: Chunk, stamp: str) -> Validated:
     assert _WORKER_CONTEXT is not None
     headers, defaults = _WORKER_CONTEXT
     return validate_chunk(chunk, headers, stamp, defaults)
@@ -252,13 +327,17 @@ def validate_all(
     stamp: str,
     parallel: bool,
     defaults: dict[str, Any] | None = None,
-) -> Iterator[list[tuple[Any, ...]]]:
+    times: PhaseTimes | None = None,
+) -> Iterator[Validated]:
     """Validate chunks in order, on every core when ``parallel`` (a few chunks in flight, so
     that memory stays flat); the main process only reads and writes."""
     global _WORKER_CONTEXT
+    times = times or PhaseTimes()
     if not parallel:
         for chunk in chunks:
-            yield validate_chunk(chunk, headers, stamp, defaults)
+            done = validate_chunk(chunk, headers, stamp, defaults)
+            times.add_worker(done.pid, done.seconds)
+            yield done
         return
     import multiprocessing
 
@@ -267,11 +346,20 @@ def validate_all(
     workers = max(1, min(os.cpu_count() or 1, 8))
     _WORKER_CONTEXT = (headers, defaults)  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    # workers ignore the terminal's Ctrl-C and die with this process (see interrupts): the
+    # pool's exit ends them when the import stops
+    with context.Pool(workers, interrupts.worker_init, (os.getpid(),)) as pool:
         pending: list[Any] = []
+
+        def result() -> Validated:
+            with times.phase("wait"):
+                done: Validated = pending.pop(0).get()
+            times.add_worker(done.pid, done.seconds)
+            return done
+
         for chunk in chunks:
             pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
             if len(pending) > workers * 3:
-                yield pending.pop(0).get()
-        for result in pending:
-            yield result.get()
+                yield result()
+        while pending:
+            yield result()
