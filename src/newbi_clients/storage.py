@@ -29,12 +29,13 @@ from newbi_clients.errors import (
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
-from newbi_clients.hygiene import clean_note
+from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate
 from newbi_clients.search import ClientQuery, build_where, query_phases
+from newbi_clients.vies import CHECK_SQL
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -225,7 +226,7 @@ class ClientStore:
 
     def _select(self, with_notes: bool) -> str:
         notes = f", {_NOTES_SQL}" if with_notes else ""
-        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}{notes}"
+        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}, {CHECK_SQL}{notes}"
 
     def get(self, client_id: int) -> Client:
         """The client with this id, whatever its state.
@@ -371,8 +372,12 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
-        """Insert a note (cleaned of control characters; refused over its length limit)."""
-        text = clean_note(text)
+        """Insert a note, cleaned of control characters.
+
+        The length limit is checked where a person's or a file's note comes in
+        (:meth:`add_note`, validation of imports): a note written by the program, such as
+        the values kept by a merge of many clients, may be longer."""
+        text = clean_text(text, multiline=True)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )

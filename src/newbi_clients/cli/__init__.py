@@ -203,6 +203,7 @@ def _register() -> None:
         history,
         listing,
         merge,
+        online,
         pick,
         reminders,
         stats,
@@ -222,6 +223,7 @@ def _register() -> None:
     history.register(app)
     stats.register(app)
     config.register(app)
+    online.register(app)
     app.command("pick")(pick.pick)
 
 

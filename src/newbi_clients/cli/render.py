@@ -219,10 +219,10 @@ def _address_lines(client: Client) -> list[tuple[str, str]]:
 
 def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> list[Section]:
     """The fiche of a client as labelled sections (rendered by Rich or as plain text)."""
-    from newbi_clients.fiscal import vat_regime, zone_of
+    from newbi_clients.fiscal import client_regime, zone_of
     from newbi_clients.validation import format_phone
 
-    regime = vat_regime(client.kind, client.country, client.vat_number, settings)
+    regime = client_regime(client, settings)
     identity = [
         ("Type", client.kind.label),
         ("Nom" if client.kind.value == "individual" else "Raison sociale", client.name),
@@ -234,6 +234,7 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
         ("SIRET", _spaced(client.siret, (3, 3, 3, 5)) if client.siret else ""),
         ("SIREN", _spaced(client.siren, (3, 3, 3)) if client.siren else ""),
         ("TVA intracom.", client.vat_number or ""),
+        *vies_lines(client),
         ("Zone", zone_of(client.country).value),
         ("Régime de TVA", REGIME_LABELS.get(regime.code, regime.code)),
         ("Mention facture", regime.mention),
@@ -290,6 +291,41 @@ def contact_lines(client: Client) -> list[tuple[str, str]]:
         parts = [role, contact.email or "", format_phone(contact.phone) or ""]
         label = f"{contact.display_name}{' (principal)' if contact.primary else ''} [{contact.id}]"
         lines.append((label, " — ".join(p for p in parts if p)))
+    return lines
+
+
+VIES_LABELS = {
+    "valid": "valide",
+    "invalid": "invalide",
+    "unavailable": "VIES indisponible, numéro non confirmé",
+    "not_checked": "non vérifié",
+}
+
+
+def vies_lines(client: Client) -> list[tuple[str, str]]:
+    """The fiche lines of the VIES check: status and date, name and address VIES gave,
+    consultation number, and a name that differs from the client's."""
+    check = client.vies
+    if check is None:
+        return []
+    from newbi_clients.vies import names_match
+
+    status = VIES_LABELS.get(check.status, check.status)
+    if check.checked_at:
+        status += f" (contrôle du {local_time(check.checked_at)})"
+    lines = [("Contrôle VIES", status)]
+    if check.name:
+        same = names_match(client, check.name)
+        lines.append(
+            (
+                "Nom VIES",
+                check.name + ("" if same is not False else " (différent du nom du client)"),
+            )
+        )
+    if check.address:
+        lines.append(("Adresse VIES", check.address))
+    if check.consultation_number:
+        lines.append(("N° de consultation", check.consultation_number))
     return lines
 
 
