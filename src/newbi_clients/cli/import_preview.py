@@ -26,6 +26,7 @@ DUPLICATE_LABELS = {
     "phone": "probable (même téléphone)",
     "name_postal_code": "probable (même nom et code postal)",
     "name": "probable (même nom, sans adresse)",
+    "contact_email": "(email d'un contact)",
 }
 
 

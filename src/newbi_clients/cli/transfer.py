@@ -12,7 +12,9 @@ import typer
 from newbi_clients.cli.common import (
     AllOpt,
     ArchivedOpt,
+    BlockedOpt,
     CountryOpt,
+    FieldFilterOpt,
     KindOpt,
     SectorOpt,
     SegmentOpt,
@@ -151,7 +153,8 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False, limit: ExportLimitOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False, blocked: BlockedOpt = False,
+    field: FieldFilterOpt = None, limit: ExportLimitOpt = None,
 ) -> None:  # fmt: skip
     """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
 
@@ -167,10 +170,14 @@ def export(
     fmt = format_.value if format_ else _format_of(output)
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
+        archived=archived, all_=all_, blocked=blocked, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
-        from newbi_clients.customfields import list_fields
+        from dataclasses import replace
+
+        from newbi_clients.customfields import field_filters, list_fields
+
+        query = replace(query, fields=field_filters(store, field or []))
         from newbi_clients.transfer.vcard import write_vcard
 
         clients = store.iter_clients(query, with_notes=True)

@@ -7,11 +7,12 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.models import Client
+from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
-from newbi_clients.schema import FTS_COLUMNS
+from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
@@ -35,6 +36,7 @@ from newbi_clients.transfer.validate import (
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
+_ACTIVE = status_condition("active", "c")
 
 
 class Importer:
@@ -70,8 +72,10 @@ class Importer:
         times = self.times
         with times.phase("open"):
             table = open_table(self.path, **self.options)
+            from newbi_clients.customfields import field_defs
+
             profile = resolve_profile(self.store, self.profile) if self.profile else None
-            headers = map_headers(table.header, profile, self.columns)
+            headers = map_headers(table.header, profile, self.columns, field_defs(self.store))
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
             settings = self.store.seller_settings()
@@ -109,7 +113,7 @@ class Importer:
     def _create_stage(self) -> None:
         db = self.store.db
         for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects",
-                      "stage_contacts"):  # fmt: skip
+                      "stage_contacts", "stage_fields"):  # fmt: skip
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table, columns in STAGE_TABLES.items():
             db.execute(f"CREATE TEMP TABLE {table} ({columns})")
@@ -170,10 +174,20 @@ class Importer:
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        if on_duplicate == "merge":
+            # the merges are computed before the write lock (reads only), so that other
+            # commands wait seconds, not minutes; they are written as computed if the book
+            # has not changed meanwhile, and computed again under the lock otherwise
+            with times.phase("prepare_merge"):
+                prepared = self._prepare_merges(plan)
+        self.lock_seconds = 0.0
         with self.store.transaction():
+            locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
+                prepared = {}
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -189,24 +203,68 @@ class Importer:
             report.created = self._insert_clients(base, count)
             with times.phase("extras"):
                 self._insert_tags_and_notes()
-                self._insert_contacts()
                 db.execute(
                     "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?,"
                     " 'import', new_id, json_object('file', ?, 'row', row) FROM stage_ids",
                     [self.stamp, self.store.actor, self.source],
                 )
             with times.phase("merge"):
-                self._settle_duplicates(plan, on_duplicate, report)
+                self._settle_duplicates(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
+        self.lock_seconds = time.perf_counter() - locked
+        times.add("lock", self.lock_seconds)
         return report
 
-    def _settle_duplicates(self, plan: ImportPlan, on_duplicate: str, report: ImportReport) -> None:
+    def _prepare_merges(self, plan: ImportPlan) -> dict[int, tuple[Any, list[tuple[str, str]]]]:
+        """The completion of each client of the book that one row of the file duplicates
+        (a client that several rows duplicate is completed row by row under the lock)."""
+        from collections import Counter
+
+        from newbi_clients.merging import plan_completion
+
+        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        for dup in plan.duplicates:
+            if dup.existing_id is None or targets[dup.existing_id] > 1:
+                continue
+            notes, blank = self._staged_extras(dup.row)
+            completion = plan_completion(
+                self.store, dup.existing_id, self._staged_client(dup.row),
+                f"import de {self.source}, ligne {dup.row}", blank,
+            )  # fmt: skip
+            prepared[dup.row] = (completion, notes)
+        return prepared
+
+    def _staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+        """The notes of a staged row, and the fields it left blank."""
+        notes = self.store.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [row]
+        ).fetchall()
+        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [row]).fetchone()
+        return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
+
+    def _settle_duplicates(
+        self,
+        plan: ImportPlan,
+        on_duplicate: str,
+        report: ImportReport,
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]],
+    ) -> None:
+        from newbi_clients.merging import write_completion
+
         for dup in plan.duplicates:
             if on_duplicate == "create":
                 dup.action = "create"
             elif on_duplicate == "merge":
-                self._merge_row(dup)
+                if dup.row in prepared:
+                    completion, notes = prepared[dup.row]
+                    write_completion(
+                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
+                        notes, action="import_merge",
+                    )  # fmt: skip
+                else:
+                    self._merge_row(dup)
                 dup.action = "merge"
                 report.merged += 1
             else:
@@ -274,42 +332,19 @@ class Importer:
             " FROM stage_notes n JOIN stage_ids s ON s.row = n.row"
             " ORDER BY n.row, n.rowid"
         )
-
-    def _insert_contacts(self) -> None:
-        """The people of each created row become its client's contacts (the first primary)."""
-        cols = ", ".join(CONTACT_COLUMNS)
-        self.store.db.execute(
-            f"INSERT INTO contacts (client_id, {cols}, created_at, updated_at)"
-            f" SELECT i.new_id, {cols}, ?, ? FROM stage_contacts s"
-            " JOIN stage_ids i ON i.row = s.row ORDER BY i.new_id, s.seq",
+        # after the search index: each contact adds its words to its client's entry
+        columns = ", ".join(CONTACT_COLUMNS)
+        db.execute(
+            f"INSERT INTO contacts (client_id, {columns}, created_at, updated_at)"
+            f" SELECT s.new_id, {', '.join('k.' + c for c in CONTACT_COLUMNS)}, ?, ?"
+            " FROM stage_contacts k JOIN stage_ids s ON s.row = k.row ORDER BY k.row, k.rowid",
             [self.stamp, self.stamp],
         )
-
-    def _merge_contacts(self, target: int, row: int) -> None:
-        """The people of a merged row join the existing client's contacts (the first one
-        primary only when it has none), unless a contact of that name or email is there."""
-        for found in self.store.execute(
-            f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ? ORDER BY seq",
-            [row],
-        ).fetchall():
-            values = dict(zip(CONTACT_COLUMNS, found, strict=True))
-            same = self.store.execute(
-                "SELECT 1 FROM contacts WHERE client_id = ? AND ((email_key IS NOT NULL AND"
-                " email_key = ?) OR (coalesce(first_name, '') = coalesce(?, '') AND"
-                " coalesce(last_name, '') = coalesce(?, '')))",
-                [target, values["email_key"], values["first_name"], values["last_name"]],
-            ).fetchone()
-            if same:
-                continue
-            has_primary = self.store.execute(
-                "SELECT 1 FROM contacts WHERE client_id = ? AND is_primary", [target]
-            ).fetchone()
-            values["is_primary"] = 0 if has_primary else 1
-            self.store.execute(
-                f"INSERT INTO contacts (client_id, {', '.join(values)}, created_at, updated_at)"
-                f" VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
-                [target, *values.values(), self.stamp, self.stamp],
-            )
+        db.execute(
+            "INSERT INTO field_values (client_id, field_id, value) SELECT s.new_id, d.id, f.value"
+            " FROM stage_fields f JOIN stage_ids s ON s.row = f.row"
+            " JOIN field_defs d ON d.name = f.name"
+        )
 
     def _target(self, dup: DuplicateRow) -> int:
         db = self.store.db
@@ -339,22 +374,29 @@ class Importer:
             )
             or None
         )
-        return row_to_client(values)
+        client = row_to_client(values)
+        client.contacts = [
+            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
+            for r in self.store.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
+                " ORDER BY rowid",
+                [number],
+            )
+        ]
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
 
     def _merge_row(self, dup: DuplicateRow) -> None:
         """Complete the existing client with the row (the engine of ``merge``)."""
         from newbi_clients.merging import complete_client
 
-        notes = self.store.execute(
-            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
-        ).fetchall()
-        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [dup.row]).fetchone()
-        target = self._target(dup)
-        self._merge_contacts(target, dup.row)
+        notes, blank = self._staged_extras(dup.row)
         complete_client(
-            self.store, target, self._staged_client(dup.row),
+            self.store, self._target(dup), self._staged_client(dup.row),
             f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
-            unset=tuple(filter(None, (blank or "").split(","))),
+            unset=blank,
         )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------

@@ -3,13 +3,15 @@
 Exact keys first (email ignoring case, SIRET); then, for rows that have neither, the
 probable keys of « duplicates »: the same phone, or the same normalised name and postal
 code; and a business row without address whose name is a business's (the contact rows
-of Odoo or Dolibarr exports, whose person joins that client).
+of Odoo or Dolibarr exports, whose person joins that client). A contact's email is a key
+like a client's (see :mod:`.people`).
 """
 
 from __future__ import annotations
 
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
 from newbi_clients.transfer.validate import DuplicateRow, ImportPlan
 
 _ACTIVE = status_condition("active", "c")
@@ -26,27 +28,32 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
     # exact keys first, then the probable keys of rows that have no exact key (the
     # keys of « duplicates »): the same phone, or the same name and postal code
     probable = "email_key IS NULL AND siret IS NULL AND"
-    keys = (("email_key", ""), ("siret", ""), ("phone", probable), ("name_key", probable),
-            ("name_only", "siret IS NULL AND"))  # fmt: skip
     for key in ("email_key", "siret", "phone", "name_key"):
         db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
     for source in ("book", "file"):
-        for key, when in keys:
+        for key in ("email_key", "siret"):
+            _mark(store, key, "", source)
+    classify_contact_emails(db)  # a contact's email is a key like a client's
+    probable_keys = (("phone", probable), ("name_key", probable),
+                     ("name_only", "siret IS NULL AND"))  # fmt: skip
+    for source in ("book", "file"):
+        for key, when in probable_keys:
             _mark(store, key, when, source)
     for row in db.execute(
         "SELECT s.row, s.dup_field, s.email, s.siret, s.phone, s.name, s.billing_postal_code,"
-        " s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name) FROM stage s"
+        f" s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name), {CONTACT_EMAIL_SQL} FROM stage s"
         " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
         " LEFT JOIN stage t ON t.row = s.dup_of_row"
         " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
     ):
-        number, key, email, siret, phone, name, postal, of_id, of_row, other = row
+        number, key, email, siret, phone, name, postal, of_id, of_row, other, contact = row
         fld, value = {
             "email_key": ("email", email),
             "siret": ("siret", siret),
             "phone": ("phone", phone),
             "name_key": ("name_postal_code", f"{name} {postal}"),
             "name_only": ("name", name),
+            "contact_email": ("contact_email", contact),
         }[key]
         plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
 

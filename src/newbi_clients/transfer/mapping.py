@@ -9,9 +9,11 @@ meaning of a row is then read by :mod:`.semantics`, never from the order of colu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from newbi_clients.errors import ImportRejected
+from newbi_clients.models import FieldDef
 from newbi_clients.transfer.profiles import EXTRA_TARGETS, Profile, builtin_profiles, detect_profile
 from newbi_clients.validation import match_key
 
@@ -57,13 +59,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "last_name": ("lastname", "nomdefamille", "familyname"),
     "mobile": ("portable", "mobile", "telephoneportable", "telmobile", "telephonemobile"),
-    "job_title": ("fonction", "poste", "jobtitle"),
-    "contact_first_name": ("contactprenom", "prenomducontact"),
-    "contact_last_name": ("contactnom", "nomducontact"),
-    "contact_position": ("contactfonction",),
-    "contact_department": ("contactservice",),
-    "contact_email": ("contactemail", "emailducontact"),
-    "contact_phone": ("contacttelephone", "telephoneducontact"),
     "address": (
         "adresse",
         "address",
@@ -156,13 +151,29 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "remarques",
         "observations",
     ),
-}
+    # the person of a company row, its primary contact (the template's last columns)
+    "contact_first_name": ("contactprenom", "prenomcontact", "contactfirstname"),
+    "contact_last_name": ("contactnom", "nomcontact", "contactlastname", "contactname"),
+    "contact_position": (
+        "contactfonction", "fonction", "poste", "fonctioncontact", "jobtitle", "contacttitle",
+        "contactposition",
+    ),
+    "contact_department": (
+        "contactservice", "service", "departement", "department", "contactdepartment",
+    ),
+    "contact_email": ("contactemail", "emailcontact", "emailducontact", "contactmail"),
+    "contact_phone": (
+        "contacttelephone", "telephonecontact", "telephoneducontact", "contactphone",
+        "contacttel",
+    ),
+}  # fmt: skip
 HEADER_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 # columns added by newbi-clients itself (the reason column of --errors files): not reported
 IGNORED = {"motifdurejet"}
 # targets that several columns of one file may feed (the others: the first column wins)
 MULTI = frozenset({"email", "phone", "mobile", "tags", "notes"})
 NAME_TARGETS = ("name", "organization", "last_name", "first_name", "full_name")
+FIELD_PREFIX = "fields."  # the key of a custom field's column: « fields.Origine »
 MAP_EXAMPLE = "--map 'Raison sociale=name' --map 'Courriel=email'"
 
 
@@ -188,6 +199,8 @@ class HeaderMap:
     drop_tags: tuple[str, ...] = ()
     literal_newlines: bool = False
     kind: str | None = None
+    # the custom fields' definitions by key, to check their columns' values
+    field_defs: dict[str, FieldDef] = field(default_factory=dict)
     # (field, column) of the fields fed by one plain column, and the others: the row
     # reader's plan, made once (see ``plan``)
     singles: list[tuple[str, int]] = field(default_factory=list)
@@ -236,16 +249,21 @@ def parse_map(entries: list[str]) -> dict[str, str]:
 
 
 def map_headers(
-    header: list[str], profile: Profile | None = None, custom: dict[str, str] | None = None
+    header: list[str],
+    profile: Profile | None = None,
+    custom: dict[str, str] | None = None,
+    field_defs: Mapping[str, FieldDef] | None = None,
 ) -> HeaderMap:
     """Map a header: by ``profile`` (detected when None), else column by column; the
-    ``custom`` mapping (--map) comes first.
+    ``custom`` mapping (--map) comes first; a column named after a custom field
+    (``field_defs``: key → definition) holds that field's values.
 
     :raises ImportRejected: when no column gives a name, naming the columns found.
     """
     if profile is None and not custom:
         profile = detect_profile(header)
-    mapping = HeaderMap(columns={})
+    mapping = HeaderMap(columns={}, field_defs=dict(field_defs or {}))
+    fields = {match_key(f.name): FIELD_PREFIX + f.name for f in mapping.field_defs.values()}
     if profile is not None:
         mapping.profile, mapping.profile_label = profile.name, profile.label
         mapping.multi_value, mapping.drop_tags = profile.multi_value, profile.drop_tags
@@ -263,7 +281,7 @@ def map_headers(
         key_text = match_key(text)
         key = by_key.get(key_text) or by_key_profile.get(key_text)
         if key is None and generic:
-            key = HEADER_FIELDS.get(key_text)
+            key = HEADER_FIELDS.get(key_text) or fields.get(key_text)
         if key is None:
             if key_text not in IGNORED:
                 mapping.unknown.append(text)

@@ -49,7 +49,8 @@ _PRIVATE = {"particulier", "teprivate", "private", "individual", "individu", "in
 
 _SINGLE_SET = frozenset(_SINGLE)
 _NONE: list[None] = [None]
-_CONTACT_TARGETS = tuple((k, f"contact_{k}") for k in CONTACT_KEYS)
+# fields read as they are by build_client: custom fields, the flat « Contact … » columns
+_AS_IS = ("fields.", "contact_")
 _KIND_SOURCES = frozenset({"company_type", "is_company", "third_party_type"})
 
 
@@ -87,7 +88,9 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     values = cell_values(cells, headers)
     if not values:
         return {}
-    raw: dict[str, Any] = {k: found[0] for k, found in values.items() if k in _SINGLE_SET}
+    raw: dict[str, Any] = {
+        k: found[0] for k, found in values.items() if k in _SINGLE_SET or k.startswith(_AS_IS)
+    }
     extra: list[str] = []
     emails = values.get("email", [])
     if len(emails) > 1:
@@ -117,15 +120,9 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
 
 
 def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """The contacts a file lists in columns of their own: our template's « Contact … »
-    columns, and the people of a vCard's company (« contacts »: JSON)."""
-    people: list[dict[str, Any]] = []
-    given = {k: values[t][0] for k, t in _CONTACT_TARGETS if t in values}
-    if given:
-        people.append(given)
-    for text in values.get("contacts", ()):
-        people.extend(json.loads(text))
-    return people
+    """The people of a vCard's company (« contacts »: JSON); our template's « Contact … »
+    columns stay flat keys, which build_client reads as one more contact."""
+    return [p for text in values.get("contacts", ()) for p in json.loads(text)]
 
 
 def _unique(items: list[str], key: Any) -> list[str]:
@@ -217,6 +214,7 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
             "phone": raw.get("phone"),
         }
         if person["first_name"] or person["last_name"]:
+            _absorb_flat_contact(raw, person)
             raw["contacts"].insert(0, person)
         return
     family = name or last
@@ -226,6 +224,17 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         raw["name"], raw["first_name"] = (full or given), (given if full else None)
     if org:
         extra.append(f"Société : {org}")
+
+
+def _absorb_flat_contact(raw: dict[str, Any], person: dict[str, Any]) -> None:
+    """« Contact … » columns without a name of their own (a position, a department)
+    describe the person on the row: they complete it instead of making another contact."""
+    if raw.get("contact_first_name") or raw.get("contact_last_name"):
+        return
+    for key in ("position", "department", "email", "phone"):
+        value = raw.pop(f"contact_{key}", None)
+        if value and not person.get(key):
+            person[key] = value
 
 
 def contact_note(person: dict[str, Any]) -> str:

@@ -28,10 +28,10 @@ from newbi_clients.fiscal import EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING
 from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import client_to_row, contact_to_row
-from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import Table
-from newbi_clients.transfer.semantics import contact_note, row_fields
+from newbi_clients.transfer.semantics import row_fields
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
@@ -233,8 +233,8 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str |
 
 
 _FISCAL_WARNINGS = frozenset({EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING})
-CONTACT_COLUMNS = tuple(contact_to_row(Contact(first_name="x")))
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
+CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
 Chunk = list[tuple[int, list[str]]]
 
@@ -244,8 +244,9 @@ STAGE_TABLES = {
     "stage_tags": "row INTEGER, name TEXT, key TEXT",
     "stage_notes": "row INTEGER, at TEXT, text TEXT",
     "stage_rejects": "row INTEGER PRIMARY KEY, cells TEXT, reason TEXT",
-    # the people on a row: the contacts of the client it creates (or completes)
-    "stage_contacts": f"row INTEGER, seq INTEGER, {', '.join(CONTACT_COLUMNS)}",
+    # the row's contacts (``contacts`` columns) and custom field values
+    "stage_contacts": f"row INTEGER, {', '.join(CONTACT_COLUMNS)}",
+    "stage_fields": "row INTEGER, name TEXT, value TEXT",
 }
 
 
@@ -296,11 +297,15 @@ def validate_chunk(
     notes: list[tuple[Any, ...]] = []
     rejects: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []
+    values_of_fields: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
-        people = raw.pop("contacts", None) or []
         row_notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
+        raw["fields"] = {
+            key.removeprefix(FIELD_PREFIX): raw.pop(key)
+            for key in [k for k in raw if k.startswith(FIELD_PREFIX)]
+        }
         errors = _scientific_errors(raw)
         for index, (at, text) in enumerate(row_notes):
             try:
@@ -309,7 +314,7 @@ def validate_chunk(
                 errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
             try:
-                built = build_client(raw, defaults)
+                built = build_client(raw, defaults, headers.field_defs)
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
@@ -321,44 +326,26 @@ def validate_chunk(
             out.rejected.append(number)
             continue
         client = built.client
-        for seq, person in enumerate(people):
-            contact = contact_values(person, client, primary=seq == 0)
-            if contact is None:  # a person that does not validate is kept as a note
-                row_notes.insert(0, (stamp, contact_note(person)))
-            else:
-                contacts.append((number, seq, *contact))
         values = client_to_row(client)
         # conditions left blank hold defaults, not data: a merge must not treat them as values
         blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
         rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
         tags.extend((number, t, v.tag_key(t)) for t in client.tags)
         notes.extend((number, at, text) for at, text in row_notes)
+        contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
+        values_of_fields.extend((number, name, text) for name, text in client.fields.items())
         for warning in built.warnings:
             if warning in _FISCAL_WARNINGS:
                 out.warnings += 1
             else:
                 out.notices.append((number, warning))
     out.valid = len(rows)
-    out.data = _serialize({"stage": rows, "stage_tags": tags, "stage_notes": notes,
-                           "stage_rejects": rejects, "stage_contacts": contacts})  # fmt: skip
+    out.data = _serialize(
+        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects,
+         "stage_contacts": contacts, "stage_fields": values_of_fields}
+    )  # fmt: skip
     out.seconds = time.perf_counter() - start
     return out
-
-
-def contact_values(
-    person: dict[str, Any], client: Client, primary: bool = True
-) -> tuple[Any, ...] | None:
-    """The ``contacts`` row of a person on a row, None when it does not validate."""
-    from newbi_clients.contacts import build_contact
-
-    raw = {**person, "primary": "oui" if primary else None}
-    postal = client.billing_address.postal_code if client.billing_address else None
-    try:
-        contact = build_contact(raw, client.country, postal)
-    except ValidationFailed:
-        return None
-    row = contact_to_row(contact)
-    return tuple(row[c] for c in CONTACT_COLUMNS)
 
 
 _WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None
