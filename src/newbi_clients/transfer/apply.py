@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.models import Client
+from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
+    CONTACT_COLUMNS,
     PARALLEL_FROM,
     STAGE_COLUMNS,
     STAGE_TABLES,
@@ -65,7 +67,9 @@ class Importer:
         times = self.times
         with times.phase("open"):
             table = open_table(self.path, **self.options)
-            headers = map_headers(table.header)
+            from newbi_clients.customfields import field_defs
+
+            headers = map_headers(table.header, field_defs(self.store))
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
             settings = self.store.seller_settings()
@@ -102,7 +106,8 @@ class Importer:
 
     def _create_stage(self) -> None:
         db = self.store.db
-        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
+        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects",
+                      "stage_contacts", "stage_fields"):  # fmt: skip
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table, columns in STAGE_TABLES.items():
             db.execute(f"CREATE TEMP TABLE {table} ({columns})")
@@ -166,14 +171,18 @@ class Importer:
                 f"UPDATE stage SET dup_field = '{key}', dup_of_row = (SELECT min(t.row) {earlier})"
                 f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {earlier})"
             )
+        classify_contact_emails(db)
         for row in db.execute(
             "SELECT s.row, s.dup_field, s.email, s.siret, s.dup_of_id, s.dup_of_row,"
-            " coalesce(c.name, t.name) FROM stage s LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+            f" coalesce(c.name, t.name), {CONTACT_EMAIL_SQL} FROM stage s"
+            " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
             " LEFT JOIN stage t ON t.row = s.dup_of_row"
             " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
         ):
-            number, key, email, siret, of_id, of_row, name = row
-            fld, value = ("email", email) if key == "email_key" else ("siret", siret)
+            number, key, email, siret, of_id, of_row, name, contact_email = row
+            fld, value = {"email_key": ("email", email), "siret": ("siret", siret)}.get(
+                key, ("contact_email", contact_email)
+            )
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
         self._classified = self._state()
 
@@ -349,6 +358,19 @@ class Importer:
             " FROM stage_notes n JOIN stage_ids s ON s.row = n.row"
             " ORDER BY n.row, n.rowid"
         )
+        # after the search index: each contact adds its words to its client's entry
+        columns = ", ".join(CONTACT_COLUMNS)
+        db.execute(
+            f"INSERT INTO contacts (client_id, {columns}, created_at, updated_at)"
+            f" SELECT s.new_id, {', '.join('k.' + c for c in CONTACT_COLUMNS)}, ?, ?"
+            " FROM stage_contacts k JOIN stage_ids s ON s.row = k.row ORDER BY k.row, k.rowid",
+            [self.stamp, self.stamp],
+        )
+        db.execute(
+            "INSERT INTO field_values (client_id, field_id, value) SELECT s.new_id, d.id, f.value"
+            " FROM stage_fields f JOIN stage_ids s ON s.row = f.row"
+            " JOIN field_defs d ON d.name = f.name"
+        )
 
     def _target(self, dup: DuplicateRow) -> int:
         db = self.store.db
@@ -378,7 +400,19 @@ class Importer:
             )
             or None
         )
-        return row_to_client(values)
+        client = row_to_client(values)
+        client.contacts = [
+            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
+            for r in self.store.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
+                " ORDER BY rowid",
+                [number],
+            )
+        ]
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
 
     def _merge_row(self, dup: DuplicateRow) -> None:
         """Complete the existing client with the row (the engine of ``merge``)."""
