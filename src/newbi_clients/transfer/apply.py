@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from newbi_clients.errors import ImportRejected
 from newbi_clients.models import Client, Contact
@@ -199,10 +200,20 @@ class Importer:
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        if on_duplicate == "merge":
+            # the merges are computed before the write lock (reads only), so that other
+            # commands wait seconds, not minutes; they are written as computed if the book
+            # has not changed meanwhile, and computed again under the lock otherwise
+            with times.phase("prepare_merge"):
+                prepared = self._prepare_merges(plan)
+        self.lock_seconds = 0.0
         with self.store.transaction():
+            locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
+                prepared = {}
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -224,17 +235,62 @@ class Importer:
                     [self.stamp, self.store.actor, self.source],
                 )
             with times.phase("merge"):
-                self._settle_duplicates(plan, on_duplicate, report)
+                self._settle_duplicates(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
+        self.lock_seconds = time.perf_counter() - locked
+        times.add("lock", self.lock_seconds)
         return report
 
-    def _settle_duplicates(self, plan: ImportPlan, on_duplicate: str, report: ImportReport) -> None:
+    def _prepare_merges(self, plan: ImportPlan) -> dict[int, tuple[Any, list[tuple[str, str]]]]:
+        """The completion of each client of the book that one row of the file duplicates
+        (a client that several rows duplicate is completed row by row under the lock)."""
+        from collections import Counter
+
+        from newbi_clients.merging import plan_completion
+
+        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        for dup in plan.duplicates:
+            if dup.existing_id is None or targets[dup.existing_id] > 1:
+                continue
+            notes, blank = self._staged_extras(dup.row)
+            completion = plan_completion(
+                self.store, dup.existing_id, self._staged_client(dup.row),
+                f"import de {self.source}, ligne {dup.row}", blank,
+            )  # fmt: skip
+            prepared[dup.row] = (completion, notes)
+        return prepared
+
+    def _staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+        """The notes of a staged row, and the fields it left blank."""
+        notes = self.store.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [row]
+        ).fetchall()
+        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [row]).fetchone()
+        return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
+
+    def _settle_duplicates(
+        self,
+        plan: ImportPlan,
+        on_duplicate: str,
+        report: ImportReport,
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]],
+    ) -> None:
+        from newbi_clients.merging import write_completion
+
         for dup in plan.duplicates:
             if on_duplicate == "create":
                 dup.action = "create"
             elif on_duplicate == "merge":
-                self._merge_row(dup)
+                if dup.row in prepared:
+                    completion, notes = prepared[dup.row]
+                    write_completion(
+                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
+                        notes, action="import_merge",
+                    )  # fmt: skip
+                else:
+                    self._merge_row(dup)
                 dup.action = "merge"
                 report.merged += 1
             else:
@@ -362,14 +418,11 @@ class Importer:
         """Complete the existing client with the row (the engine of ``merge``)."""
         from newbi_clients.merging import complete_client
 
-        notes = self.store.execute(
-            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
-        ).fetchall()
-        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [dup.row]).fetchone()
+        notes, blank = self._staged_extras(dup.row)
         complete_client(
             self.store, self._target(dup), self._staged_client(dup.row),
             f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
-            unset=tuple(filter(None, (blank or "").split(","))),
+            unset=blank,
         )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------
