@@ -208,6 +208,7 @@ class Importer:
             with times.phase("prepare_merge"):
                 prepared = self._prepare_merges(plan)
         self.lock_seconds = 0.0
+        self.merges_prepared = 0
         with self.store.transaction():
             locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
@@ -234,6 +235,8 @@ class Importer:
                     " 'import', new_id, json_object('file', ?, 'row', row) FROM stage_ids",
                     [self.stamp, self.store.actor, self.source],
                 )
+            # how many merges are written as computed before the lock (0 when the book changed)
+            self.merges_prepared = len(prepared)
             with times.phase("merge"):
                 self._settle_duplicates(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
