@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from newbi_clients import interrupts
 from newbi_clients import validation as v
-from newbi_clients.contacts import CONTACTS_SQL, contacts_snapshot, insert_contacts
-from newbi_clients.customfields import FIELDS_SQL, fields_snapshot, save_values
+from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
+from newbi_clients.customfields import FIELDS_SQL, save_values
 from newbi_clients.errors import (
     ClientNotFound,
     DuplicateClient,
@@ -29,7 +29,7 @@ from newbi_clients.errors import (
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
-from newbi_clients.hygiene import clean_note
+from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
@@ -172,23 +172,9 @@ class ClientStore:
 
     def audit_log(self, client_id: int) -> list[dict[str, Any]]:
         """Audit entries of a client, oldest first."""
-        rows = self.execute(
-            "SELECT id, at, actor, action, before, after, details FROM audit"
-            " WHERE client_id = ? ORDER BY id",
-            [client_id],
-        ).fetchall()
-        return [
-            {
-                "id": r[0],
-                "at": r[1],
-                "actor": r[2],
-                "action": r[3],
-                "before": json.loads(r[4]) if r[4] else None,
-                "after": json.loads(r[5]) if r[5] else None,
-                "details": json.loads(r[6]) if r[6] else None,
-            }
-            for r in rows
-        ]
+        from newbi_clients.snapshots import audit_log
+
+        return audit_log(self, client_id)
 
     # --- settings -----------------------------------------------------------------------
 
@@ -316,6 +302,23 @@ class ClientStore:
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
+    def save(self, client: Client, was: Client | None = None) -> None:
+        """Write an existing client's fields, tags and custom values as they are: no check,
+        no audit, inside the caller's transaction. Given the client as it ``was``, only
+        what differs is written (fewer index and search-index updates)."""
+        assert client.id is not None
+        row = client_to_row(client)
+        if was is not None:
+            old = client_to_row(was)
+            row = {key: value for key, value in row.items() if old.get(key) != value}
+        row["updated_at"] = now()
+        columns = ", ".join(f"{key} = ?" for key in row)
+        self.execute(f"UPDATE clients SET {columns} WHERE id = ?", [*row.values(), client.id])
+        if was is None or was.tags != client.tags:
+            self._set_tags(client.id, client.tags)
+        if was is None or was.fields != client.fields:
+            save_values(self, client.id, client.fields)
+
     def update(
         self,
         client: Client,
@@ -339,11 +342,7 @@ class ClientStore:
                 matches = self.find_duplicates(client)
                 if matches:
                     raise DuplicateClient(matches)
-            row = client_to_row(client)
-            row["updated_at"] = now()
-            self.db.table("clients").update(client.id, row)
-            self._set_tags(client.id, client.tags)
-            save_values(self, client.id, client.fields)
+            self.save(client)
             if action:  # None: the caller records the change itself
                 self.audit(action, client.id, before, self.snapshot(client.id))
         return self.get(client.id)
@@ -359,8 +358,12 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
-        """Insert a note (cleaned of control characters; refused over its length limit)."""
-        text = clean_note(text)
+        """Insert a note, cleaned of control characters.
+
+        The length limit is checked where a person's or a file's note comes in
+        (:meth:`add_note`, validation of imports): a note written by the program, such as
+        the values kept by a merge of many clients, may be longer."""
+        text = clean_text(text, multiline=True)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )
@@ -384,34 +387,9 @@ class ClientStore:
     def snapshot(self, client_id: int) -> dict[str, Any]:
         """Everything stored about a client (row, tags, notes, contacts, custom fields,
         reminders), for the audit log."""
-        cursor = self.execute("SELECT * FROM clients WHERE id = ?", [client_id])
-        row = cursor.fetchone()
-        data = _as_dict(cursor, row) if row else {}
-        data["tags"] = [
-            r[0]
-            for r in self.execute(
-                "SELECT t.name FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
-                " WHERE ct.client_id = ? ORDER BY t.key",
-                [client_id],
-            )
-        ]
-        data["notes"] = [
-            {"id": r[0], "at": r[1], "text": r[2]}
-            for r in self.execute(
-                "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
-            )
-        ]
-        data.pop("contact_words", None)  # derived from the contacts
-        data["contacts"] = contacts_snapshot(self, client_id)
-        data["fields"] = fields_snapshot(self, client_id)
-        data["reminders"] = [
-            {"id": r[0], "due_on": r[1], "text": r[2], "done_at": r[3]}
-            for r in self.execute(
-                "SELECT id, due_on, text, done_at FROM reminders WHERE client_id = ? ORDER BY id",
-                [client_id],
-            )
-        ]
-        return data
+        from newbi_clients.snapshots import snapshot
+
+        return snapshot(self, client_id)
 
 
 def _actor() -> str:
