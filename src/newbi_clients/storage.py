@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newbi_clients import validation as v
+from newbi_clients.backup import backup_before_migration
 from newbi_clients.errors import (
     AmbiguousClient,
     ClientNotFound,
@@ -28,6 +29,7 @@ from newbi_clients.errors import (
     StaleClient,
     StorageError,
 )
+from newbi_clients.files import create_private
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
@@ -71,26 +73,13 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env).expanduser() if env else default_db_path()
 
 
-def _create_private(path: Path) -> None:
-    """Create an empty file readable by its owner only (it holds personal data)."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 class ClientStore:
     """The address book: clients, tags, notes, settings and the audit log."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            _create_private(self.path)
+            create_private(self.path)
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
@@ -103,7 +92,12 @@ class ClientStore:
             conn.execute("PRAGMA cache_size = -32768")
             self.conn = conn
             self._db: Database | None = None
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            # a book of an older schema is copied aside before it is migrated
+            self.migration_backup: Path | None = None
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != SCHEMA_VERSION:
+                if 0 < version < SCHEMA_VERSION:
+                    self.migration_backup = backup_before_migration(conn, self.path, version)
                 migrate(self.db)
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc):

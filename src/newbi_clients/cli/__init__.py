@@ -160,13 +160,15 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import clients, history, merge, pick, tags, transfer
+    from newbi_clients.cli import backup, clients, history, merge, pick, privacy, tags, transfer
 
     clients.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    privacy.register(app)
+    backup.register(app)
     app.command("pick")(pick.pick)
 
 

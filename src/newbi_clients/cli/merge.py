@@ -17,6 +17,7 @@ ACTIONS = {
     "unarchive": "réactivation", "import": "import", "import_merge": "complété par un import",
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
+    "forget": "anonymisation (droit à l'effacement)", "delete": "suppression",
 }  # fmt: skip
 
 
@@ -191,8 +192,18 @@ def unmerge(
         ),
     ],
     format_: ViewFormatOpt = ViewFormat.TABLE,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Restaure même si un autre client actif a pris entre-temps son email ou son SIRET.",
+        ),
+    ] = False,
 ) -> None:
     """Défait une fusion : restaure le client tel qu'il était, avec ses notes et documents.
+
+    Refusé si un autre client actif a pris entre-temps son email ou son SIRET (sauf
+    --allow-duplicate), ou si le client a été anonymisé (« forget »).
 
     Exemple : newbi-clients unmerge 57
     """
@@ -202,7 +213,7 @@ def unmerge(
 
     with open_store() as store:
         client = store.resolve(client_ref, follow_merged=False)
-        restored, keep = undo(store, client.id or 0)
+        restored, keep = undo(store, client.id or 0, allow_duplicate)
         info(
             f"#{restored.id} {restored.display_name} restauré ; #{keep.id} {keep.display_name} ne garde que ce qui lui appartenait."
         )
@@ -278,7 +289,7 @@ COLUMN_LABELS = {
     "document": "document", "type": "type", "payment": "paiement", "others": "clients fusionnés",
     "conflict_note": "note des valeurs écartées", "keep": "gardé", "merge": "fusion",
     "other": "client restauré", "source": "source", "file": "fichier", "row": "ligne",
-    "note_id": "note", "text": "texte",
+    "note_id": "note", "text": "texte", "erased": "valeurs effacées",
 }  # fmt: skip
 
 

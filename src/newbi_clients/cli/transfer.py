@@ -69,7 +69,9 @@ def _binary_target(output: Path | None, what: str) -> "Iterator[BinaryIO]":
     from newbi_clients.errors import ValidationFailed
 
     if output is not None:
-        with output.open("wb") as fh:
+        from newbi_clients.files import replacing_binary
+
+        with replacing_binary(output) as fh:
             yield fh
         return
     if sys.stdout.isatty():
@@ -85,7 +87,9 @@ def _binary_target(output: Path | None, what: str) -> "Iterator[BinaryIO]":
 @contextmanager
 def _text_target(output: Path | None, encoding: str = "utf-8") -> "Iterator[TextIO]":
     if output is not None:
-        with output.open("w", encoding=encoding, newline="") as fh:
+        from newbi_clients.files import replacing_text
+
+        with replacing_text(output, encoding) as fh:
             yield fh
         return
     sys.stdout.flush()

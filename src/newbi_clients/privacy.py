@@ -1,0 +1,333 @@
+"""Personal data: what the book holds on a person, deletion, and the right to be forgotten.
+
+- :func:`personal_data` gathers everything the book holds on a client (GDPR art. 15 and
+  20: access and portability), including the records of the clients merged into it.
+- :func:`delete_clients` removes clients for good, unless they have issued invoices or
+  credit notes: accounting documents are kept 10 years (art. L123-22 Code de commerce).
+- :func:`forget_client` anonymises a client (GDPR art. 17) but keeps what the law
+  requires to keep: its documents and payments (numbers, dates, amounts, statuses).
+
+Deletion and anonymisation also wipe the traces SQLite keeps of old values: deleted
+content is overwritten with zeros (``secure_delete``), the search index is rewritten
+and the write-ahead log is emptied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from newbi_clients.errors import ClientRef, NewbiError
+from newbi_clients.history import documents_of
+from newbi_clients.storage import ClientStore, now
+from newbi_clients.validation import fold
+
+# columns of the clients table a forgotten client keeps: none of them identifies a person;
+# every other column (name, contact, addresses, identifiers, free texts…) is erased
+KEPT_COLUMNS = frozenset(
+    "id kind zone terms_days end_of_month payment_method discount_type discount_value currency"
+    " billing_country created_at updated_at archived_at merged_into revenue_cents".split()
+)
+# keys of audit details that hold no personal value (ids, document numbers)
+SAFE_DETAILS = frozenset("keep merge other others document type note_id conflict_note".split())
+ERASED = "[effacé]"
+LEGAL_DOCUMENTS = "type IN ('invoice', 'credit_note') AND status <> 'draft'"
+
+
+class DeletionRefused(NewbiError):
+    """A client that the law requires to keep (issued invoices or credit notes)."""
+
+    def __init__(self, client: ClientRef, documents: int) -> None:
+        self.client = client
+        super().__init__(
+            f"Suppression refusée : {client} a {documents} facture(s) ou avoir(s) émis. Les"
+            " documents comptables doivent être conservés 10 ans (art. L123-22 du Code de"
+            " commerce), avec le client qu'ils concernent. Archivez-le (« newbi-clients"
+            f" archive {client.id} ») ou, si c'est une personne qui demande l'effacement de"
+            f" ses données, anonymisez-le (« newbi-clients forget {client.id} »)."
+        )
+
+
+@dataclass(slots=True)
+class Erasure:
+    """What a deletion or an anonymisation removed (counts only, never the values)."""
+
+    clients: list[int] = field(default_factory=list)
+    notes: int = 0
+    documents: int = 0
+    audit_entries: int = 0
+
+
+def family(store: ClientStore, client_id: int) -> list[int]:
+    """The client and every client merged into it (directly or through a chain)."""
+    ids = [client_id]
+    for current in ids:
+        ids += [r[0] for r in store.execute(
+            "SELECT id FROM clients WHERE merged_into = ? ORDER BY id", [current]
+        )]  # fmt: skip
+    return ids
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ", ".join("?" * len(ids))
+
+
+def _has_table(store: ClientStore, name: str) -> bool:
+    row = store.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
+    return row.fetchone() is not None
+
+
+# --- access and portability ----------------------------------------------------------
+
+
+def _rows(store: ClientStore, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    cursor = store.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def personal_data(store: ClientStore, client_id: int) -> dict[str, Any]:
+    """Everything the book holds on a client, as one JSON-ready dict.
+
+    The fiche (with tags and notes), the records of the clients merged into it, its
+    contacts (when the book has them), every audit entry, documents and payments.
+    """
+    from newbi_clients.serialize import client_to_dict
+
+    settings = store.seller_settings()
+    ids = family(store, client_id)
+    marks = _marks(ids)
+    data: dict[str, Any] = {
+        "generated_at": now(),
+        "client": client_to_dict(store.get(client_id), settings),
+        "merged_records": [client_to_dict(store.get(i), settings) for i in ids[1:]],
+    }
+    if _has_table(store, "contacts"):
+        data["contacts"] = _rows(
+            store, f"SELECT * FROM contacts WHERE client_id IN ({marks}) ORDER BY id", ids
+        )
+    data["documents"] = [d.to_dict() for i in ids for d in documents_of(store, i)]
+    data["audit"] = [entry for i in ids for entry in store.audit_log(i)]
+    return data
+
+
+# --- deletion ---------------------------------------------------------------------------
+
+
+def check_deletable(store: ClientStore, client_id: int) -> None:
+    """:raises DeletionRefused: if the client (or one merged into it) has issued invoices
+    or credit notes; quotes and drafts do not prevent deletion."""
+    ids = family(store, client_id)
+    count = store.execute(
+        f"SELECT count(*) FROM documents WHERE client_id IN ({_marks(ids)}) AND {LEGAL_DOCUMENTS}",
+        ids,
+    ).fetchone()[0]
+    if count:
+        client = store.get(client_id)
+        raise DeletionRefused(ClientRef(client_id, client.display_name), int(count))
+
+
+def delete_clients(store: ClientStore, client_ids: Sequence[int]) -> Erasure:
+    """Delete clients for good, with the clients merged into them, their notes, tags,
+    contacts, quotes and drafts, payments and audit entries; all or nothing.
+
+    The audit log keeps one ``delete`` entry per client, without any of its values.
+
+    :raises DeletionRefused: if one of them has issued invoices or credit notes.
+    """
+    erasure = Erasure()
+    with _wiping(store), store.transaction():
+        for client_id in client_ids:
+            check_deletable(store, client_id)
+            ids = family(store, client_id)
+            marks = _marks(ids)
+            erasure.clients += ids
+            erasure.notes += _count(store, f"notes WHERE client_id IN ({marks})", ids)
+            erasure.documents += _count(store, f"documents WHERE client_id IN ({marks})", ids)
+            erasure.audit_entries += _count(store, f"audit WHERE client_id IN ({marks})", ids)
+            store.execute(
+                "DELETE FROM payments WHERE document_id IN"
+                f" (SELECT id FROM documents WHERE client_id IN ({marks}))",
+                ids,
+            )
+            _untag(store, ids)
+            for table in ("documents", "notes", "audit"):
+                store.execute(f"DELETE FROM {table} WHERE client_id IN ({marks})", ids)
+            if _has_table(store, "contacts"):
+                store.execute(f"DELETE FROM contacts WHERE client_id IN ({marks})", ids)
+            for i in reversed(ids):  # the merged ones first: they point to their keeper
+                store.execute("DELETE FROM clients WHERE id = ?", [i])
+            store.audit("delete", client_id, None, None, {"others": ids[1:]})
+    return erasure
+
+
+def _untag(store: ClientStore, ids: Sequence[int]) -> None:
+    """Remove the clients' tags; a tag no other client has goes too (its name may say
+    something about the person)."""
+    marks = _marks(ids)
+    tag_ids = [r[0] for r in store.execute(
+        f"SELECT DISTINCT tag_id FROM client_tags WHERE client_id IN ({marks})", ids
+    )]  # fmt: skip
+    store.execute(f"DELETE FROM client_tags WHERE client_id IN ({marks})", ids)
+    for tag_id in tag_ids:
+        store.execute(
+            "DELETE FROM tags WHERE id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM client_tags WHERE tag_id = ?)",
+            [tag_id, tag_id],
+        )
+
+
+def _count(store: ClientStore, where: str, params: Sequence[Any]) -> int:
+    return int(store.execute(f"SELECT count(*) FROM {where}", params).fetchone()[0])
+
+
+# --- the right to be forgotten -----------------------------------------------------------
+
+
+def forget_client(store: ClientStore, client_id: int) -> Erasure:
+    """Anonymise a client and the clients merged into it, for good.
+
+    Erased: every column but :data:`KEPT_COLUMNS` (the name becomes « Anonyme #id »),
+    tags, notes, contacts, and the values held by its audit entries (including the
+    records kept to undo a merge, which can therefore no longer be undone). Kept: its
+    documents and payments, which the law requires to keep, and its payment conditions.
+    The client is archived. The change is recorded in the audit log without any value.
+    """
+    erasure = Erasure()
+    with _wiping(store), store.transaction():
+        ids = family(store, client_id)
+        marks = _marks(ids)
+        erasure.clients = ids
+        erasure.documents = _count(store, f"documents WHERE client_id IN ({marks})", ids)
+        erasure.notes = _count(store, f"notes WHERE client_id IN ({marks})", ids)
+        store.execute(f"DELETE FROM notes WHERE client_id IN ({marks})", ids)
+        _untag(store, ids)
+        if _has_table(store, "contacts"):
+            store.execute(f"DELETE FROM contacts WHERE client_id IN ({marks})", ids)
+        stamp = now()
+        for i in ids:
+            _anonymise_row(store, i, stamp)
+        erasure.audit_entries = _scrub_audit(store, ids)
+        store.audit("forget", client_id, None, None, {"others": ids[1:]})
+    return erasure
+
+
+def _anonymise_row(store: ClientStore, client_id: int, stamp: str) -> None:
+    values = _anonymous_values(store, client_id)
+    values["updated_at"] = stamp
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    store.execute(
+        f"UPDATE clients SET {assignments}, archived_at = coalesce(archived_at, ?) WHERE id = ?",
+        [*values.values(), stamp, client_id],
+    )
+
+
+def _anonymous_values(store: ClientStore, client_id: int) -> dict[str, Any]:
+    """The erased columns of a client: NULL, or a neutral value where one is required."""
+    name = f"Anonyme #{client_id}"
+    required = {"name": name, "sort_name": fold(name), "name_key": ""}
+    values: dict[str, Any] = {}
+    for _, column, _, notnull, default, _ in store.execute("PRAGMA table_info(clients)"):
+        if column in KEPT_COLUMNS:
+            continue
+        if column in required:
+            values[column] = required[column]
+        elif not notnull:
+            values[column] = None
+        elif default is not None:
+            values[column] = _literal(store, default)
+    return values
+
+
+def _literal(store: ClientStore, default: str) -> Any:
+    return store.execute(f"SELECT {default}").fetchone()[0]
+
+
+def _scrub_audit(store: ClientStore, ids: Sequence[int]) -> int:
+    """Erase the values held by the audit entries of these clients; returns their count."""
+    rows = store.execute(
+        f"SELECT id, client_id, before, after, details FROM audit WHERE client_id IN"
+        f" ({_marks(ids)})",
+        ids,
+    ).fetchall()
+    for entry_id, client_id, before, after, details in rows:
+        store.execute(
+            "UPDATE audit SET before = ?, after = ?, details = ? WHERE id = ?",
+            [
+                _scrub_snapshot(before, client_id),
+                _scrub_snapshot(after, client_id),
+                _scrub_details(details),
+                entry_id,
+            ],
+        )
+    return len(rows)
+
+
+def _scrub_snapshot(text: str | None, client_id: int) -> str | None:
+    if not text:
+        return text
+    snapshot = json.loads(text)
+    if not isinstance(snapshot, dict):
+        return json.dumps(ERASED)
+    kept: dict[str, Any] = {}
+    for key, value in snapshot.items():
+        if key in KEPT_COLUMNS:
+            kept[key] = value
+        elif key in ("tags", "notes"):
+            kept[key] = []
+        elif key == "name":
+            kept[key] = f"Anonyme #{client_id}"
+        else:
+            kept[key] = None
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def _scrub_details(text: str | None) -> str | None:
+    if not text:
+        return text
+    details = json.loads(text)
+    if not isinstance(details, dict):
+        return None
+    kept = {k: v for k, v in details.items() if k in SAFE_DETAILS}
+    if len(kept) < len(details):
+        kept["erased"] = True
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def is_forgotten(store: ClientStore, client_ids: Sequence[int]) -> bool:
+    """True if one of these clients was anonymised."""
+    return bool(
+        store.execute(
+            f"SELECT 1 FROM audit WHERE action = 'forget' AND client_id IN ({_marks(client_ids)})"
+            " LIMIT 1",
+            client_ids,
+        ).fetchone()
+        or store.execute(
+            f"SELECT 1 FROM audit WHERE action = 'forget' AND EXISTS (SELECT 1 FROM"
+            f" json_each(audit.details, '$.others') WHERE value IN ({_marks(client_ids)}))"
+            " LIMIT 1",
+            client_ids,
+        ).fetchone()
+    )
+
+
+# --- wiping the traces of old values ------------------------------------------------------
+
+
+@contextmanager
+def _wiping(store: ClientStore) -> Iterator[None]:
+    """Deleted content is overwritten with zeros inside the block; after it the search
+    index is rewritten (old tokens gone) and the write-ahead log emptied, so that the old
+    values are nowhere in the book's files."""
+    previous = int(store.execute("PRAGMA secure_delete").fetchone()[0])
+    store.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+        store.execute("INSERT INTO clients_fts(clients_fts) VALUES ('optimize')")
+        # best effort: a reader of an older snapshot may keep part of the log alive
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        store.execute(f"PRAGMA secure_delete = {previous}")

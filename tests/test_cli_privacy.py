@@ -1,0 +1,182 @@
+"""delete, forget, privacy export, backup, restore, unmerge refusals and file modes (CLI)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from newbi_clients.storage import ClientStore
+
+DATA = Path(__file__).parent / "data"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def add(cli, *args: str) -> str:
+    return str(cli("add", "--no-input", *args).stdout.strip())
+
+
+def invoice(cli, client: str, number: str, type_: str = "invoice", status: str = "sent") -> None:
+    cli("history", "add", client, "--type", type_, "--number", number, "--date", "2025-01-10",
+        "--amount-ht", "100", "--vat-rate", "20", "--status", status)  # fmt: skip
+
+
+def test_delete_asks_for_yes_and_refuses_invoices(cli, db_path: Path) -> None:
+    billed = add(cli, "--name", "Facturé SARL", "--kind", "professionnel")
+    invoice(cli, billed, "F-1")
+    prospect = add(cli, "--name", "Prospect", "--email", "p@exemple.fr")
+    invoice(cli, prospect, "D-1", "quote")
+    result = cli("delete", billed, code=1)
+    assert (
+        "L123-22" in result.stderr
+        and "10 ans" in result.stderr
+        and f"forget {billed}" in result.stderr
+    )
+    result = cli("delete", prospect, code=1)  # no terminal, no --yes
+    assert "--yes" in result.stderr
+    result = cli("delete", prospect, billed, "--yes", code=1)
+    with ClientStore(db_path) as store:
+        assert store.resolve("p@exemple.fr").name == "Prospect"
+    result = cli("delete", "p@exemple.fr", "--yes")
+    assert "1 client(s) supprimé(s)" in result.stderr
+    cli("show", prospect, code=1)
+
+
+def test_forget_and_privacy_export(cli, db_path: Path, tmp_path: Path) -> None:
+    person = add(cli, "--name", "Zébulon", "--first-name", "Hortense", "--email",
+                 "hortense@exemple.fr", "--note", "secret de famille")  # fmt: skip
+    invoice(cli, person, "F-7")
+    target = tmp_path / "rgpd"
+    target.mkdir()
+    out = target / "zebulon.json"
+    result = cli("privacy", "export", "hortense@exemple.fr", "-o", str(out))
+    assert str(out) in result.stderr and mode(out) == 0o600
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["client"]["first_name"] == "Hortense"
+    assert data["documents"][0]["number"] == "F-7"
+    assert [e["action"] for e in data["audit"]][:1] == ["create"]
+    assert json.loads(cli("privacy", "export", person).stdout)["client"]["id"] == int(person)
+    assert "--yes" in cli("forget", person, code=1).stderr
+    result = cli("forget", person, "--yes")
+    assert "1 document(s) conservé(s)" in result.stderr
+    fiche = cli.json("show", person)
+    assert fiche["name"] == f"Anonyme #{person}" and fiche["email"] is None
+    assert fiche["notes"] == [] and fiche["archived_at"] is not None
+    history = cli.json("history", "list", person)
+    assert [d["number"] for d in history] == ["F-7"]
+    log = cli("log", person).stdout
+    assert "anonymisation" in log and "secret" not in log and "Hortense" not in log
+    assert cli("search", "hortense").stdout.strip() == ""
+
+
+def test_forget_warns_about_copies_beside_the_book(cli, db_path: Path) -> None:
+    shutil.copyfile(DATA / "schema-v1.db", db_path)
+    result = cli("forget", "eleonore.dupont@exemple.fr", "--yes")
+    assert "copie de la version précédente" in result.stderr
+    assert "contiennent encore les données effacées" in result.stderr
+
+
+def test_backup_and_restore(cli, db_path: Path, tmp_path: Path) -> None:
+    add(cli, "--name", "Gardé")
+    target = tmp_path / "sauvegardes" / "copie.db"
+    result = cli("backup", str(target))
+    assert "1 fiche(s)" in result.stderr
+    assert mode(target) == 0o600 and mode(target.parent) == 0o700
+    assert "existe déjà" in cli("backup", str(target), code=1).stderr
+    cli("backup", str(target), "--force")
+    add(cli, "--name", "Après")
+    assert "--yes" in cli("restore", str(target), code=1).stderr
+    result = cli("restore", str(target), "--yes")
+    assert "L'ancienne base est gardée dans" in result.stderr
+    assert [c["name"] for c in cli.json("list")] == ["Gardé"]
+    aside = next(db_path.parent.glob("clients.db.avant-restauration-*"))
+    assert mode(aside) == 0o600
+    result = cli("restore", str(DATA / "utf8-bom.csv"), "--yes", code=1)
+    assert "pas une base newbi-clients" in result.stderr
+
+
+def test_restore_an_older_schema_says_where_the_copy_is(cli, db_path: Path) -> None:
+    result = cli("restore", str(DATA / "schema-v2.db"), "--yes")
+    assert "Base mise à jour" in result.stderr and "avant-migration-schema-2" in result.stderr
+    assert {c["name"] for c in cli.json("list")} == {"Dupont", "ACME SAS"}
+
+
+def test_unmerge_refuses_a_duplicate_taken_meanwhile(cli) -> None:
+    keep = add(cli, "--name", "ACME SAS", "--email", "contact@acme.fr")
+    other = add(cli, "--name", "ACME", "--email", "compta@acme.fr")
+    cli("merge", keep, other, "--yes")
+    newcomer = add(cli, "--name", "Nouveau", "--email", "compta@acme.fr")
+    result = cli("unmerge", other, code=1)
+    assert f"#{newcomer} (Nouveau)" in result.stderr and "compta@acme.fr" in result.stderr
+    assert "--allow-duplicate" in result.stderr
+    assert cli.json("show", other)["id"] == int(keep)  # still merged
+    cli("unmerge", other, "--allow-duplicate")
+    assert cli.json("show", other)["email"] == "compta@acme.fr"
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx", ".vcf"])
+def test_exports_are_private_and_replace_the_file(cli, tmp_path: Path, suffix: str) -> None:
+    add(cli, "--name", "Dupont")
+    out = tmp_path / f"export{suffix}"
+    out.write_text("ancien")
+    os.chmod(out, 0o644)
+    cli("export", "-o", str(out))
+    assert mode(out) == 0o600 and out.read_bytes() != b"ancien"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_interrupted_export_keeps_the_previous_file(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newbi_clients import exporting
+
+    for i in range(3):
+        add(cli, "--name", f"Client {i}")
+    out = tmp_path / "export.csv"
+    cli("export", "-o", str(out))
+    previous = out.read_bytes()
+    real = exporting.write_csv
+
+    def interrupted(rows, target, delimiter=","):  # type: ignore[no-untyped-def]
+        real(list(rows)[:1], target, delimiter)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporting, "write_csv", interrupted)
+    cli("export", "-o", str(out), code=130)
+    assert out.read_bytes() == previous
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_errors_file_is_private_and_formula_escaped(cli, tmp_path: Path) -> None:
+    source = tmp_path / "clients.csv"
+    source.write_text(
+        "Nom;Email;Adresse;Notes\n"
+        "Bon;bon@exemple.fr;1 rue;\n"
+        '"=HYPERLINK(""http://x"",""y"")";pas-un-email;@SUM(1);-2+3\n',
+        encoding="utf-8",
+    )
+    errors = tmp_path / "rejets.csv"
+    cli("import", str(source), "-d", ";", "--errors", str(errors))
+    assert mode(errors) == 0o600
+    rows = list(csv.reader(errors.open(encoding="utf-8", newline=""), delimiter=";"))
+    assert rows[1][:4] == ['\'=HYPERLINK("http://x","y")', "pas-un-email", "'@SUM(1)", "'-2+3"]
+    # fixed and imported again, the values come back as typed
+    rows[1][1] = "fixe@exemple.fr"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(row[:4] for row in rows)
+    cli("import", str(source), "-d", ";")
+    fiche = cli.json("show", "fixe@exemple.fr")
+    assert fiche["name"] == '=HYPERLINK("http://x","y")'
+    assert fiche["billing_address"]["line1"] == "@SUM(1)"
+    assert fiche["notes"][0]["text"] == "-2+3"
