@@ -207,7 +207,8 @@ def complete_client(
     """Fill an existing client's empty fields from new data (an import row, an ``add``),
     never overwriting a value: differing values are kept in a note, and so is an email or
     a SIRET that another active client already has (filling it would make a duplicate).
-    The new data's own notes are added. The change is audited with the previous values.
+    The new data's own notes are added, except those the client already has. The change
+    is audited with the previous values.
     ``unset`` names fields the new data left blank (their defaults are not values).
     """
     from newbi_clients.dedupe import Conflict, show_value
@@ -227,8 +228,14 @@ def complete_client(
         before = store.snapshot(target_id)
         store.update(plan.merged, allow_duplicate=True, action=None)
         note = plan.conflict_note(source)
+        # a note the client already has is not copied again (the same file imported twice)
+        held = {
+            r[0] for r in store.execute("SELECT text FROM notes WHERE client_id = ?", [target_id])
+        }
         for at, text in [*notes, *([(now(), note)] if note else [])]:
-            store.insert_note(target_id, text, at)
+            if text not in held:
+                held.add(text)
+                store.insert_note(target_id, text, at)
         store.audit(action, target_id, before, store.snapshot(target_id), {"source": source})
     return store.get(target_id)
 
