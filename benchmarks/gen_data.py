@@ -84,7 +84,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
+from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
 # the import template, which is also the header of the CSV export
 HEADER = list(TEMPLATE_COLUMNS)

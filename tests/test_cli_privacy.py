@@ -139,7 +139,7 @@ def test_exports_are_private_and_replace_the_file(cli, tmp_path: Path, suffix: s
 def test_an_interrupted_export_keeps_the_previous_file(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newbi_clients import exporting
+    from newbi_clients.transfer import export as exporting
 
     for i in range(3):
         add(cli, "--name", f"Client {i}")

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
 HEADER = "Nom;Prénom;Email;Adresse;Code postal;Ville;SIRET;Tags"
 GOOD = "ACME SAS;;contact@acme.fr;1 rue;75002;Paris;73282932000074;VIP\nDupré;Éléonore;e@x.fr;2 rue;69002;Lyon;;\n"

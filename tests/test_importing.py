@@ -9,12 +9,12 @@ import pytest
 
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
-from newbi_clients.headers import map_headers
-from newbi_clients.importer import Importer
-from newbi_clients.importing import parse_notes, row_to_raw
-from newbi_clients.reading import cell_text, sniff_delimiter
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.read import cell_text, sniff_delimiter
+from newbi_clients.transfer.validate import parse_notes, row_to_raw
 
 HEADER = "Type;Nom;Prénom;Email;Téléphone;Adresse;Code postal;Ville;SIRET;Tags;Notes"
 
@@ -199,7 +199,7 @@ def test_on_duplicate_merge_fills_and_never_overwrites(store: ClientStore, tmp_p
     assert client.tags == ["Relance", "VIP"]
     texts = [n.text for n in client.notes]
     assert texts[0] == "ancienne note" and "Nouvelle note" in texts
-    assert any("+33698765432" in t and "ligne 2" in t for t in texts)  # the losing value
+    assert any("06 98 76 54 32" in t and "ligne 2" in t for t in texts)  # the losing value
     assert store.audit_log(existing.id or 0)[-1]["action"] == "import_merge"
 
 

@@ -109,7 +109,7 @@ def test_merge_fills_empty_fields_keeps_conflicts_as_note_and_moves_everything(
     add_payment(store, other, "F-1", "50", "2026-01-20", None)
     plan = prepare_merge(store, keep, [other], "keep")
     assert [(f, v) for f, v, _ in plan.filled] == [
-        ("phone", "+33142000000"),
+        ("phone", "01 42 00 00 00"),  # as the fiche shows it
         ("billing_address", "Paris, FR"),
     ]
     assert {c.field for c in plan.conflicts} == {"name", "email"}
@@ -139,14 +139,14 @@ def test_prefer_other_and_field_by_field_choice(store: ClientStore) -> None:
     assert plan.merged.email == "b@x.fr" and plan.merged.phone == "+33698765432"
     assert {(c.field, c.lost) for c in plan.conflicts} == {
         ("email", "a@x.fr"),
-        ("phone", "+33612345678"),
+        ("phone", "06 12 34 56 78"),
     }
     plan = plan_merge(keep, [other], "keep")
     choose(plan, "phone", other.id)
     assert plan.merged.phone == "+33698765432" and plan.merged.email == "a@x.fr"
     assert {(c.field, c.lost) for c in plan.conflicts} == {
         ("email", "b@x.fr"),
-        ("phone", "+33612345678"),
+        ("phone", "06 12 34 56 78"),
     }
 
 

@@ -11,17 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.builder import build_client
-from newbi_clients.exporting import (
+from newbi_clients.models import Note
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.export import (
     cells_of_clients,
     cells_of_store,
     escape_formula,
     unescape_formula,
     write_csv,
 )
-from newbi_clients.importer import Importer
-from newbi_clients.models import Note
-from newbi_clients.search import ClientQuery
-from newbi_clients.storage import ClientStore
 
 SIRETS = ["73282932000074", "55210055400013", "35600000000048", "41234567000019", None]
 PHONES = ["06 12 34 56 78", "+49 30 1234567", "01 42 00 00 00", "+32 2 512 34 56", None]

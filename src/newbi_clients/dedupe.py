@@ -7,6 +7,7 @@ touches the database, so the rules are easy to test (hypothesis) and to preview.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,9 @@ def is_empty(attr: str, value: Any) -> bool:
     return value is None or value in ("", [])
 
 
+_E164 = re.compile(r"\+[1-9]\d{5,14}")
+
+
 def show_value(value: Any) -> str:
     """A field value as text, for notes and previews."""
     if isinstance(value, Address):
@@ -57,6 +61,8 @@ def show_value(value: Any) -> str:
         return "oui" if value else "non"
     if hasattr(value, "label"):  # enums with a French label
         return str(value.label)
+    if isinstance(value, str) and _E164.fullmatch(value):  # a phone, as the fiche shows it
+        return v.format_phone(value) or value
     return str(value)
 
 

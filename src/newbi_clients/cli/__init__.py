@@ -5,13 +5,15 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from newbi_clients.errors import ExitCode, NewbiError
 
 HELP = (
     "Gestion des Clients de Newbi : le carnet d'adresses de vos clients (particuliers,"
-    " entreprises françaises, européennes et hors UE) dans un fichier SQLite local."
+    " entreprises françaises, européennes et hors UE) dans un fichier SQLite local.\n\n"
+    "Exemple : newbi-clients search dupont --format json"
 )
 
 
@@ -26,17 +28,35 @@ state = _State()
 
 
 class BoundaryGroup(TyperGroup):
-    """Turns every expected error into a French message on stderr and its exit code."""
+    """Turns every expected error into a French message on stderr and its exit code, and
+    makes every command's help and usage errors French (see :mod:`.french`)."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        from newbi_clients.cli import french
+
+        french.localise(self)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as exc:  # the main options, before any command runs
+            french.show_error(exc)
+            raise typer.Exit(exc.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except ClickException as exc:  # a command's usage error
+            from newbi_clients.cli import french
+
+            french.show_error(exc)
+            raise typer.Exit(exc.exit_code) from None
         except NewbiError as exc:
             from newbi_clients.cli.render import print_error
 
             print_error(exc)
             raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError, typer.Abort):  # Ctrl-C, or Ctrl-D at a question
             print("\nInterrompu.", file=sys.stderr)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
@@ -54,10 +74,10 @@ class BoundaryGroup(TyperGroup):
 
             print_error(NewbiError(_database_reason(exc)))
             raise typer.Exit(int(ExitCode.REFUSED)) from None
-        except (typer.Exit, typer.Abort):
+        except typer.Exit:
             raise
         except Exception as exc:
-            if state.debug or _is_click_exception(exc):
+            if state.debug:
                 raise
             print(
                 f"Erreur inattendue : {type(exc).__name__}: {exc}\n"
@@ -109,12 +129,6 @@ def _silence_stdout() -> None:
         pass
 
 
-def _is_click_exception(exc: Exception) -> bool:
-    from typer._click.exceptions import ClickException
-
-    return isinstance(exc, ClickException)
-
-
 app = typer.Typer(
     cls=BoundaryGroup,
     help=HELP,
@@ -160,13 +174,29 @@ def _main_options(
 
 
 def _register() -> None:
-    from newbi_clients.cli import backup, clients, history, merge, pick, privacy, tags, transfer
+    from newbi_clients.cli import french
+
+    french.install()
+    from newbi_clients.cli import (
+        backup,
+        clients,
+        config,
+        history,
+        merge,
+        pick,
+        privacy,
+        stats,
+        tags,
+        transfer,
+    )
 
     clients.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    stats.register(app)
+    config.register(app)
     privacy.register(app)
     backup.register(app)
     app.command("pick")(pick.pick)

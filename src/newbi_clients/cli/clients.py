@@ -143,7 +143,7 @@ def create_client(
     except DuplicateClient as exc:
         if not ask:
             raise
-        from newbi_clients.importing import DEFAULTED
+        from newbi_clients.transfer.validate import DEFAULTED
         from newbi_clients.validation import clean
 
         unset = tuple(k for k in DEFAULTED if clean(raw.get(k)) is None)
@@ -303,7 +303,7 @@ def show(
     with open_store() as store:
         client = resolve(store, client_ref)
         settings = store.seller_settings()
-        from newbi_clients.cli.history import show_sections
+        from newbi_clients.cli.stats import show_sections
 
         sections, extra = show_sections(store, client.id or 0)
         if format_ is ViewFormat.JSON:
@@ -338,7 +338,7 @@ def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: Lis
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
-        from newbi_clients.exporting import cells_of_clients, write_csv
+        from newbi_clients.transfer.export import cells_of_clients, write_csv
 
         write_csv(cells_of_clients(counted()), render.csv_stream())
     else:

@@ -17,6 +17,7 @@ ACTIONS = {
     "unarchive": "réactivation", "import": "import", "import_merge": "complété par un import",
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
+    "complete": "complété", "config": "réglage",
     "forget": "anonymisation (droit à l'effacement)", "delete": "suppression",
 }  # fmt: skip
 
@@ -293,12 +294,25 @@ COLUMN_LABELS = {
 }  # fmt: skip
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, key: str = "") -> str:
+    """A value of the audit log as people read it: French labels, not codes."""
+    from newbi_clients.dedupe import show_value
+    from newbi_clients.documents import STATUS_LABELS, TYPES
+    from newbi_clients.models import Kind, PaymentMethod
+
     if value in (None, "", []):
         return "∅"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    return str(value)
+    labels: dict[str, dict[str, str]] = {
+        "type": TYPES, "status": STATUS_LABELS, "kind": {k.value: k.label for k in Kind},
+        "payment_method": {m.value: m.label for m in PaymentMethod},
+        "discount_type": {"percent": "pourcentage", "amount": "montant"},
+        "end_of_month": {"0": "non", "1": "oui", "False": "non", "True": "oui"},
+    }  # fmt: skip
+    if key in labels:
+        return labels[key].get(str(value), str(value))
+    return show_value(value)
 
 
 def _changes(entry: dict[str, Any]) -> str:
@@ -306,18 +320,18 @@ def _changes(entry: dict[str, Any]) -> str:
     label = COLUMN_LABELS.get
     if before and after:
         changed = [
-            f"{label(k, k)} : {_shown(before.get(k))} → {_shown(after.get(k))}"
+            f"{label(k, k)} : {_shown(before.get(k), k)} → {_shown(after.get(k), k)}"
             for k in after
             if k not in _HIDDEN and before.get(k) != after.get(k)
         ]
         return " ; ".join(changed)
     if details:
         return ", ".join(
-            f"{label(k, k)} : {_shown(v)}" for k, v in details.items()
+            f"{label(k, k)} : {_shown(v, k)}" for k, v in details.items()
             if k not in ("sources", "tag_sources", "tag_ids", "moved")
         )  # fmt: skip
     if before:
         return ", ".join(
-            f"{label(k, k)} : {_shown(v)}" for k, v in before.items() if k not in _HIDDEN
+            f"{label(k, k)} : {_shown(v, k)}" for k, v in before.items() if k not in _HIDDEN
         )
     return ""

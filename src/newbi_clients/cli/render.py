@@ -225,7 +225,7 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
         ("SIREN", _spaced(client.siren, (3, 3, 3)) if client.siren else ""),
         ("TVA intracom.", client.vat_number or ""),
         ("Zone", zone_of(client.country).value),
-        ("Régime de TVA", f"{REGIME_LABELS.get(regime.code, regime.code)} ({regime.code})"),
+        ("Régime de TVA", REGIME_LABELS.get(regime.code, regime.code)),
         ("Mention facture", regime.mention),
     ]
     if regime.warning:

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
 
 tag_app = typer.Typer(
-    help="Tags des clients : ajouter, retirer, lister, renommer.",
+    help="Tags des clients : ajouter, retirer, lister, renommer.\n\n"
+    "Exemple : newbi-clients tag add 12 VIP Salon2026",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

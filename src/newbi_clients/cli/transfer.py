@@ -14,7 +14,6 @@ from newbi_clients.cli.common import (
     ArchivedOpt,
     CountryOpt,
     KindOpt,
-    LimitOpt,
     SectorOpt,
     SegmentOpt,
     Sort,
@@ -30,8 +29,8 @@ from newbi_clients.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from newbi_clients.importer import Importer
-    from newbi_clients.importing import ImportPlan, ImportReport
+    from newbi_clients.transfer.apply import Importer
+    from newbi_clients.transfer.validate import ImportPlan, ImportReport
 
 
 class ExportFormat(StrEnum):
@@ -121,7 +120,7 @@ def template(
 
     Exemple : newbi-clients template -o clients.csv
     """
-    from newbi_clients.exporting import (
+    from newbi_clients.transfer.export import (
         TEMPLATE_COLUMNS,
         TEMPLATE_EXAMPLE,
         write_template,
@@ -140,6 +139,14 @@ def template(
         info(f"Modèle écrit dans {output}")
 
 
+ExportLimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", "-n", min=0, help="Nombre maximal de clients exportés (tous par défaut)."
+    ),
+]
+
+
 def export(
     output: OutputOpt = None,
     format_: Annotated[ExportFormat | None, typer.Option("--format", "-f", help="csv (défaut), json, jsonl, xlsx ou vcard ; déduit de l'extension de -o.", case_sensitive=False)] = None,
@@ -147,7 +154,7 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False, limit: LimitOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False, limit: ExportLimitOpt = None,
 ) -> None:  # fmt: skip
     """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
 
@@ -156,9 +163,9 @@ def export(
 
     Exemple : newbi-clients export --tag VIP --excel -o vip.csv
     """
-    from newbi_clients import exporting
     from newbi_clients.cli.render import info
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.transfer import export as exporting
 
     fmt = format_.value if format_ else _format_of(output)
     query = make_query(
@@ -235,7 +242,7 @@ def import_(
     """
     from newbi_clients.cli.render import info
     from newbi_clients.errors import ImportRejected
-    from newbi_clients.importer import Importer
+    from newbi_clients.transfer.apply import Importer
 
     ask = interactive(no_input)
     with open_store() as store:
@@ -368,7 +375,7 @@ def _confirm(plan: "ImportPlan", choice: str) -> bool:
 
 def _dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
     """What the import would do, for --dry-run (and --strict): nothing is written."""
-    from newbi_clients.importing import ImportReport
+    from newbi_clients.transfer.validate import ImportReport
 
     dups = len(plan.duplicates)
     for dup in plan.duplicates:

@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.headers import map_headers
-from newbi_clients.importing import (
+from newbi_clients.models import Client
+from newbi_clients.rows import row_to_client
+from newbi_clients.schema import FTS_COLUMNS, status_condition
+from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.read import open_table
+from newbi_clients.transfer.validate import (
     CHUNK,
     PARALLEL_FROM,
     STAGE_COLUMNS,
@@ -21,11 +26,6 @@ from newbi_clients.importing import (
     RowError,
     validate_all,
 )
-from newbi_clients.models import Client
-from newbi_clients.reading import open_table
-from newbi_clients.rows import row_to_client
-from newbi_clients.schema import FTS_COLUMNS, status_condition
-from newbi_clients.storage import ClientStore, now
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
@@ -321,13 +321,13 @@ class Importer:
         Cells are formula-escaped as exports are (the importer removes the escape), and
         the file replaces ``target`` only once complete (mode 0600).
         """
-        from newbi_clients.exporting import escape_formula, unescape_formula
         from newbi_clients.files import replacing_binary, replacing_text
+        from newbi_clients.transfer.export import escape_formula, unescape_formula
 
         header = [*plan.table.header, REASON_COLUMN]
         rows = ([*cells, reason] for _, cells, reason in self.rejected_cells())
         if plan.table.format == "xlsx" or target.suffix.lower() == ".xlsx":
-            from newbi_clients.exporting import write_xlsx_rows
+            from newbi_clients.transfer.export import write_xlsx_rows
 
             plain = ([unescape_formula(c) for c in row] for row in rows)
             with replacing_binary(target) as fh:

@@ -1,6 +1,6 @@
 """Import clients from CSV and XLSX files: read, validate, find duplicates, preview, apply.
 
-Phases, each its own function: :func:`reading.open_table` reads text cells;
+Phases, each its own function: :func:`read.open_table` reads text cells;
 :meth:`Importer.prepare` maps headers, validates every row (on every core for large
 files) and stages the valid rows in a temporary table, where duplicates — within the
 file and against the address book, by email or SIRET — are found with indexed SQL; the
@@ -21,11 +21,11 @@ from typing import Any
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
-from newbi_clients.exporting import unescape_formula
-from newbi_clients.headers import HeaderMap
 from newbi_clients.models import Client
-from newbi_clients.reading import Table
 from newbi_clients.rows import client_to_row
+from newbi_clients.transfer.export import unescape_formula
+from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.read import Table
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from newbi_clients.errors import NewbiError
 from newbi_clients.models import Client, Kind, format_decimal
+from newbi_clients.transfer.limits import check_cell_lengths
 
 if TYPE_CHECKING:
     from newbi_clients.search import ClientQuery
@@ -288,7 +288,7 @@ def write_xlsx_rows(
     try:
         for row in rows:
             cells = [escape_formula(c) if c else c for c in row]
-            _check_cell_lengths(header, cells, count + 2)
+            check_cell_lengths(header, cells, count + 2)
             sheet.append([text_cell(c) if c else None for c in cells])
             count += 1
     except BaseException:
@@ -296,33 +296,6 @@ def write_xlsx_rows(
         raise
     book.save(target)
     return count
-
-
-XLSX_CELL_LIMIT = 32_767  # characters an Excel cell holds (Excel specifications and limits)
-
-
-class CellTooLong(NewbiError):
-    """A value longer than an XLSX cell can hold: refused rather than cut."""
-
-
-def _check_cell_lengths(header: Sequence[str], cells: Sequence[str], row: int) -> None:
-    """:raises CellTooLong: naming the client (its Nom and Prénom cells) and the column."""
-    for index, cell in enumerate(cells):
-        # Excel counts UTF-16 code units: a character outside the BMP counts twice
-        if cell and len(cell) > XLSX_CELL_LIMIT // 2 and _utf16_length(cell) > XLSX_CELL_LIMIT:
-            names = dict(zip(header, cells, strict=False))
-            who = " ".join(filter(None, (names.get("Prénom"), names.get("Nom")))) or "?"
-            column = header[index] if index < len(header) else f"colonne {index + 1}"
-            raise CellTooLong(
-                f"Export XLSX impossible : « {column} » du client « {who[:80]} » (ligne {row})"
-                f" compte {_utf16_length(cell)} caractères, plus que les {XLSX_CELL_LIMIT} d'une"
-                " cellule Excel ; rien n'a été écrit. Exportez en CSV ou en JSON, qui n'ont pas"
-                " cette limite, ou raccourcissez la valeur."
-            )
-
-
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
