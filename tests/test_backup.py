@@ -184,3 +184,17 @@ def test_restore_refuses_what_is_not_a_known_book(db_path: Path, tmp_path: Path)
     with ClientStore(db_path) as store:
         assert [c.name for c in store.iter_clients(ClientQuery())] == ["Intact"]
     assert [p.name for p in tmp_path.iterdir() if "avant" in p.name] == []
+
+
+def test_restore_over_a_damaged_book_keeps_its_bytes_aside(db_path: Path, tmp_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        store.add(Client(kind=Kind.INDIVIDUAL, name="Sauvé"))
+        backup_to(store.conn, tmp_path / "copie.db")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    damaged = b"ceci n'est plus une base SQLite" * 100
+    db_path.write_bytes(damaged)
+    _, aside = restore(db_path, tmp_path / "copie.db")
+    assert aside is not None and aside.read_bytes() == damaged and mode(aside) == 0o600
+    with ClientStore(db_path) as store:
+        assert [c.name for c in store.iter_clients(ClientQuery())] == ["Sauvé"]

@@ -208,3 +208,20 @@ def test_xlsx_refuses_a_value_longer_than_a_cell_instead_of_cutting_it(
     sheet = load_workbook(out, read_only=True).active
     notes = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert any(n and n.endswith("x" * 30_000) for n in notes)
+
+
+def test_no_command_writes_over_the_book(cli, db_path: Path, tmp_path: Path) -> None:
+    add(cli, "--name", "Précieux")
+    source = tmp_path / "rejets.csv"
+    source.write_text("Nom;Email;Adresse\n;x@exemple.fr;1 rue\nBon;b@exemple.fr;2 rue\n")
+    for args in (
+        ("backup", str(db_path), "--force"),
+        ("backup", f"{db_path}-wal", "--force"),
+        ("export", "--format", "csv", "-o", str(db_path)),
+        ("privacy", "export", "Précieux", "-o", str(db_path)),
+        ("import", str(source), "--errors", f"{db_path}-shm"),
+    ):
+        assert "la base elle-même" in cli(*args, code=1).stderr, args
+    with ClientStore(db_path) as store:
+        assert store.resolve("Précieux").name == "Précieux"
+        assert store.execute("SELECT count(*) FROM clients").fetchone()[0] == 1

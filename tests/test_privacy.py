@@ -156,3 +156,25 @@ def test_forget_keeps_other_clients_intact(store: ClientStore) -> None:
     forget_client(store, person.id or 0)
     assert store.get(other.id or 0).notes[0].text == "garder"
     assert store.resolve("martin@exemple.fr").id == other.id
+
+
+@pytest.mark.parametrize("erase", ["forget", "delete"])
+def test_a_merge_undone_leaves_no_value_in_the_other_clients_log(
+    store: ClientStore, erase: str
+) -> None:
+    keep = make(store, name="Bernard SARL", kind="professionnel", email="contact@bernard.fr")
+    person = make(store, note="rappeler Hortense le soir", name="Zébulon",
+                  first_name="Hortense", email="hz@perso.fr", phone="0698765432")  # fmt: skip
+    apply_merge(store, prepare_merge(store, keep, [person], "keep"))
+    unmerge(store, person.id or 0)
+    entries = json.dumps(store.audit_log(keep.id or 0), ensure_ascii=False)
+    assert "hz@perso.fr" in entries and "Hortense" in entries
+    if erase == "forget":
+        forget_client(store, person.id or 0)
+    else:
+        delete_clients(store, [person.id or 0])
+    entries = json.dumps(store.audit_log(keep.id or 0), ensure_ascii=False)
+    for secret in ("hz@perso.fr", "Hortense", "Zébulon", "zebulon", "698765432"):
+        assert secret not in entries
+    assert "contact@bernard.fr" in entries  # KEEP's own history stays
+    assert store.get(keep.id or 0).email == "contact@bernard.fr"

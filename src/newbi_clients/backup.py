@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newbi_clients.errors import NewbiError
-from newbi_clients.files import PRIVATE_FILE, create_private, make_private_dirs
+from newbi_clients.files import PRIVATE_FILE, create_private, make_private_dirs, refuse_book
 from newbi_clients.schema import SCHEMA_VERSION
 
 # tables every schema version has: a file without them is not a newbi-clients book
@@ -70,6 +70,9 @@ def backup_to(conn: sqlite3.Connection, target: Path, overwrite: bool = False) -
         )
     if target.is_dir():
         raise BackupError(f"{target} est un dossier : indiquez un nom de fichier.")
+    book = conn.execute("PRAGMA database_list").fetchone()[2]
+    if book:
+        refuse_book(target, Path(book))
     make_private_dirs(target.parent)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
@@ -155,13 +158,26 @@ def restore(book: Path, source: Path) -> tuple[BookInfo, Path | None]:
     info = check_book(source)
     aside = keep_aside(book, "avant-restauration")
     create_private(book)
+    try:
+        _copy_into(source, book)
+    except sqlite3.DatabaseError:
+        if aside is None:
+            raise
+        # the book is not a database SQLite can write into: its bytes are kept aside
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{book}{suffix}").unlink(missing_ok=True)
+        create_private(book)
+        _copy_into(source, book)
+    return info, aside
+
+
+def _copy_into(source: Path, book: Path) -> None:
     with (
         closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src,
         closing(sqlite3.connect(book, timeout=60.0, isolation_level=None)) as dst,
     ):
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = WAL")
-    return info, aside
 
 
 def backup_before_migration(conn: sqlite3.Connection, book: Path, version: int) -> Path:

@@ -18,6 +18,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from newbi_clients.errors import NewbiError
+
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
@@ -49,6 +51,17 @@ def create_private(path: Path) -> bool:
     os.close(fd)
     os.chmod(path, PRIVATE_FILE)
     return True
+
+
+def refuse_book(target: Path, book: Path) -> None:
+    """:raises NewbiError: if ``target`` is the book or one of its ``-wal``/``-shm`` files:
+    replacing it would destroy the book under the commands that have it open."""
+    resolved = target.expanduser().resolve()
+    book = book.expanduser().resolve()
+    if resolved in (book, Path(f"{book}-wal"), Path(f"{book}-shm")):
+        raise NewbiError(
+            f"{target} est la base elle-même (ou son journal) : choisissez un autre fichier."
+        )
 
 
 def _is_special(path: Path) -> bool:

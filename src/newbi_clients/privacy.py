@@ -31,6 +31,11 @@ KEPT_COLUMNS = frozenset(
     "id kind zone terms_days end_of_month payment_method discount_type discount_value currency"
     " billing_country created_at updated_at archived_at merged_into revenue_cents".split()
 )
+# columns whose values identify a person, searched for in other clients' audit entries
+IDENTIFYING = (
+    "name", "first_name", "email", "phone", "billing_line1", "billing_line2",
+    "delivery_line1", "delivery_line2", "siret", "siren", "vat_number",
+)  # fmt: skip
 # keys of audit details that hold no personal value (ids, document numbers)
 SAFE_DETAILS = frozenset("keep merge other others document type note_id conflict_note".split())
 ERASED = "[effacé]"
@@ -145,6 +150,8 @@ def delete_clients(store: ClientStore, client_ids: Sequence[int]) -> Erasure:
             ids = family(store, client_id)
             marks = _marks(ids)
             erasure.clients += ids
+            secrets = identifying_values(store, ids)
+            erasure.audit_entries += _scrub_related(store, ids, secrets)
             erasure.notes += _count(store, f"notes WHERE client_id IN ({marks})", ids)
             erasure.documents += _count(store, f"documents WHERE client_id IN ({marks})", ids)
             erasure.audit_entries += _count(store, f"audit WHERE client_id IN ({marks})", ids)
@@ -201,6 +208,7 @@ def forget_client(store: ClientStore, client_id: int) -> Erasure:
         ids = family(store, client_id)
         marks = _marks(ids)
         erasure.clients = ids
+        secrets = identifying_values(store, ids)
         erasure.documents = _count(store, f"documents WHERE client_id IN ({marks})", ids)
         erasure.notes = _count(store, f"notes WHERE client_id IN ({marks})", ids)
         store.execute(f"DELETE FROM notes WHERE client_id IN ({marks})", ids)
@@ -211,6 +219,7 @@ def forget_client(store: ClientStore, client_id: int) -> Erasure:
         for i in ids:
             _anonymise_row(store, i, stamp)
         erasure.audit_entries = _scrub_audit(store, ids)
+        erasure.audit_entries += _scrub_related(store, ids, secrets)
         store.audit("forget", client_id, None, None, {"others": ids[1:]})
     return erasure
 
@@ -295,6 +304,66 @@ def _scrub_details(text: str | None) -> str | None:
     if len(kept) < len(details):
         kept["erased"] = True
     return json.dumps(kept, ensure_ascii=False)
+
+
+def identifying_values(store: ClientStore, ids: Sequence[int]) -> set[str]:
+    """The values that identify these clients, folded, as their rows, notes and audit
+    snapshots hold them: names, email, phone, street lines, identifiers, note texts."""
+    marks = _marks(ids)
+    found: list[Any] = []
+    columns = ", ".join(IDENTIFYING)
+    for row in store.execute(f"SELECT {columns} FROM clients WHERE id IN ({marks})", ids):
+        found += row
+    found += [
+        r[0] for r in store.execute(f"SELECT text FROM notes WHERE client_id IN ({marks})", ids)
+    ]
+    for texts in store.execute(
+        f"SELECT before, after FROM audit WHERE client_id IN ({marks})", ids
+    ):
+        for text in texts:
+            snapshot = json.loads(text) if text else None
+            if isinstance(snapshot, dict):
+                found += [snapshot.get(k) for k in IDENTIFYING]
+                found += [n.get("text") for n in snapshot.get("notes") or [] if isinstance(n, dict)]
+    values: set[str] = set()
+    for value in found:
+        if isinstance(value, str) and len(value.strip()) >= 3:
+            values |= {value.strip().casefold(), fold(value.strip()), value.strip().lstrip("+")}
+    return values
+
+
+def _scrub_related(store: ClientStore, ids: Sequence[int], secrets: set[str]) -> int:
+    """Erase these clients' values from the audit entries of other clients that refer to
+    them (a merge into another client, undone since); returns how many were changed."""
+    marks = _marks(ids)
+    rows = store.execute(
+        f"SELECT id, before, after, details FROM audit WHERE client_id NOT IN ({marks})"
+        f" AND details IS NOT NULL AND (json_extract(details, '$.other') IN ({marks})"
+        f" OR json_extract(details, '$.keep') IN ({marks}) OR EXISTS (SELECT 1 FROM"
+        f" json_each(details, '$.others') WHERE value IN ({marks})))",
+        [*ids, *ids, *ids, *ids],
+    ).fetchall()
+    for entry_id, *texts in rows:
+        before, after, details = (
+            None if t is None else json.dumps(_erase(json.loads(t), secrets), ensure_ascii=False)
+            for t in texts
+        )
+        store.execute(
+            "UPDATE audit SET before = ?, after = ?, details = ? WHERE id = ?",
+            [before, after, details, entry_id],
+        )
+    return len(rows)
+
+
+def _erase(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        folded = fold(value)
+        return ERASED if any(s in folded or s in value.casefold() for s in secrets) else value
+    if isinstance(value, list):
+        return [_erase(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _erase(v, secrets) for k, v in value.items()}
+    return value
 
 
 def is_forgotten(store: ClientStore, client_ids: Sequence[int]) -> bool:

@@ -152,9 +152,12 @@ def privacy_export(
     Exemple : newbi-clients privacy export eleonore.dupont@exemple.fr -o dupont-rgpd.json
     """
     from newbi_clients.cli.render import dumps, info
+    from newbi_clients.files import refuse_book
     from newbi_clients.privacy import personal_data
 
     with open_store() as store:
+        if output is not None:
+            refuse_book(output, store.path)
         person = resolve(store, client)
         assert person.id is not None
         text = dumps(personal_data(store, person.id)) + "\n"

@@ -173,6 +173,10 @@ def export(
         archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
+        if output is not None:
+            from newbi_clients.files import refuse_book
+
+            refuse_book(output, store.path)
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
         if fmt == "xlsx":
@@ -252,6 +256,9 @@ def import_(
             info(notice)
         _preview(plan)
         if errors is not None and plan.rejected_rows:
+            from newbi_clients.files import refuse_book
+
+            refuse_book(errors, store.path)
             count = importer.write_errors(plan, errors)
             info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
         if plan.rejected_rows and not plan.valid:
