@@ -221,6 +221,8 @@ def forget_client(store: ClientStore, client_id: int) -> Erasure:
         erasure.audit_entries = _scrub_audit(store, ids)
         erasure.audit_entries += _scrub_related(store, ids, secrets)
         store.audit("forget", client_id, None, None, {"others": ids[1:]})
+        for other in ids[1:]:  # so that each merged record says it was anonymised
+            store.audit("forget", other, None, None, {"keep": client_id})
     return erasure
 
 
@@ -368,19 +370,12 @@ def _erase(value: Any, secrets: set[str]) -> Any:
 
 def is_forgotten(store: ClientStore, client_ids: Sequence[int]) -> bool:
     """True if one of these clients was anonymised."""
-    return bool(
-        store.execute(
-            f"SELECT 1 FROM audit WHERE action = 'forget' AND client_id IN ({_marks(client_ids)})"
-            " LIMIT 1",
-            client_ids,
-        ).fetchone()
-        or store.execute(
-            f"SELECT 1 FROM audit WHERE action = 'forget' AND EXISTS (SELECT 1 FROM"
-            f" json_each(audit.details, '$.others') WHERE value IN ({_marks(client_ids)}))"
-            " LIMIT 1",
-            client_ids,
-        ).fetchone()
-    )
+    row = store.execute(
+        f"SELECT 1 FROM audit WHERE client_id IN ({_marks(client_ids)}) AND action = 'forget'"
+        " LIMIT 1",
+        client_ids,
+    ).fetchone()
+    return row is not None
 
 
 # --- wiping the traces of old values ------------------------------------------------------
