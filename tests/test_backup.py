@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from newbi_clients.backup import BackupError, backup_to, check_book, restore
-from newbi_clients.merging import unmerge
 from newbi_clients.models import Client, Kind
 from newbi_clients.schema import SCHEMA_VERSION
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.unmerging import unmerge
 
 DATA = Path(__file__).parent / "data"
 OLD_BOOKS = sorted(DATA.glob("schema-v*.db"))

@@ -10,7 +10,7 @@ import pytest
 
 from newbi_clients.builder import build_client
 from newbi_clients.history import NewDocument, add_document, add_payment, documents_of
-from newbi_clients.merging import MergeRefused, apply_merge, prepare_merge, unmerge
+from newbi_clients.merging import MergeRefused, apply_merge, prepare_merge
 from newbi_clients.models import Client
 from newbi_clients.privacy import (
     DeletionRefused,
@@ -19,6 +19,7 @@ from newbi_clients.privacy import (
     personal_data,
 )
 from newbi_clients.storage import ClientStore
+from newbi_clients.unmerging import unmerge
 
 PERSON = {
     "kind": "particulier", "name": "Zébulon", "first_name": "Hortense",

@@ -121,6 +121,14 @@ class DuplicateMatch:
     existing: ClientRef
     field: str  # "email" or "siret"
     value: str
+    contact: str | None = None  # the name of the existing client's contact holding it
+
+    @property
+    def holder(self) -> str:
+        """« #12 (ACME) », or « le contact Claire Martin de #12 (ACME) »."""
+        if self.contact:
+            return f"le contact {self.contact} de {self.existing}"
+        return str(self.existing)
 
 
 _FIELD_LABELS = {"email": "l'email", "siret": "le SIRET"}
@@ -135,7 +143,7 @@ class DuplicateClient(NewbiError):
         label = _FIELD_LABELS.get(first.field, first.field)
         super().__init__(
             f"Client déjà existant : {label} {first.value} est déjà utilisé par "
-            f"{first.existing}. Vérifiez qu'il ne s'agit pas du même client "
+            f"{first.holder}. Vérifiez qu'il ne s'agit pas du même client "
             f"(« newbi-clients show {first.existing.id} »), modifiez-le plutôt que d'en "
             "créer un nouveau, ou ajoutez --allow-duplicate pour passer outre."
         )
@@ -145,7 +153,13 @@ class DuplicateClient(NewbiError):
             "error": "DuplicateClient",
             "message": self.message,
             "matches": [
-                {"id": m.existing.id, "name": m.existing.name, "field": m.field, "value": m.value}
+                {
+                    "id": m.existing.id,
+                    "name": m.existing.name,
+                    "field": m.field,
+                    "value": m.value,
+                    "contact": m.contact,
+                }
                 for m in self.matches
             ],
         }

@@ -28,8 +28,9 @@ from newbi_clients.validation import fold
 # columns of the clients table a forgotten client keeps: none of them identifies a person;
 # every other column (name, contact, addresses, identifiers, free texts…) is erased
 KEPT_COLUMNS = frozenset(
-    "id kind zone terms_days end_of_month payment_method discount_type discount_value currency"
-    " billing_country created_at updated_at archived_at merged_into revenue_cents".split()
+    "id kind zone terms_days end_of_month payment_method discount_type discount_value"
+    " currency billing_country created_at updated_at archived_at merged_into revenue_cents"
+    " blocked_at".split()
 )
 # columns whose values identify a person, searched for in other clients' audit entries
 IDENTIFYING = (
@@ -80,9 +81,27 @@ def _marks(ids: Sequence[int]) -> str:
     return ", ".join("?" * len(ids))
 
 
-def _has_table(store: ClientStore, name: str) -> bool:
-    row = store.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
-    return row.fetchone() is not None
+def child_tables(store: ClientStore) -> list[str]:
+    """The tables whose ``client_id`` refers to a client (notes, tags, contacts, custom
+    fields, reminders… whatever the schema version), documents aside."""
+    tables = [r[0] for r in store.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        " ORDER BY name"
+    )]  # fmt: skip
+    return [
+        t for t in tables
+        if t not in ("documents", "clients") and any(
+            fk[2] == "clients" and fk[3] == "client_id"
+            for fk in store.execute(f"PRAGMA foreign_key_list({t})")
+        )
+    ]  # fmt: skip
+
+
+def _delete_children(store: ClientStore, ids: Sequence[int]) -> None:
+    """Delete what refers to these clients (tags first, so that unused tags go too)."""
+    _untag(store, ids)
+    for table in child_tables(store):
+        store.execute(f"DELETE FROM {table} WHERE client_id IN ({_marks(ids)})", ids)
 
 
 # --- access and portability ----------------------------------------------------------
@@ -110,10 +129,14 @@ def personal_data(store: ClientStore, client_id: int) -> dict[str, Any]:
         "client": client_to_dict(store.get(client_id), settings),
         "merged_records": [client_to_dict(store.get(i), settings) for i in ids[1:]],
     }
-    if _has_table(store, "contacts"):
-        data["contacts"] = _rows(
-            store, f"SELECT * FROM contacts WHERE client_id IN ({marks}) ORDER BY id", ids
-        )
+    for table in child_tables(store):
+        if table in ("notes", "client_tags"):  # in the fiche
+            continue
+        data[table] = _rows(store, f"SELECT * FROM {table} WHERE client_id IN ({marks})", ids)
+        if table == "field_values":  # the field's name beside its id
+            names = dict(store.execute("SELECT id, name FROM field_defs").fetchall())
+            for row in data[table]:
+                row["field"] = names.get(row.get("field_id"))
     data["documents"] = [d.to_dict() for i in ids for d in documents_of(store, i)]
     data["audit"] = [entry for i in ids for entry in store.audit_log(i)]
     return data
@@ -160,11 +183,9 @@ def delete_clients(store: ClientStore, client_ids: Sequence[int]) -> Erasure:
                 f" (SELECT id FROM documents WHERE client_id IN ({marks}))",
                 ids,
             )
-            _untag(store, ids)
-            for table in ("documents", "notes", "audit"):
+            _delete_children(store, ids)
+            for table in ("documents", "audit"):
                 store.execute(f"DELETE FROM {table} WHERE client_id IN ({marks})", ids)
-            if _has_table(store, "contacts"):
-                store.execute(f"DELETE FROM contacts WHERE client_id IN ({marks})", ids)
             for i in reversed(ids):  # the merged ones first: they point to their keeper
                 store.execute("DELETE FROM clients WHERE id = ?", [i])
             store.audit("delete", client_id, None, None, {"others": ids[1:]})
@@ -211,10 +232,7 @@ def forget_client(store: ClientStore, client_id: int) -> Erasure:
         secrets = identifying_values(store, ids)
         erasure.documents = _count(store, f"documents WHERE client_id IN ({marks})", ids)
         erasure.notes = _count(store, f"notes WHERE client_id IN ({marks})", ids)
-        store.execute(f"DELETE FROM notes WHERE client_id IN ({marks})", ids)
-        _untag(store, ids)
-        if _has_table(store, "contacts"):
-            store.execute(f"DELETE FROM contacts WHERE client_id IN ({marks})", ids)
+        _delete_children(store, ids)
         stamp = now()
         for i in ids:
             _anonymise_row(store, i, stamp)
@@ -287,8 +305,8 @@ def _scrub_snapshot(text: str | None, client_id: int) -> str | None:
     for key, value in snapshot.items():
         if key in KEPT_COLUMNS:
             kept[key] = value
-        elif key in ("tags", "notes"):
-            kept[key] = []
+        elif isinstance(value, list | dict):  # tags, notes, contacts, custom fields…
+            kept[key] = type(value)()
         elif key == "name":
             kept[key] = f"Anonyme #{client_id}"
         else:

@@ -179,18 +179,28 @@ def _register() -> None:
     french.install()
     from newbi_clients.cli import (
         backup,
+        blocking,
         clients,
         config,
+        contacts,
+        custom_fields,
         history,
+        listing,
         merge,
         pick,
         privacy,
+        reminders,
         stats,
         tags,
         transfer,
     )
 
     clients.register(app)
+    listing.register(app)
+    contacts.register(app)
+    custom_fields.register(app)
+    blocking.register(app)
+    reminders.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)

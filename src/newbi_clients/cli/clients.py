@@ -1,6 +1,5 @@
-"""Client commands: add, edit, show, list, note."""
+"""Client commands: add, edit, show, note (list and search are in ``listing``)."""
 
-import itertools
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -8,32 +7,15 @@ import typer
 
 from newbi_clients.cli import fields as f
 from newbi_clients.cli.common import (
-    AllOpt,
-    ArchivedOpt,
-    CountryOpt,
-    DescOpt,
-    KindOpt,
-    LimitOpt,
-    ListFormat,
-    ListFormatOpt,
-    SectorOpt,
-    SegmentOpt,
-    SortOpt,
-    TagFilterOpt,
     ViewFormat,
     ViewFormatOpt,
-    ZoneOpt,
     interactive,
-    make_query,
     open_store,
     resolve,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from newbi_clients.models import Client
-    from newbi_clients.search import ClientQuery
     from newbi_clients.storage import ClientStore
 
 ClientArg = Annotated[
@@ -66,9 +48,7 @@ def register(app: typer.Typer) -> None:
     app.command("add")(add)
     app.command("edit")(edit)
     app.command("show")(show)
-    app.command("list")(list_)
     app.command("note")(note)
-    app.command("search")(search)
 
 
 def _defaults(store: "ClientStore") -> dict[str, Any]:
@@ -95,8 +75,8 @@ def add(
     terms_days: f.TermsDays = None, end_of_month: f.EndOfMonth = None,
     payment_method: f.PaymentMethod = None, discount: f.Discount = None,
     currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
-    tag: f.Tag = None, note: f.Note = None, no_input: NoInput = False,
-    allow_duplicate: AllowDuplicate = False,
+    tag: f.Tag = None, note: f.Note = None, field: f.CustomField = None,
+    no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
     format_: Annotated[AddFormat, typer.Option("--format", "-f", help="id (défaut) : l'identifiant seul ; table : la fiche ; json.", case_sensitive=False)] = AddFormat.ID,
 ) -> None:  # fmt: skip
     """Ajoute un client ; pose les questions manquantes dans un terminal.
@@ -107,15 +87,20 @@ def add(
     """
     raw = f.collect(locals())
     with open_store() as store:
+        from newbi_clients.customfields import parse_assignments
+
+        values = {k: val for k, val in parse_assignments(store, field or []).items() if val}
         ask = interactive(no_input)
-        client = create_client(store, raw, list(note or []), allow_duplicate, ask)
+        client = create_client(store, raw, list(note or []), allow_duplicate, ask, values)
         _print_added(store, client, format_, ask)
 
 
 def create_client(
-    store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool
-) -> "Client":
-    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
+    store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool,
+    fields: dict[str, str] | None = None,
+) -> "Client":  # fmt: skip
+    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling;
+    ``fields`` are custom field values, already checked."""
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
     from newbi_clients.cli.render import info, warn
@@ -132,6 +117,7 @@ def create_client(
         asked = raw.pop("note", None)
         notes = [asked] if asked else []
     built = build_client(raw, _defaults(store))
+    built.client.fields = dict(fields or {})
     for message in built.warnings:
         warn(message)
     try:
@@ -226,7 +212,7 @@ def edit(
     terms_days: f.TermsDays = None, end_of_month: f.EndOfMonth = None,
     payment_method: f.PaymentMethod = None, discount: f.Discount = None,
     currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
-    tag: f.Tag = None,
+    tag: f.Tag = None, field: f.CustomField = None,
     unset: Annotated[list[str] | None, typer.Option("--unset", metavar="CHAMP", help="Efface un champ (ex. email, phone, delivery, discount ; répétable).")] = None,
     no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
     format_: ViewFormatOpt = ViewFormat.TABLE,
@@ -244,8 +230,11 @@ def edit(
     changes = {k: val for k, val in f.collect(locals()).items() if val is not None}
     fields_to_clear = _unset_keys(unset or [])
     with open_store() as store:
+        from newbi_clients.customfields import parse_assignments
+
+        values = parse_assignments(store, field or [])
         client = resolve(store, client_ref)
-        if not changes and not fields_to_clear:
+        if not changes and not fields_to_clear and not values:
             if not interactive(no_input):
                 raise ValidationFailed.single(
                     "edit", None, "Rien à modifier : donnez au moins une option (voir --help)"
@@ -257,6 +246,11 @@ def edit(
             changes = {k: val for k, val in changes.items() if k != "note"}
             fields_to_clear = tuple(k for k, val in changes.items() if val in (None, ""))
         built = apply_changes(client, changes, fields_to_clear)
+        for field_name, value in values.items():
+            if value is None:
+                built.client.fields.pop(field_name, None)
+            else:
+                built.client.fields[field_name] = value
         for message in built.warnings:
             warn(message)
         updated = store.update(built.client, allow_duplicate, expected=client)
@@ -317,100 +311,6 @@ def show(
                 from newbi_clients.cli.merge import emit_log
 
                 emit_log(store, client.id or 0, format_)
-
-
-def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: ListFormat) -> int:
-    """Write a stream of clients in the chosen format; returns how many were written."""
-    from newbi_clients.cli import render
-    from newbi_clients.serialize import client_to_dict
-
-    settings = store.seller_settings()
-    count = 0
-
-    def counted() -> "Iterator[Client]":
-        nonlocal count
-        for client in clients:
-            count += 1
-            yield client
-
-    if format_ is ListFormat.TABLE:
-        return render.emit_table(counted())
-    if format_ is ListFormat.IDS:
-        render.emit_ids(counted())
-    elif format_ is ListFormat.CSV:
-        from newbi_clients.transfer.export import cells_of_clients, write_csv
-
-        write_csv(cells_of_clients(counted()), render.csv_stream())
-    else:
-        items = (client_to_dict(c, settings) for c in counted())
-        emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream
-        emit(items)
-    return count
-
-
-def list_(
-    format_: ListFormatOpt = ListFormat.TABLE,
-    tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
-    zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False,
-    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
-) -> None:  # fmt: skip
-    """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
-
-    Exemple : newbi-clients list --tag VIP --sort created --desc --limit 20 --format json
-    """
-    query = make_query(
-        tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
-    )  # fmt: skip
-    _run_query(query, format_, limit, "Aucun client.")
-
-
-def _run_query(query: "ClientQuery", format_: ListFormat, limit: int | None, nothing: str) -> None:
-    """Stream the clients of a query; a table shows the first 100 unless --limit says
-    otherwise, and says on stderr how many there are in all."""
-    from dataclasses import replace
-
-    from newbi_clients.cli.common import TABLE_LIMIT
-    from newbi_clients.cli.render import info
-
-    table = format_ is ListFormat.TABLE
-    capped = table and limit is None
-    if capped:
-        query = replace(query, limit=TABLE_LIMIT + 1)  # one more tells whether there are others
-    with open_store() as store:
-        with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
-        clients = store.iter_clients(query, with_notes)
-        shown = itertools.islice(clients, TABLE_LIMIT) if capped else clients
-        count = emit_clients(store, shown, format_)
-        if capped and next(clients, None) is not None:
-            info(
-                f"Les {TABLE_LIMIT} premiers sont affichés ; il y en a d'autres (--limit 0 pour tous)."
-            )
-    if count == 0 and table:
-        info(nothing)
-
-
-def search(
-    query_text: Annotated[str | None, typer.Argument(metavar="[RECHERCHE]", help="Mots (préfixes, sans accents ni casse), identifiants, ou termes champ:valeur (city:lyon, tag:vip, siret:…).", show_default=False)] = None,
-    format_: ListFormatOpt = ListFormat.TABLE,
-    tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
-    zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False,
-    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
-) -> None:  # fmt: skip
-    """Cherche des clients par nom, prénom, email, téléphone, SIRET/SIREN, TVA ou ville.
-
-    Sans accents ni casse (« eleonore » trouve « Éléonore »), par début de mot (« dup »
-    trouve « Dupont »), identifiants avec ou sans espaces. Résultats par pertinence.
-
-    Exemple : newbi-clients search dup city:lyon --tag VIP --format json
-    """
-    query = make_query(
-        text=query_text, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
-        country=country, archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
-    )  # fmt: skip
-    _run_query(query, format_, limit, "Aucun client ne correspond.")
 
 
 def note(

@@ -44,6 +44,7 @@ def history_add(
     status: Annotated[str | None, typer.Option("--status", help="draft, sent (défaut), partially_paid, paid, cancelled ; devis : accepted, refused, expired.")] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Devise (sinon celle du client).")] = None,
     apply_discount: Annotated[bool, typer.Option("--apply-discount", help="Applique la remise par défaut du client au montant HT.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Enregistre une facture ou un devis même pour un client bloqué.")] = False,
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:  # fmt: skip
     """Enregistre une facture, un devis ou un avoir ; l'échéance suit les conditions du client.
@@ -59,6 +60,10 @@ def history_add(
             raise ValidationFailed.single(flag.strip("-"), None, f"Option {flag} obligatoire")
     with open_store() as store:
         client = resolve(store, client_ref)
+        from newbi_clients.blocking import check_invoicable
+        from newbi_clients.documents import normalize_type
+
+        check_invoicable(client, normalize_type(type_), force)
         document = add_document(
             store,
             client,

@@ -47,7 +47,7 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
     Exemple : newbi-clients duplicates --format json | jq '.[] | select(.match == "exact")'
     """
     from newbi_clients.cli.render import emit_json_stream, emit_rows, info
-    from newbi_clients.merging import duplicate_groups
+    from newbi_clients.duplicates import duplicate_groups
 
     with open_store() as store:
         groups = duplicate_groups(store)
@@ -79,34 +79,32 @@ REASON_LABELS = {
 def _ask_conflicts(plan: "MergePlan") -> None:
     """Field by field, in a terminal: which value to keep."""
     from newbi_clients.cli.prompts import ask_select
-    from newbi_clients.dedupe import LABELS, choose, show_value
+    from newbi_clients.dedupe import choose, get_value, label, show_value
 
     for attr in dict.fromkeys(c.field for c in plan.conflicts):
         options: list[tuple[str, str]] = []
         for client in (plan.keep, *plan.others):
-            value = getattr(client, attr)
+            value = get_value(client, attr)
             shown = show_value(value) if value not in (None, "") else ""
-            if shown and all(shown != label.split(" : ", 1)[1] for _, label in options):
+            if shown and all(shown != text.split(" : ", 1)[1] for _, text in options):
                 options.append((str(client.id), f"#{client.id} : {shown}"))
-        answer = ask_select(f"{LABELS[attr]} : quelle valeur garder ?", options, str(plan.keep.id))
+        answer = ask_select(f"{label(attr)} : quelle valeur garder ?", options, str(plan.keep.id))
         choose(plan, attr, None if int(answer) == plan.keep.id else int(answer))
 
 
 def _preview(store: "ClientStore", plan: "MergePlan") -> None:
     from newbi_clients.cli.render import emit_fiche, info
-    from newbi_clients.dedupe import LABELS
+    from newbi_clients.dedupe import label
 
     others = ", ".join(f"#{o.id} {o.display_name}" for o in plan.others)
     info(f"Fusion de {others} dans #{plan.keep.id} {plan.keep.display_name} :")
     for attr, value, source in plan.filled:
-        info(f"  + {LABELS[attr]} : {value} (de #{source})")
+        info(f"  + {label(attr)} : {value} (de #{source})")
     for tag in plan.new_tags:
         info(f"  + tag {tag}")
     for c in plan.conflicts:
         origin = f"#{c.lost_from}" if c.lost_from is not None else f"#{plan.keep.id}"
-        info(
-            f"  ! {LABELS[c.field]} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note"
-        )
+        info(f"  ! {label(c.field)} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note")
     preview = plan.merged.copy(notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)])
     emit_fiche(preview, store.seller_settings(), to_stderr=True)
 
@@ -209,8 +207,8 @@ def unmerge(
     Exemple : newbi-clients unmerge 57
     """
     from newbi_clients.cli.render import emit_fiche, emit_json, info
-    from newbi_clients.merging import unmerge as undo
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.unmerging import unmerge as undo
 
     with open_store() as store:
         client = store.resolve(client_ref, follow_merged=False)
