@@ -225,3 +225,33 @@ def test_no_command_writes_over_the_book(cli, db_path: Path, tmp_path: Path) -> 
     with ClientStore(db_path) as store:
         assert store.resolve("Précieux").name == "Précieux"
         assert store.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
+
+
+def test_contacts_fields_and_reminders_are_exported_erased_and_deleted(cli, db_path: Path) -> None:
+    client = add(cli, "--name", "Atelier Zébulon", "--kind", "professionnel",
+                 "--email", "atelier@zebulon.fr")  # fmt: skip
+    cli("contact", "add", client, "--first-name", "Hortense", "--last-name", "Zébulon",
+        "--email", "hortense@zebulon.fr", "--no-input")  # fmt: skip
+    cli("field", "define", "Anniversaire", "--type", "date")
+    cli("edit", client, "--field", "Anniversaire=14/07/1980", "--no-input")
+    cli("remind", client, "--on", "15/12/2026", "Souhaiter l'anniversaire d'Hortense")
+    data = json.loads(cli("privacy", "export", client).stdout)
+    assert data["contacts"][0]["email"] == "hortense@zebulon.fr"
+    assert data["field_values"][0]["field"] == "Anniversaire"
+    assert data["field_values"][0]["value"] == "1980-07-14"
+    assert "Hortense" in data["reminders"][0]["text"]
+    other = add(cli, "--name", "Voisin", "--kind", "professionnel")
+    cli("remind", other, "--on", "15/12/2026", "Rappeler")
+    cli("forget", client, "--yes")
+    with ClientStore(db_path) as store:
+        for table in ("contacts", "field_values", "reminders"):
+            assert (
+                store.execute(
+                    f"SELECT count(*) FROM {table} WHERE client_id = ?", [int(client)]
+                ).fetchone()[0]
+                == 0
+            )
+        dump = "\n".join(store.conn.iterdump())
+    assert "hortense" not in dump.casefold() and "1980-07-14" not in dump
+    cli("delete", other, "--yes")  # its reminder goes with it
+    assert cli("reminders", "--format", "json").stdout.strip() in ("[]", "")

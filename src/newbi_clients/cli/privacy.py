@@ -49,7 +49,8 @@ def delete(
     clients: Annotated[list[str], typer.Argument(metavar="CLIENT...", help="Les clients à supprimer (id, email, SIRET, nom…).", show_default=False)],
     yes: YesOpt = False,
 ) -> None:  # fmt: skip
-    """Supprime définitivement des clients, avec leurs notes, tags, devis et brouillons.
+    """Supprime définitivement des clients, avec leurs notes, tags, contacts, champs
+    personnalisés, rappels, devis et brouillons.
 
     Un client qui a des factures ou des avoirs émis ne peut pas être supprimé : les
     documents comptables se conservent 10 ans (art. L123-22 du Code de commerce).
@@ -89,8 +90,8 @@ def forget(
     """Anonymise un client à sa demande (droit à l'effacement, art. 17 du RGPD).
 
     Sont effacés : nom, prénom, coordonnées, adresses, identifiants, secteur, segment,
-    tags, notes, contacts, et les valeurs de son journal des modifications (une fusion
-    ne peut plus être défaite). Sont gardés, comme la loi l'impose : ses factures, devis,
+    tags, notes, contacts, champs personnalisés, rappels, et les valeurs de son journal
+    des modifications (une fusion ne peut plus être défaite). Sont gardés, comme la loi l'impose : ses factures, devis,
     avoirs et paiements (numéros, dates, montants), ses conditions de paiement et son
     pays. Le client est archivé sous le nom « Anonyme #id ». C'est définitif.
 
@@ -146,8 +147,8 @@ def privacy_export(
     """Exporte en JSON tout ce que le carnet contient sur une personne (droits d'accès et
     à la portabilité, art. 15 et 20 du RGPD).
 
-    Fiche, tags, notes, fiches fusionnées, contacts, factures, devis, avoirs, paiements
-    et journal des modifications, en un seul fichier.
+    Fiche, tags, notes, fiches fusionnées, contacts, champs personnalisés, rappels,
+    factures, devis, avoirs, paiements et journal des modifications, en un seul fichier.
 
     Exemple : newbi-clients privacy export eleonore.dupont@exemple.fr -o dupont-rgpd.json
     """
