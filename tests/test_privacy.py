@@ -179,3 +179,16 @@ def test_a_merge_undone_leaves_no_value_in_the_other_clients_log(
         assert secret not in entries
     assert "contact@bernard.fr" in entries  # KEEP's own history stays
     assert store.get(keep.id or 0).email == "contact@bernard.fr"
+
+
+def test_delete_leaves_no_trace_in_the_files(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        person = make(store, note="allergique aux arachides", **PERSON)
+        document(store, person, "quote", "D-5", "sent")
+        make(store, name="Témoin", email="temoin@exemple.fr")
+        delete_clients(store, [person.id or 0])
+    content = b"".join(p.read_bytes() for p in (db_path, Path(f"{db_path}-wal")) if p.exists())
+    assert b"temoin@exemple.fr" in content
+    for secret in SECRETS:
+        assert secret.encode() not in content, secret
+        assert secret.casefold().encode() not in content.lower(), secret
