@@ -50,6 +50,17 @@ def test_delete_asks_for_yes_and_refuses_invoices(cli, db_path: Path) -> None:
     cli("show", prospect, code=1)
 
 
+def test_delete_refuses_a_merged_record_and_takes_them_with_the_keeper(cli) -> None:
+    keep = add(cli, "--name", "Durand", "--email", "durand@exemple.fr")
+    other = add(cli, "--name", "Durand", "--email", "j.durand@exemple.fr")
+    cli("merge", keep, other, "--yes")
+    result = cli("delete", other, "--yes", code=1)
+    assert f"fusionné dans #{keep}" in result.stderr and f"unmerge {other}" in result.stderr
+    result = cli("delete", keep, "--yes")
+    assert "1 fiche(s) fusionnée(s)" in result.stderr
+    cli("show", other, code=1)
+
+
 def test_forget_and_privacy_export(cli, db_path: Path, tmp_path: Path) -> None:
     person = add(cli, "--name", "Zébulon", "--first-name", "Hortense", "--email",
                  "hortense@exemple.fr", "--note", "secret de famille")  # fmt: skip

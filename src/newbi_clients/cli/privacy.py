@@ -8,6 +8,7 @@ import typer
 from newbi_clients.cli.common import interactive, open_store, resolve
 
 if TYPE_CHECKING:
+    from newbi_clients.models import Client
     from newbi_clients.storage import ClientStore
 
 privacy_app = typer.Typer(
@@ -62,7 +63,7 @@ def delete(
     from newbi_clients.privacy import check_deletable, delete_clients, family
 
     with open_store() as store:
-        chosen = {c.id: c for c in (resolve(store, ref) for ref in clients)}
+        chosen = {c.id: c for c in (_unmerged(store, ref) for ref in clients)}
         for client_id, client in chosen.items():
             assert client_id is not None
             check_deletable(store, client_id)
@@ -81,6 +82,21 @@ def delete(
         f" {erasure.documents} devis ou brouillon(s))."
     )
     _warn_copies(store)
+
+
+def _unmerged(store: "ClientStore", ref: str) -> "Client":
+    """The client a reference designates, refused if it was merged: deleting its keeper
+    (with every record merged into it) is not what « delete 57 » says."""
+    from newbi_clients.errors import NewbiError
+
+    client = store.resolve(ref, follow_merged=False)
+    if client.merged_into is not None:
+        raise NewbiError(
+            f"#{client.id} a été fusionné dans #{client.merged_into} : supprimez #"
+            f"{client.merged_into} (avec les fiches fusionnées dans ce client), ou défaites"
+            f" d'abord la fusion (« newbi-clients unmerge {client.id} »)."
+        )
+    return client
 
 
 def forget(
