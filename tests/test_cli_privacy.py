@@ -159,8 +159,8 @@ def test_an_interrupted_export_keeps_the_previous_file(
     previous = out.read_bytes()
     real = exporting.write_csv
 
-    def interrupted(rows, target, delimiter=","):  # type: ignore[no-untyped-def]
-        real(list(rows)[:1], target, delimiter)
+    def interrupted(rows, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real(list(rows)[:1], target, *args, **kwargs)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(exporting, "write_csv", interrupted)

@@ -16,7 +16,6 @@ from newbi_clients.models import Client, Note
 from newbi_clients.transfer.export import (
     TEMPLATE_COLUMNS,
     cells_of_clients,
-    client_to_vcard,
     escape_formula,
     unescape_formula,
     write_csv,
@@ -24,6 +23,7 @@ from newbi_clients.transfer.export import (
     write_jsonl,
     write_xlsx,
 )
+from newbi_clients.transfer.vcard import client_to_vcard
 
 TEMPLATE_FILE = Path(__file__).parents[1] / "templates" / "import_template.csv"
 

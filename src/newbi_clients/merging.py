@@ -94,25 +94,27 @@ MOVED_TABLES = ("notes", "documents", "contacts", "reminders")
 
 def _move_children(store: ClientStore, source: int, target: int) -> dict[str, list[int]]:
     """Move notes, documents, contacts and reminders; KEEP's primary contact stays its
-    primary one (the ids of the moved contacts that stop being primary are recorded)."""
+    primary one (OTHER's primary contact is recorded, for unmerge)."""
     had_primary = store.execute(
         "SELECT 1 FROM contacts WHERE client_id = ? AND is_primary", [target]
     ).fetchone()
+    primary = [
+        r[0]
+        for r in store.execute(
+            "SELECT id FROM contacts WHERE client_id = ? AND is_primary", [source]
+        )
+    ]
     moved = {}
     for table in MOVED_TABLES:
         ids = [r[0] for r in store.execute(f"SELECT id FROM {table} WHERE client_id = ?", [source])]
         store.execute(f"UPDATE {table} SET client_id = ? WHERE client_id = ?", [target, source])
         moved[table] = ids
-    if had_primary and moved["contacts"]:
-        marks = ", ".join("?" * len(moved["contacts"]))
-        moved["unprimaried"] = [
-            r[0]
-            for r in store.execute(
-                f"SELECT id FROM contacts WHERE id IN ({marks}) AND is_primary", moved["contacts"]
-            )
-        ]
+    # OTHER's primary contact, given back as such by unmerge
+    moved["primary_contacts"] = primary
+    if had_primary and primary:
         store.execute(
-            f"UPDATE contacts SET is_primary = 0 WHERE id IN ({marks})", moved["contacts"]
+            f"UPDATE contacts SET is_primary = 0 WHERE id IN ({', '.join('?' * len(primary))})",
+            primary,
         )
     return moved
 

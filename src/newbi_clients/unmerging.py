@@ -178,10 +178,11 @@ def _move_back(
                 f"UPDATE {table} SET client_id = ? WHERE id = ? AND client_id = ?",
                 [other_id, child, keep_id],
             )
-    for contact_id in moved.get("unprimaried", []):
+    primary = set(moved.get("primary_contacts", []))
+    for contact_id in moved.get("contacts", []):
         store.execute(
-            "UPDATE contacts SET is_primary = 1 WHERE id = ? AND client_id = ?",
-            [contact_id, other_id],
+            "UPDATE contacts SET is_primary = ? WHERE id = ? AND client_id = ?",
+            [int(contact_id in primary), contact_id, other_id],
         )
     ensure_primary(store, keep_id)
 

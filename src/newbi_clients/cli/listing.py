@@ -58,9 +58,11 @@ def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: Lis
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
+        from newbi_clients.customfields import list_fields
         from newbi_clients.transfer.export import cells_of_clients, write_csv
 
-        write_csv(cells_of_clients(counted()), render.csv_stream())
+        fields = [f.name for f, _ in list_fields(store)]
+        write_csv(cells_of_clients(counted(), fields), render.csv_stream(), fields=fields)
     else:
         items = (client_to_dict(c, settings) for c in counted())
         emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream

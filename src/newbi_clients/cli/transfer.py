@@ -177,19 +177,25 @@ def export(
             from newbi_clients.files import refuse_book
 
             refuse_book(output, store.path)
+        from newbi_clients.customfields import list_fields
+        from newbi_clients.transfer.vcard import write_vcard
+
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
+        fields = [f.name for f, _ in list_fields(store)]  # one column each, after the template's
         if fmt == "xlsx":
             with _binary_target(output, "L'export XLSX") as fh:
-                count = exporting.write_xlsx(exporting.cells_of_store(store, query), fh)
+                rows = exporting.cells_of_store(store, query, fields)
+                count = exporting.write_xlsx(rows, fh, fields)
         else:
             encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
             with _text_target(output, encoding) as out:
                 if fmt == "csv":
-                    rows = exporting.cells_of_store(store, query)
-                    count = exporting.write_csv(rows, out, ";" if excel else _delimiter(delimiter))
+                    rows = exporting.cells_of_store(store, query, fields)
+                    sep = ";" if excel else _delimiter(delimiter)
+                    count = exporting.write_csv(rows, out, sep, fields)
                 elif fmt == "vcard":
-                    count = exporting.write_vcard(clients, out)
+                    count = write_vcard(clients, out)
                 else:
                     items = (client_to_dict(c, settings) for c in clients)
                     write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
@@ -283,6 +289,7 @@ def import_(
         if dry_run:
             _emit_report(_dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
+            _show_phases(importer)
             return
         choice = _on_duplicate(plan, on_duplicate, ask)
         if ask and not yes and not _confirm(plan, choice):
@@ -290,6 +297,22 @@ def import_(
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
     _emit_report(report, format_, plan)
+    _show_phases(importer)
+
+
+def _show_phases(importer: "Importer") -> None:
+    """With --debug, where the import spent its time (wall time of each phase)."""
+    from newbi_clients.cli import state
+
+    if not state.debug:
+        return
+    from newbi_clients.cli.render import info
+
+    rows = importer.times.rows()
+    width = max(len(label) for label, _ in rows)
+    info("Durée de chaque phase de l'import (--debug) :")
+    for label, seconds in rows:
+        info(f"  {label:<{width}}  {seconds:8.3f} s")
 
 
 def _prepare(importer: "Importer", file: Path) -> "ImportPlan":
