@@ -31,7 +31,7 @@ from newbi_clients.errors import (
 )
 from newbi_clients.files import create_private
 from newbi_clients.fiscal import SellerSettings
-from newbi_clients.hygiene import clean_note
+from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
@@ -323,6 +323,23 @@ class ClientStore:
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
+    def save(self, client: Client, was: Client | None = None) -> None:
+        """Write an existing client's fields, tags and custom values as they are: no check,
+        no audit, inside the caller's transaction. Given the client as it ``was``, only
+        what differs is written (fewer index and search-index updates)."""
+        assert client.id is not None
+        row = client_to_row(client)
+        if was is not None:
+            old = client_to_row(was)
+            row = {key: value for key, value in row.items() if old.get(key) != value}
+        row["updated_at"] = now()
+        columns = ", ".join(f"{key} = ?" for key in row)
+        self.execute(f"UPDATE clients SET {columns} WHERE id = ?", [*row.values(), client.id])
+        if was is None or was.tags != client.tags:
+            self._set_tags(client.id, client.tags)
+        if was is None or was.fields != client.fields:
+            save_values(self, client.id, client.fields)
+
     def update(
         self,
         client: Client,
@@ -346,11 +363,7 @@ class ClientStore:
                 matches = self.find_duplicates(client)
                 if matches:
                     raise DuplicateClient(matches)
-            row = client_to_row(client)
-            row["updated_at"] = now()
-            self.db.table("clients").update(client.id, row)
-            self._set_tags(client.id, client.tags)
-            save_values(self, client.id, client.fields)
+            self.save(client)
             if action:  # None: the caller records the change itself
                 self.audit(action, client.id, before, self.snapshot(client.id))
         return self.get(client.id)
@@ -366,8 +379,12 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
-        """Insert a note (cleaned of control characters; refused over its length limit)."""
-        text = clean_note(text)
+        """Insert a note, cleaned of control characters.
+
+        The length limit is checked where a person's or a file's note comes in
+        (:meth:`add_note`, validation of imports): a note written by the program, such as
+        the values kept by a merge of many clients, may be longer."""
+        text = clean_text(text, multiline=True)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )
