@@ -481,6 +481,22 @@ def test_vies_all_shows_progress_and_stops_cleanly_on_ctrl_c(db_path: Path) -> N
     assert rows == [("valid",)]
 
 
+def test_pick_shows_a_blocked_client_plainly(db_path: Path) -> None:
+    from newbi_clients.blocking import block
+
+    ids = _seed_two(db_path)
+    with ClientStore(db_path) as store:
+        block(store, store.get(ids["dupont"]), "Impayés répétés")
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send("dupo")
+    child.expect_exact(f"#{ids['dupont']} Jean Dupont [BLOQUÉ]")
+    child.expect_exact("BLOQUÉ : Impayés répétés")
+    child.send(DOWN + DOWN + ENTER)
+    child.expect_exact("est bloqué depuis le")
+    assert printed_id(child) == ids["dupont"]
+
+
 def test_delete_asks_and_no_keeps_the_client(db_path: Path) -> None:
     from newbi_clients.builder import build_client
 
