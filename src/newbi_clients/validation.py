@@ -36,6 +36,7 @@ from newbi_clients.text import SEPARATORS as _SEPARATORS
 from newbi_clients.text import clean as clean
 from newbi_clients.text import fail as _fail
 from newbi_clients.text import fold as fold
+from newbi_clients.text import has_foreign_digits, is_ascii_digits
 from newbi_clients.text import match_key as match_key
 
 if TYPE_CHECKING:
@@ -161,8 +162,10 @@ def normalize_phone(
     if country in _FRENCH_PHONE:
         attempts += ["FR", *_OVERSEAS_REGIONS]
     lost_plus = _lost_plus(text, country)
-    for candidate, attempt in [*((lost_plus, None) for _ in lost_plus[:1]),
-                               *((text, a) for a in dict.fromkeys(attempts))]:  # fmt: skip
+    candidates = [*((lost_plus, None) for _ in lost_plus[:1]),
+                  *((text, a) for a in dict.fromkeys(attempts))]  # fmt: skip
+    # phonenumbers reads full-width or Arabic-Indic digits as 0-9: they are refused
+    for candidate, attempt in candidates if not has_foreign_digits(text) else ():
         try:
             number = phonenumbers.parse(candidate, attempt)
         except phonenumbers.NumberParseException:
@@ -335,7 +338,7 @@ def normalize_postal_code(
         return None
     if country in _FRENCH_POSTAL:
         compact = _SEPARATORS.sub("", text)
-        if not (len(compact) == 5 and compact.isdigit()):
+        if not (len(compact) == 5 and is_ascii_digits(compact)):
             raise _fail(
                 field,
                 text,

@@ -174,7 +174,16 @@ def open_store() -> "ClientStore":
     from newbi_clients.cli import state
     from newbi_clients.storage import ClientStore, resolve_db_path
 
-    return ClientStore(resolve_db_path(state.db))
+    store = ClientStore(resolve_db_path(state.db))
+    if store.migration_backup is not None:
+        from newbi_clients.cli.render import info
+        from newbi_clients.schema import SCHEMA_VERSION
+
+        info(
+            f"Base mise à jour (schéma {SCHEMA_VERSION}) ; copie de la version précédente :"
+            f" {store.migration_backup}"
+        )
+    return store
 
 
 def interactive(no_input: bool = False) -> bool:
