@@ -59,7 +59,7 @@ def _usage_errors(path: tuple[str, ...], command: object) -> list[list[str]]:
     required = [p for p in params if p.param_type_name == "argument" and p.required]
     if required:
         attempts.append(list(path))  # missing argument
-    else:
+    elif not any(p.param_type_name == "argument" and p.nargs == -1 for p in params):
         attempts.append([*path, "en", "trop", "d'arguments"])
     for param in params:
         if param.param_type_name != "option" or getattr(param, "is_flag", False):

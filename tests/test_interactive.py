@@ -351,3 +351,15 @@ def test_add_with_a_delivery_address_and_an_early_duplicate_warning(db_path: Pat
         "01000",
         "Bourg-en-Bresse",
     )
+
+
+def test_ctrl_d_at_a_question_is_an_interruption(db_path: Path) -> None:
+    child = spawn(db_path, "add")
+    answer(child, "Type de client")
+    child.expect_exact("Nom :")
+    child.sendeof()  # Ctrl-D
+    child.expect_exact("Interrompu.")
+    assert "EOFError" not in (child.before or "")
+    assert finish(child) == 130
+    with ClientStore(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0

@@ -154,6 +154,8 @@ class Client:
     updated_at: str | None = None
     archived_at: str | None = None
     merged_into: int | None = None
+    # invoices minus credit notes excl. tax, in the client's currency (read, never written)
+    revenue_cents: int = field(default=0, compare=False)
 
     @property
     def country(self) -> str:

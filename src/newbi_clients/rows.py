@@ -146,6 +146,7 @@ def row_to_client(row: dict[str, Any]) -> Client:
         updated_at=row["updated_at"],
         archived_at=row["archived_at"],
         merged_into=row["merged_into"],
+        revenue_cents=row.get("revenue_cents") or 0,
     )
 
 

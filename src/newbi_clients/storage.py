@@ -32,7 +32,7 @@ from newbi_clients.fiscal import SellerSettings
 from newbi_clients.models import Client, Note
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate, status_condition
-from newbi_clients.search import ClientQuery, build_where, name_prefix, order_by
+from newbi_clients.search import ClientQuery, build_where, descending, name_prefix, order_by
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -537,7 +537,7 @@ def _phases(query: ClientQuery) -> list[tuple[str, list[Any], str]]:
             (f"{where} AND c.revenue_cents = 0", params, by_name),
             (f"{where} AND {largest.format('<')}", params, by_revenue.format(" DESC")),
         ]
-        if query.desc:  # the smallest first
+        if not descending(query):  # the smallest first
             phases = [
                 (phases[2][0], params, by_revenue.format("")),
                 phases[1],

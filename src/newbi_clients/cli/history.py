@@ -158,7 +158,7 @@ def history_list(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABL
 
 def emit_documents(documents: "list[Document]") -> int:
     """Documents and their payments as a table."""
-    from newbi_clients.cli.render import emit_rows
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.history import TYPES, status_label
     from newbi_clients.models import format_money
 
@@ -206,7 +206,8 @@ def history_import(
 
     Exemple : newbi-clients history import factures.xlsx --dry-run
     """
-    from newbi_clients.cli.render import emit_json, emit_rows, info
+    from newbi_clients.cli.render import emit_json, info
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.history_import import import_history_safely
 
     with open_store() as store:
@@ -314,7 +315,7 @@ def stats_rows(figures: "Stats") -> list[tuple[str, str]]:
 
 def emit_stats(figures: "Stats") -> None:
     """The statistics table."""
-    from newbi_clients.cli.render import emit_rows
+    from newbi_clients.cli.tables import emit_rows
 
     emit_rows(("Indicateur", "Valeur"), stats_rows(figures))
 
@@ -390,7 +391,7 @@ def config_set(
     from newbi_clients.cli.render import info
 
     checked = _check_setting(key, value)
-    with open_store() as store:
+    with open_store(write=True) as store:
         store.set_setting(key, checked)
     info(f"{key} = {checked}")
 
@@ -421,7 +422,8 @@ def config_list(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients config list --format json
     """
-    from newbi_clients.cli.render import emit_json, emit_rows
+    from newbi_clients.cli.render import emit_json
+    from newbi_clients.cli.tables import emit_rows
 
     with open_store() as store:
         stored = store.all_settings()

@@ -45,7 +45,8 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients duplicates --format json | jq '.[] | select(.match == "exact")'
     """
-    from newbi_clients.cli.render import emit_json_stream, emit_rows, info
+    from newbi_clients.cli.render import emit_json_stream, info
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.merging import duplicate_groups
 
     with open_store() as store:
@@ -239,7 +240,8 @@ def log(
 
 def emit_log(store: "ClientStore", client_id: int, format_: ViewFormat) -> None:
     """The audit log of a client, as a table or JSON."""
-    from newbi_clients.cli.render import emit_json, emit_rows, local_time
+    from newbi_clients.cli.render import emit_json, local_time
+    from newbi_clients.cli.tables import emit_rows
 
     entries = store.audit_log(client_id)
     if format_ is ViewFormat.JSON:

@@ -64,7 +64,7 @@ def pick() -> None:
     """
     import questionary
 
-    from newbi_clients.cli.clients import create_client
+    from newbi_clients.cli.add import create_client
     from newbi_clients.cli.prompts import _output
     from newbi_clients.errors import NewbiError, ValidationFailed
 
@@ -74,7 +74,7 @@ def pick() -> None:
             "« pick » a besoin d'un terminal pour poser ses questions ; dans un script,"
             " utilisez « newbi-clients search … --format ids ».",
         )  # fmt: skip
-    with open_store() as store:
+    with open_store(write=True) as store:
 
         def reference(answer: str) -> str:
             picked = _PICKED.match(answer.strip())  # « #12 Nom » from the list

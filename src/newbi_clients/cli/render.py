@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
+from newbi_clients.cli.tables import emit_rows
 from newbi_clients.errors import NewbiError
 from newbi_clients.models import Client
 
@@ -148,40 +149,22 @@ def list_row(client: Client) -> tuple[str, ...]:
     )
 
 
-def emit_rows(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | None = None
-) -> int:
-    """Rows as a Rich table on a terminal, tab-separated lines otherwise; returns the count.
+def emit_table(clients: Iterable[Client], title: str | None = None, revenue: bool = False) -> int:
+    """Clients as a table (see :func:`emit_rows`), with their revenue when ``revenue``;
+    returns the count."""
+    if not revenue:
+        return emit_rows(LIST_COLUMNS, (list_row(c) for c in clients), title)
+    from newbi_clients.models import format_money_fr
 
-    Piped output has a header line, and nothing at all when there is no row.
-    """
-    count = 0
-    if not stdout_is_terminal():
-        out = sys.stdout
-        for row in rows:
-            if count == 0:
-                out.write("\t".join(headers) + "\n")
-            out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
-            count += 1
-        return count
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=title, header_style="bold cyan")
-    for header in headers:
-        numeric = header in ("ID", "Clients", "Archivés", "Lignes")
-        table.add_column(header, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(escape(c) for c in row))
-        count += 1
-    if count:
-        out_console().print(table)
-    return count
-
-
-def emit_table(clients: Iterable[Client], title: str | None = None) -> int:
-    """Clients as a table (see :func:`emit_rows`); returns the count."""
-    return emit_rows(LIST_COLUMNS, (list_row(c) for c in clients), title)
+    return emit_rows(
+        (*LIST_COLUMNS[:2], "CA HT", *LIST_COLUMNS[2:]),
+        (
+            (*row[:2], f"{format_money_fr(c.revenue_cents)} {c.currency}", *row[2:])
+            for c in clients
+            for row in (list_row(c),)
+        ),
+        title,
+    )
 
 
 # --- the fiche ----------------------------------------------------------------------------

@@ -21,9 +21,12 @@ from newbi_clients.cli.common import (
     ViewFormat,
     ViewFormatOpt,
     ZoneOpt,
+    book_exists,
+    input_file,
     interactive,
     make_query,
     open_store,
+    scratch_store,
 )
 
 if TYPE_CHECKING:
@@ -217,7 +220,7 @@ def _delimiter(value: str) -> str:
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt ou .xlsx.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt ou .xlsx ; « - » : CSV lu sur l'entrée standard.", show_default=False)],
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV (détecté sinon parmi ; , tabulation).", metavar="CAR")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX (la première sinon).", metavar="NOM")] = None,
@@ -235,13 +238,17 @@ def import_(
     repérés dans le fichier et dans le carnet ; tout est écrit en une seule transaction.
 
     Exemple : newbi-clients import clients.xlsx --on-duplicate merge --errors rejets.xlsx --yes
+
+    Exemple : autre-crm export | newbi-clients import - --yes
     """
     from newbi_clients.cli.render import info
     from newbi_clients.errors import ImportRejected
     from newbi_clients.importer import Importer
 
-    ask = interactive(no_input)
-    with open_store() as store:
+    ask = interactive(no_input) and str(file) != "-"
+    opened = scratch_store() if dry_run and not book_exists() else open_store(write=not dry_run)
+    with input_file(file) as path, opened as store:
+        file = path
         importer = Importer(store, file, encoding, delimiter, sheet)
         plan = _prepare(importer, file)
         for notice in plan.table.notices:
@@ -375,7 +382,8 @@ def _dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
 
 
 def _emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan") -> None:
-    from newbi_clients.cli.render import emit_json, emit_rows
+    from newbi_clients.cli.render import emit_json
+    from newbi_clients.cli.tables import emit_rows
 
     if format_ is ViewFormat.JSON:
         emit_json(report.to_dict())
