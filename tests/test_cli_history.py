@@ -111,7 +111,7 @@ def test_history_add_table_when_piped(cli) -> None:
         "Type", "Numéro", "Date", "Échéance", "HT", "TTC", "Devise", "Statut", "Paiements",
     ]  # fmt: skip
     assert lines[1].split("\t") == [
-        "Facture", "F-1", "2026-01-15", "2026-03-31", f"1{NNBSP}234,50", f"1{NNBSP}481,40",
+        "Facture", "F-1", "15/01/2026", "31/03/2026", f"1{NNBSP}234,50", f"1{NNBSP}481,40",
         "EUR", "envoyée", "",
     ]  # fmt: skip
 
@@ -646,7 +646,7 @@ def test_stats_table_and_refusals(cli) -> None:
         "Encours\t740,00 EUR",
         "En retard\t500,00 EUR",
         "Délai moyen de paiement\t20",
-        "Dernière activité\t2020-04-01",
+        "Dernière activité\t01/04/2020",
     ):
         assert label in text, label
     assert "Client introuvable" in cli("stats", "Durand", code=1).stderr

@@ -363,3 +363,60 @@ def test_ctrl_d_at_a_question_is_an_interruption(db_path: Path) -> None:
     assert finish(child) == 130
     with ClientStore(db_path) as store:
         assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+def test_pick_enter_at_once_chooses_new_client_even_in_an_empty_book(db_path: Path) -> None:
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send(ENTER)  # the first entry, « Nouveau client »
+    answer(child, "Type de client")
+    answer(child, "Nom :", "Martin")
+    for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément",
+                     "Code postal", "Ville", "Adresse de livraison différente", "Délai",
+                     "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+                     "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    new_id = printed_id(child)
+    with ClientStore(db_path) as store:
+        assert store.get(new_id).name == "Martin"
+
+
+def test_pick_ambiguous_text_says_what_to_do(db_path: Path) -> None:
+    _seed_two(db_path)
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Acmé Lyon"}).client)
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send("acm" + ENTER)
+    child.expect_exact("choisissez dans la liste")
+    assert "Référence ambiguë" not in (child.before or "")
+    child.sendintr()
+    assert finish(child) == 130
+
+
+def test_a_long_refusal_is_not_cut_on_a_narrow_terminal(db_path: Path) -> None:
+    child = spawn(db_path, "add", "--kind", "particulier", "--name", "Martin")
+    child.setwinsize(40, 60)
+    for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément"):
+        answer(child, question)
+    answer(child, "Code postal :", "1000")
+    # the whole message, whose end lies past the 60th column
+    child.expect_exact("ex. 75002 ou 01000)")
+    child.sendintr()
+    assert finish(child) == 130
+
+
+def test_edit_prefills_the_phone_as_shown(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Durand", "phone": "0612345678"}).client)
+    child = spawn(db_path, "edit", "durand")
+    for question in ("Type de client", "Nom :", "Prénom :", "Pays :", "Email :"):
+        answer(child, question)
+    child.expect_exact("Téléphone :")
+    child.expect_exact("06 12 34 56 78")
+    child.sendintr()
+    assert finish(child) == 130

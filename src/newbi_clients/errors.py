@@ -103,7 +103,7 @@ class AmbiguousClient(NewbiError):
         tail = "\n  …" if more else ""
         super().__init__(
             f"Référence ambiguë : « {ref} » désigne plusieurs clients :\n{lines}{tail}\n"
-            "Précisez avec l'identifiant (#id), l'email ou le SIRET."
+            "Précisez avec l'identifiant (le numéro), l'email ou le SIRET."
         )
 
     def to_dict(self) -> dict[str, object]:

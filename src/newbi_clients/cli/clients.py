@@ -69,7 +69,7 @@ def show(
     with open_store() as store:
         client = resolve(store, client_ref)
         settings = store.seller_settings()
-        from newbi_clients.cli.history import show_sections
+        from newbi_clients.cli.stats import show_sections
 
         sections, extra = show_sections(store, client.id or 0)
         if format_ is ViewFormat.JSON:

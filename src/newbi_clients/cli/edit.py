@@ -38,6 +38,7 @@ def edit(
     from newbi_clients.cli.render import emit_fiche, emit_json, info, warn
     from newbi_clients.errors import ValidationFailed
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.validation import format_phone
 
     changes = {k: val for k, val in f.collect(locals()).items() if val is not None}
     changes.pop("tags", None)
@@ -51,8 +52,10 @@ def edit(
                 raise ValidationFailed.single(
                     "edit", None, "Rien à modifier : donnez au moins une option (voir --help)"
                 )
+            current = client_to_raw(client)
+            current["phone"] = format_phone(client.phone)  # as the fiche shows it
             changes = prompts.ask_client(
-                client_to_raw(client), editing=True,
+                current, editing=True,
                 sectors=suggestions(store, "sector"), segments=suggestions(store, "segment"),
             )  # fmt: skip
             changes = {k: val for k, val in changes.items() if k != "note"}

@@ -56,18 +56,34 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
         return
     rows = []
     for number, group in enumerate(groups, start=1):
-        for client in group.clients:
+        reason = f"{REASON_LABELS[group.reason]} ({'exact' if group.exact else 'probable'})"
+        for position, client in enumerate(group.clients):
             name = " ".join(p for p in (client["first_name"], client["name"]) if p)
+            first = position == 0  # the group, its reason and the shared value, once
             rows.append((
-                str(number), f"{REASON_LABELS[group.reason]} ({'exact' if group.exact else 'probable'})",
+                str(number) if first else "", reason if first else "",
+                _shared(group.reason, group.key) if first else "",
                 str(client["id"]), name + (" (archivé)" if client["archived"] else ""),
                 client["email"] or "", client["siret"] or client["vat_number"] or "",
                 " ".join(p for p in (client["postal_code"], client["city"]) if p),
             ))  # fmt: skip
-    emit_rows(("Groupe", "Raison", "ID", "Nom", "Email", "SIRET / TVA", "Ville"), rows)
+    headers = ("Groupe", "Raison", "Valeur commune", "ID", "Nom", "Email", "SIRET / TVA", "Ville")
+    emit_rows(headers, rows, drop=("Ville", "Raison", "SIRET / TVA", "Email"))
     info(
         f"{len(groups)} groupe(s) de doublons. Fusionnez avec « newbi-clients merge GARDER AUTRE »."
     )
+
+
+def _shared(reason: str, key: str) -> str:
+    """The value a group shares, as the fiche would show it."""
+    from newbi_clients.validation import format_phone
+
+    if reason == "phone":
+        return format_phone(key) or key
+    if reason == "name_postal_code":
+        name, _, postal_code = key.rpartition(" ")
+        return f"{name} ({postal_code})"
+    return key
 
 
 REASON_LABELS = {

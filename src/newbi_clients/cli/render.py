@@ -261,6 +261,18 @@ def _spaced(value: str, groups: Sequence[int]) -> str:
     return " ".join(parts)
 
 
+def french_date(day: str | None) -> str:
+    """An ISO date as people read it in France: « 2026-01-15 » → « 15/01/2026 »."""
+    if not day:
+        return ""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(day[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return day
+
+
 def local_time(stamp: str | None) -> str:
     """An ISO UTC timestamp in local time, as « 27/11/2026 20:57 »."""
     if not stamp:
@@ -304,8 +316,9 @@ def emit_fiche(
     panels = []
     for name, rows in sections:
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold")
-        grid.add_column()
+        # a long label wraps at its spaces, so that an identifier keeps its whole line
+        grid.add_column(style="bold", max_width=11)
+        grid.add_column(overflow="fold")
         for label, value in rows:
             grid.add_row(escape(label), escape(value))
         panels.append(Panel(grid, title=escape(name), title_align="left", border_style="cyan"))

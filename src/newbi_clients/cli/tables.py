@@ -32,13 +32,18 @@ def _is_identifier(header: str, cells: Sequence[str]) -> bool:
 
 
 def fit_columns(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    drop: Sequence[str] | None = None,
 ) -> tuple[list[int], list[int]]:
     """The columns to show (indexes) and their widths, for a terminal ``width`` wide.
 
     Identifiers keep their natural width; other columns share what is left, down to
-    :data:`MIN_TEXT`; if it still does not fit, text columns are left out from the right,
-    then identifier columns from the right; the first column always stays.
+    :data:`MIN_TEXT`; if it still does not fit, columns are left out in the order of
+    ``drop`` (headers), by default the text columns from the right, then the identifier
+    columns from the right. The first column and the first text column (the name, as a
+    rule) always stay.
     """
     from rich.cells import cell_len
 
@@ -49,8 +54,12 @@ def fit_columns(
     ident = [_is_identifier(headers[i], [row[i] for row in rows]) for i in range(count)]
     minimum = [natural[i] if ident[i] else min(natural[i], MIN_TEXT) for i in range(count)]
     shown = list(range(count))
-    droppable = [i for i in reversed(range(1, count)) if not ident[i]]
-    droppable += [i for i in reversed(range(1, count)) if ident[i]]
+    first_text = next((i for i in range(count) if not ident[i]), 0)
+    if drop is not None:
+        droppable = [headers.index(h) for h in drop if h in headers]
+    else:
+        droppable = [i for i in reversed(range(1, count)) if not ident[i] and i != first_text]
+        droppable += [i for i in reversed(range(1, count)) if ident[i]]
 
     def needed() -> int:
         return sum(minimum[i] for i in shown) + GAP * (len(shown) - 1)
@@ -83,11 +92,14 @@ def _plain(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
 
 
 def emit_rows(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | None = None
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    title: str | None = None,
+    drop: Sequence[str] | None = None,
 ) -> int:
     """Rows as a table on a terminal (one line a row, see the module), tab-separated lines
     otherwise; returns the count. Piped output has a header line, and nothing at all when
-    there is no row."""
+    there is no row. ``drop`` names the columns to leave out first on a narrow terminal."""
     from newbi_clients.cli.render import info, out_console, stdout_is_terminal
 
     if not stdout_is_terminal():
@@ -100,8 +112,11 @@ def emit_rows(
     if not cells:
         return 0
     console = out_console()
-    shown, widths = fit_columns(headers, cells, console.width)
-    table = Table(title=title, header_style="bold cyan", box=box.SIMPLE_HEAD, pad_edge=False)
+    shown, widths = fit_columns(headers, cells, console.width, drop)
+    table = Table(
+        title=title, header_style="bold cyan", box=box.SIMPLE_HEAD, show_edge=False,
+        pad_edge=False, collapse_padding=True,
+    )  # fmt: skip
     for i, width in zip(shown, widths, strict=True):
         table.add_column(
             escape(headers[i]), width=width, no_wrap=True, overflow="ellipsis",
