@@ -133,9 +133,11 @@ class DuplicateClient(NewbiError):
         self.matches = list(matches)
         first = self.matches[0]
         label = _FIELD_LABELS.get(first.field, first.field)
+        self.headline = (
+            f"Client déjà existant : {label} {first.value} est déjà utilisé par {first.existing}"
+        )
         super().__init__(
-            f"Client déjà existant : {label} {first.value} est déjà utilisé par "
-            f"{first.existing}. Vérifiez qu'il ne s'agit pas du même client "
+            f"{self.headline}. Vérifiez qu'il ne s'agit pas du même client "
             f"(« newbi-clients show {first.existing.id} »), modifiez-le plutôt que d'en "
             "créer un nouveau, ou ajoutez --allow-duplicate pour passer outre."
         )

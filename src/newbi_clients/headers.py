@@ -146,6 +146,13 @@ IGNORED = {"motifdurejet"}
 REQUIRED = {"name": "Nom", "email": "Email", "address": "Adresse"}
 
 
+# headers of a name column that holds company names: a row without a type is a business
+COMPANY_NAME_HEADERS = frozenset(
+    ("raisonsociale", "societe", "entreprise", "company", "companyname", "nomdelentreprise",
+     "denomination")
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class HeaderMap:
     """Which column holds which field, and the columns that were ignored."""
@@ -154,6 +161,11 @@ class HeaderMap:
     labels: dict[str, str] = field(default_factory=dict)  # field key → header as written
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
+
+    @property
+    def company_names(self) -> bool:
+        """Whether the name column's header names companies (« Raison sociale »)."""
+        return match_key(self.labels.get("name", "")) in COMPANY_NAME_HEADERS
 
     def label(self, key: str) -> str:
         """The user's header for a field (or the template's name when absent)."""

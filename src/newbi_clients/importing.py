@@ -212,6 +212,10 @@ def validate_chunk(
     out: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
+        # blank cells hold defaults or guesses, not data: a merge must not treat them as values
+        blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
+        if "kind" in blank and headers.company_names:
+            raw["kind"] = "business"  # a row under « Raison sociale »
         notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
         if not errors:
@@ -225,8 +229,6 @@ def validate_chunk(
         client = built.client
         values = client_to_row(client)
         tags = [(t, v.tag_key(t)) for t in client.tags]
-        # conditions left blank hold defaults, not data: a merge must not treat them as values
-        blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
         out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
                     len(built.warnings)))  # fmt: skip
     return out

@@ -10,6 +10,9 @@ from newbi_clients.cli.clients import AllowDuplicate, NoInput, defaults, suggest
 from newbi_clients.cli.common import interactive, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from newbi_clients.errors import DuplicateClient
     from newbi_clients.models import Client
     from newbi_clients.storage import ClientStore
 
@@ -53,12 +56,27 @@ def add(
 def create_client(
     store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool
 ) -> "Client":
-    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling."""
+    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling.
+
+    In a terminal, an email or SIRET given as a flag that another client already has is
+    named before the first question, with the choice of completing that client at once.
+    """
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
     from newbi_clients.cli.render import info, warn
     from newbi_clients.errors import DuplicateClient
+    from newbi_clients.validation import clean
 
+    given = {key for key, value in raw.items() if clean(value) is not None}
+    if ask and not allow_duplicate:
+        early = _flag_duplicate(store, raw)
+        if early is not None:
+            if _duplicate_choice(store, early) == "merge":  # with the flags alone
+                name = raw.get("name") or store.get(early.matches[0].existing.id).name
+                flags = build_client({**raw, "name": name}, defaults(store)).client
+                unset = _not_given(raw, given, defaults(store))
+                return _complete(store, early, flags, notes, unset)
+            allow_duplicate = True  # « create anyway », chosen before the questions
     if ask:
         raw = prompts.ask_client(
             {**raw, "note": "\n".join(notes) or None},
@@ -72,24 +90,55 @@ def create_client(
     built = build_client(raw, defaults(store))
     for message in built.warnings:
         warn(message)
-    try:
-        from newbi_clients.models import Note
-        from newbi_clients.storage import now
+    from newbi_clients.models import Note
+    from newbi_clients.storage import now
 
-        built.client.notes = [Note(now(), text) for text in notes]
+    built.client.notes = [Note(now(), text) for text in notes]
+    try:
         client = store.add(built.client, None, allow_duplicate)
     except DuplicateClient as exc:
         if not ask:
             raise
-        from newbi_clients.importing import DEFAULTED
-        from newbi_clients.validation import clean
-
-        unset = tuple(k for k in DEFAULTED if clean(raw.get(k)) is None)
-        client, created = _on_duplicate(store, exc, built.client, notes, unset)
-        if not created:
-            return client
+        if _duplicate_choice(store, exc) == "merge":
+            return _complete(
+                store, exc, built.client, notes, _not_given(raw, given, defaults(store))
+            )
+        client = store.add(built.client, None, allow_duplicate=True)
     info(f"Client #{client.id} créé : {client.display_name}")
     return client
+
+
+def _flag_duplicate(store: "ClientStore", raw: dict[str, Any]) -> "DuplicateClient | None":
+    """The clients that already have the email or SIRET given as flags, if any."""
+    from newbi_clients import validation as v
+    from newbi_clients.errors import DuplicateClient, ValidationFailed
+    from newbi_clients.models import Client
+
+    try:
+        email = v.normalize_email(raw.get("email"))
+        siret = v.normalize_siret(raw.get("siret"))
+    except ValidationFailed:
+        return None  # said with the other errors, after the questions
+    matches = store.find_duplicates(Client(name="?", email=email, siret=siret))
+    return DuplicateClient(matches) if matches else None
+
+
+def _not_given(raw: dict[str, Any], given: set[str], seller: dict[str, Any]) -> tuple[str, ...]:
+    """The fields whose value is only an accepted default (the type, payment terms, end of
+    month, currency): completing a client must not record them as values left aside."""
+    from newbi_clients import validation as v
+    from newbi_clients.models import Kind
+
+    offered: dict[str, Callable[[Any], bool]] = {
+        "kind": lambda x: v.normalize_kind(x) is Kind.INDIVIDUAL,
+        "terms_days": lambda x: v.normalize_terms(x) in (None, int(seller["terms_days"])),
+        "end_of_month": lambda x: not v.parse_bool(x),
+        "currency": lambda x: v.normalize_currency(x) in (None, seller["currency"]),
+    }
+    return tuple(
+        key for key, is_default in offered.items()
+        if key not in given and (v.clean(raw.get(key)) is None or is_default(raw.get(key)))
+    )  # fmt: skip
 
 
 def _warn_taken(store: "ClientStore", email: str) -> None:
@@ -101,40 +150,51 @@ def _warn_taken(store: "ClientStore", email: str) -> None:
         warn(f"l'email {email} est déjà celui de {match.existing} (vous pourrez choisir à la fin).")
 
 
-def _on_duplicate(
-    store: "ClientStore", exc: Any, client: "Client", notes: list[str], unset: tuple[str, ...]
-) -> "tuple[Client, bool]":
-    """In a terminal: show the existing client, merge into it, create anyway, or cancel."""
+def _duplicate_choice(store: "ClientStore", exc: "DuplicateClient") -> str:
+    """In a terminal: « merge » (complete the existing client) or « create » (anyway);
+    showing the existing client comes back to the choice, cancelling exits 1."""
     from newbi_clients.cli import prompts
-    from newbi_clients.cli.render import emit_fiche, info, print_error
+    from newbi_clients.cli.render import emit_fiche, info, warn
 
-    print_error(exc)
     existing = exc.matches[0].existing
-    choice = prompts.ask_select(
-        "Que voulez-vous faire ?",
-        [
-            ("show", f"Afficher le client existant #{existing.id}"),
-            ("merge", f"Compléter #{existing.id} avec ces informations (rien n'est écrasé)"),
-            ("create", "Créer quand même un nouveau client"),
-            ("cancel", "Annuler"),
-        ],
-        "show",
-    )
-    if choice == "create":
-        return store.add(client, None, allow_duplicate=True), True
-    if choice == "merge":
-        from newbi_clients.merging import complete_client
-        from newbi_clients.storage import now
-
-        stamped = [(now(), text) for text in notes]
-        merged = complete_client(
-            store, existing.id, client, "saisie de « add »", stamped, unset=unset
+    warn(exc.headline)
+    while True:
+        choice = prompts.ask_select(
+            "Que voulez-vous faire ?",
+            [
+                ("show", f"Afficher le client existant #{existing.id}"),
+                ("merge", f"Compléter #{existing.id} avec ces informations (rien n'est écrasé)"),
+                ("create", "Créer quand même un nouveau client"),
+                ("cancel", "Annuler"),
+            ],
+            "show",
         )
-        info(f"Client #{merged.id} complété : {merged.display_name}")
-        return merged, False
-    if choice == "show":
+        if choice != "show":
+            break
         emit_fiche(store.get(existing.id), store.seller_settings(), to_stderr=True)
-    raise typer.Exit(1)
+    if choice == "cancel":
+        info("Annulé : rien n'a été créé.")
+        raise typer.Exit(1)
+    return choice
+
+
+def _complete(
+    store: "ClientStore",
+    exc: "DuplicateClient",
+    client: "Client",
+    notes: list[str],
+    unset: tuple[str, ...],
+) -> "Client":
+    """Complete the existing client with what was given (nothing is overwritten)."""
+    from newbi_clients.cli.render import info
+    from newbi_clients.merging import complete_client
+    from newbi_clients.storage import now
+
+    stamped = [(now(), text) for text in notes]
+    existing = exc.matches[0].existing
+    merged = complete_client(store, existing.id, client, "saisie de « add »", stamped, unset=unset)
+    info(f"Client #{merged.id} complété : {merged.display_name}")
+    return merged
 
 
 def _print_added(store: "ClientStore", client: "Client", format_: AddFormat, asked: bool) -> None:

@@ -109,7 +109,17 @@ def _ask_conflicts(plan: "MergePlan") -> None:
 
 
 def _preview(store: "ClientStore", plan: "MergePlan") -> None:
-    from newbi_clients.cli.render import emit_fiche, info
+    """The merged fiche as it would be, then what changes."""
+    from newbi_clients.cli.render import emit_fiche
+
+    preview = plan.merged.copy(notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)])
+    emit_fiche(preview, store.seller_settings(), to_stderr=True)
+    _plan_lines(plan)
+
+
+def _plan_lines(plan: "MergePlan") -> None:
+    """What the merge fills, adds, and leaves aside (kept as a note)."""
+    from newbi_clients.cli.render import info
     from newbi_clients.dedupe import LABELS
 
     others = ", ".join(f"#{o.id} {o.display_name}" for o in plan.others)
@@ -123,8 +133,6 @@ def _preview(store: "ClientStore", plan: "MergePlan") -> None:
         info(
             f"  ! {LABELS[c.field]} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note"
         )
-    preview = plan.merged.copy(notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)])
-    emit_fiche(preview, store.seller_settings(), to_stderr=True)
 
 
 def merge(
@@ -152,9 +160,10 @@ def merge(
         keep = store.resolve(keep_ref, follow_merged=False)
         others = [store.resolve(ref, follow_merged=False) for ref in other_refs]
         plan = prepare_merge(store, keep, others, (prefer or Prefer.KEEP).value)
+        _preview(store, plan)  # the merged fiche and every conflict, before any question
         if ask and prefer is None and plan.conflicts and not dry_run and not yes:
             _ask_conflicts(plan)
-        _preview(store, plan)
+            _plan_lines(plan)  # as chosen
         if dry_run:
             info("Simulation (--dry-run) : rien n'a été modifié.")
             if format_ is ViewFormat.JSON:
