@@ -84,10 +84,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
+from newbi_clients.transfer.export import CONTACT_COLUMNS, TEMPLATE_COLUMNS
 
-# the import template, which is also the header of the CSV export
-HEADER = list(TEMPLATE_COLUMNS)
+# the import template, which is also the header of the CSV export, without the columns of
+# the primary contact (the generated clients have none)
+HEADER = list(TEMPLATE_COLUMNS[: len(TEMPLATE_COLUMNS) - len(CONTACT_COLUMNS)])
 (
     C_TYPE,
     C_NAME,

@@ -34,7 +34,7 @@ from faker.providers.address.it_IT import Provider as ItalianAddresses
 from stdnum.eu import vat
 from stdnum.fr import siren, siret
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
+from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
 HERE = Path(__file__).resolve().parent
 SEED = 2026

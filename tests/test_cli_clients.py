@@ -42,6 +42,7 @@ def test_add_json_follows_the_scripting_contract(cli) -> None:
         "delivery_address", "siret", "siren", "vat_number", "zone", "vat_regime",
         "terms_days", "end_of_month", "payment_method", "discount", "currency", "sector",
         "segment", "tags", "notes", "created_at", "updated_at", "archived_at", "merged_into",
+            "blocked", "contacts", "fields",
     ]  # fmt: skip
     assert data["kind"] == "business"
     assert data["first_name"] is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from newbi_clients.history import STATUSES
+from newbi_clients.documents import STATUSES
 from newbi_clients.storage import ClientStore
 
 NNBSP = "\u202f"

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
 HEADER = "Nom;Prénom;Email;Adresse;Code postal;Ville;SIRET;Tags"
 GOOD = "ACME SAS;;contact@acme.fr;1 rue;75002;Paris;73282932000074;VIP\nDupré;Éléonore;e@x.fr;2 rue;69002;Lyon;;\n"
@@ -164,3 +166,20 @@ def test_export_xlsx_to_a_terminal_needs_a_file(cli) -> None:
     # CliRunner's stdout is not a terminal: binary output is allowed there
     result = cli("export", "--format", "xlsx")
     assert result.stdout_bytes[:2] == b"PK"
+
+
+def test_import_debug_shows_the_time_of_each_phase(cli, tmp_path: Path) -> None:
+    lines = [f"Client {i};;c{i}@exemple.fr;1 rue;75002;Paris;;" for i in range(4500)]
+    path = write(tmp_path, HEADER + "\n" + "\n".join(lines) + "\n")
+    start = time.perf_counter()
+    result = cli("--debug", "import", str(path), "--yes")
+    elapsed = time.perf_counter() - start
+    phases = dict(re.findall(r"^  (\S.*?)\s+(\d+\.\d+) s$", result.stderr, re.MULTILINE))
+    assert "Durée de chaque phase" in result.stderr
+    for label in ("lecture des lignes", "validation, processus 1", "mise en table de travail",
+                  "doublons (aperçu)", "insertion des clients", "index de recherche (FTS)",
+                  "validation de la transaction (commit)"):  # fmt: skip
+        assert label in phases, label
+    main = [float(s) for label, s in phases.items() if "processus" not in label]
+    assert 0 < sum(main) <= elapsed
+    assert "Durée" not in cli("import", str(path), "--yes").stderr  # only with --debug

@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 from newbi_clients.builder import build_client
-from newbi_clients.exporting import (
+from newbi_clients.models import Client, Note
+from newbi_clients.transfer.export import (
     TEMPLATE_COLUMNS,
     cells_of_clients,
-    client_to_vcard,
     escape_formula,
     unescape_formula,
     write_csv,
@@ -23,7 +23,7 @@ from newbi_clients.exporting import (
     write_jsonl,
     write_xlsx,
 )
-from newbi_clients.models import Client, Note
+from newbi_clients.transfer.vcard import client_to_vcard
 
 TEMPLATE_FILE = Path(__file__).parents[1] / "templates" / "import_template.csv"
 

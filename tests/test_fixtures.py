@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from newbi_clients.importer import Importer
 from newbi_clients.models import Client
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -245,7 +245,7 @@ def test_xlsx_errors_file_is_xlsx(store: ClientStore, tmp_path: Path) -> None:
 def test_hostile_cells_are_kept_as_text_and_neutralised_on_export(
     store: ClientStore, tmp_path: Path
 ) -> None:
-    from newbi_clients.exporting import cells_of_store, write_csv
+    from newbi_clients.transfer.export import cells_of_store, write_csv
 
     _, _plan, report = do_import(store, DATA / "hostile.csv")
     assert report.created == 7 and report.rejected == 0

@@ -8,19 +8,16 @@ from decimal import Decimal
 import pytest
 
 from newbi_clients.builder import apply_changes, build_client
-from newbi_clients.errors import ValidationFailed
-from newbi_clients.history import (
-    NewDocument,
-    add_document,
-    add_payment,
+from newbi_clients.documents import (
     apply_discount,
-    documents_of,
     due_date,
     parse_amount,
     parse_date,
     parse_rate,
     ttc_from_rate,
 )
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.history import NewDocument, add_document, add_payment, documents_of
 from newbi_clients.models import Client, Discount
 from newbi_clients.storage import ClientStore
 

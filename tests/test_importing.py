@@ -9,12 +9,12 @@ import pytest
 
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
-from newbi_clients.headers import map_headers
-from newbi_clients.importer import Importer
-from newbi_clients.importing import parse_notes, row_to_raw
-from newbi_clients.reading import cell_text, sniff_delimiter
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.read import cell_text, sniff_delimiter
+from newbi_clients.transfer.validate import parse_notes, row_to_raw
 
 HEADER = "Type;Nom;Prénom;Email;Téléphone;Adresse;Code postal;Ville;SIRET;Tags;Notes"
 
@@ -332,3 +332,88 @@ def test_merge_keeps_no_default_or_guess_as_a_value_left_aside(
     assert client.phone == "+33142000000"
     assert not client.notes  # no « Type : Particulier », « Délai : 30 », « Fin de mois : non »
     assert (client.kind.value, client.terms_days, client.end_of_month) == ("business", 45, True)
+
+
+@pytest.mark.parametrize("writer", ["other connection", "same connection"])
+def test_duplicates_found_again_when_the_book_changed_after_the_preview(
+    store: ClientStore, db_path: Path, tmp_path: Path, writer: str
+) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;b@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    assert plan.duplicates == []
+    client = build_client({"name": "Déjà là", "email": "B@x.fr"}).client
+    if writer == "other connection":
+        with ClientStore(db_path) as other:
+            other.add(client)
+    else:
+        store.add(client)
+    report = importer.apply(plan, "skip")
+    assert report.created == 1 and report.skipped == 1
+    assert [(d.row, d.existing_name) for d in report.duplicates] == [(3, "Déjà là")]
+
+
+def test_duplicates_not_classified_twice_when_nothing_changed(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;a@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    report = importer.apply(plan, "skip")
+    assert report.created == 1 and report.skipped == 1
+    assert "reclassify" not in importer.times.seconds
+
+
+def _indexes(store: ClientStore) -> set[tuple[str, str]]:
+    return set(store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                " AND tbl_name = 'clients' AND sql IS NOT NULL").fetchall())  # fmt: skip
+
+
+def test_indexes_built_again_after_an_import_larger_than_the_book(
+    store: ClientStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _indexes(store)
+    assert len(before) >= 9
+    path = write(
+        tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;b@x.fr;;;;;;;\n"
+    )
+    importer = Importer(store, path)
+    plan = importer.prepare()
+
+    def boom() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer, "_insert_tags_and_notes", boom)
+    with pytest.raises(KeyboardInterrupt):
+        importer.apply(plan)  # interrupted after the indexes were built again
+    assert _indexes(store) == before
+    assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+    monkeypatch.undo()
+    importer = Importer(store, path)
+    report = importer.apply(importer.prepare())
+    assert report.created == 2 and "index" in importer.times.seconds
+    assert _indexes(store) == before
+    (plan_row,) = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM clients WHERE email_key = 'b@x.fr'"
+    ).fetchall()
+    assert "idx_clients_email_key" in plan_row[-1]
+    assert store.resolve("b@x.fr").name == "B"
+
+
+def test_indexes_updated_in_place_by_an_import_smaller_than_the_book(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    run(
+        store,
+        write(tmp_path, HEADER + "\nparticulier;A;;a@x.fr;;;;;;;\nparticulier;B;;b@x.fr;;;;;;;\n"),
+    )
+    importer = Importer(
+        store, write(tmp_path, HEADER + "\nparticulier;C;;c@x.fr;;;;;;;\n", "c.csv")
+    )
+    report = importer.apply(importer.prepare())
+    assert report.created == 1 and "index" not in importer.times.seconds
+    assert store.resolve("c@x.fr").name == "C"

@@ -482,3 +482,41 @@ def test_edit_prefills_the_phone_as_shown(db_path: Path) -> None:
     child.expect_exact("06 12 34 56 78")
     child.sendintr()
     assert finish(child) == 130
+
+
+def test_contact_add_asks_each_question(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+    from newbi_clients.contacts import add_contact, build_contact
+
+    with ClientStore(db_path) as store:
+        acme = store.add(build_client({"name": "ACME SAS", "kind": "professionnel"}).client)
+        add_contact(store, acme, build_contact({"first_name": "Paul", "email": "paul@acme.fr"}))
+        store.add(build_client({"name": "Beta", "email": "info@beta.fr"}).client)
+    child = spawn(db_path, "contact", "add", "acme")
+    answer(child, "Prénom :", "Claire")
+    answer(child, "Nom :", "Martin")
+    answer(child, "Fonction", "Acheteuse")
+    answer(child, "Service", "Achats")
+    answer(child, "Email :", "claire@")
+    child.expect_exact("Email invalide")
+    child.send("\x15" + "info@beta.fr" + ENTER)
+    child.expect_exact("déjà celui de #2 (Beta)")  # said at once, the questions go on
+    answer(child, "Téléphone :", "06 12 34 56 78")
+    answer(child, "Contact principal ?")  # Non
+    child.expect_exact("Client déjà existant")
+    assert finish(child) == 1
+    child = spawn(db_path, "contact", "add", "acme")
+    for question, keys in (("Prénom :", "Claire"), ("Nom :", "Martin"), ("Fonction", ""),
+                           ("Service", ""), ("Email :", "claire@acme.fr"),
+                           ("Téléphone :", "06 12 34 56 78")):  # fmt: skip
+        answer(child, question, keys)
+    child.expect_exact("Contact principal ?")
+    child.send("\x1b[A" + ENTER)  # up: « Oui »
+    child.expect(r"Contact \d+ ajouté à #1 : Claire Martin \(contact principal\)")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        contacts = store.get(acme.id or 0).contacts
+    assert [(c.display_name, c.primary, c.phone) for c in contacts] == [
+        ("Claire Martin", True, "+33612345678"),
+        ("Paul", False, None),
+    ]

@@ -13,18 +13,14 @@ from hypothesis import strategies as st
 
 from newbi_clients.builder import apply_changes, build_client
 from newbi_clients.dedupe import choose, plan_merge, show_value
+from newbi_clients.duplicates import duplicate_groups
 from newbi_clients.history import NewDocument, add_document, add_payment
-from newbi_clients.merging import (
-    MergeRefused,
-    apply_merge,
-    duplicate_groups,
-    prepare_merge,
-    unmerge,
-)
+from newbi_clients.merging import MergeRefused, apply_merge, prepare_merge
 from newbi_clients.models import Client
 from newbi_clients.organise import set_archived
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.unmerging import unmerge
 
 
 def make(store: ClientStore, note: str | None = None, **raw: Any) -> Client:

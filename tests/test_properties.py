@@ -11,17 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.builder import build_client
-from newbi_clients.exporting import (
+from newbi_clients.models import Note
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.export import (
     cells_of_clients,
     cells_of_store,
     escape_formula,
     unescape_formula,
     write_csv,
 )
-from newbi_clients.importer import Importer
-from newbi_clients.models import Note
-from newbi_clients.search import ClientQuery
-from newbi_clients.storage import ClientStore
 
 SIRETS = ["73282932000074", "55210055400013", "35600000000048", "41234567000019", None]
 PHONES = ["06 12 34 56 78", "+49 30 1234567", "01 42 00 00 00", "+32 2 512 34 56", None]
@@ -123,3 +123,99 @@ def test_formula_escape_round_trips(value: str) -> None:
     escaped = escape_formula(value)
     assert unescape_formula(escaped) == value
     assert not escaped.startswith(("=", "@", "\t", "\r")) or escaped == value == ""
+
+
+# --- merge and unmerge with contacts, custom fields, blocked state, reminders -------------
+
+FIELD_VALUES = {
+    "Origine": st.sampled_from(["Salon", "Site", "Recommandation"]),
+    "Capital": st.decimals(min_value=-(10**6), max_value=10**6, places=2).map(str),
+    "Remarque": TEXT,
+}
+PEOPLE = st.fixed_dictionaries(
+    {
+        "first_name": st.none() | WORD,
+        "last_name": WORD,
+        "email": st.none() | st.from_regex(r"[a-z]{1,6}@(acme|beta)\.fr", fullmatch=True),
+        "phone": st.sampled_from(PHONES),
+        "primary": st.sampled_from([None, "oui"]),
+    }
+)
+
+
+@st.composite
+def rich_clients(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True))
+    return {
+        "name": draw(TEXT),
+        "email": draw(st.none() | st.from_regex(r"[a-z]{1,6}@acme\.fr", fullmatch=True)),
+        "contacts": draw(st.lists(PEOPLE, max_size=3)),
+        "fields": {n: draw(FIELD_VALUES[n]) for n in names},
+        "blocked": draw(st.none() | TEXT.filter(str.strip)),
+        "reminders": draw(st.lists(TEXT.filter(str.strip), max_size=2)),
+    }
+
+
+def _rich(store: ClientStore, raw: dict[str, Any]) -> int:
+    from newbi_clients.blocking import block
+    from newbi_clients.contacts import add_contact, build_contact
+    from newbi_clients.customfields import check_values
+    from newbi_clients.reminders import add_reminder
+
+    client = build_client({"name": raw["name"], "email": raw["email"]}).client
+    client.fields = check_values(store, raw["fields"])
+    client = store.add(client, allow_duplicate=True)
+    for person in raw["contacts"]:
+        add_contact(store, store.get(client.id or 0), build_contact(person), allow_duplicate=True)
+    for text in raw["reminders"]:
+        add_reminder(store, client, "2026-12-01", text)
+    if raw["blocked"]:
+        block(store, store.get(client.id or 0), raw["blocked"])
+    return client.id or 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rich_clients(),
+    st.lists(rich_clients(), min_size=1, max_size=2),
+    st.sampled_from(["keep", "other"]),
+    st.randoms(use_true_random=False),
+)
+def test_merge_and_unmerge_carry_contacts_fields_blocking_and_reminders(
+    first: dict[str, Any], rest: list[dict[str, Any]], prefer: str, rnd: Any
+) -> None:
+    from newbi_clients.customfields import define_field
+    from newbi_clients.merging import apply_merge, prepare_merge
+    from newbi_clients.unmerging import unmerge
+
+    with tempfile.TemporaryDirectory() as tmp, ClientStore(Path(tmp) / "m.db") as store:
+        define_field(store, "Origine", "choice", ["Salon", "Site", "Recommandation"])
+        define_field(store, "Capital", "number")
+        define_field(store, "Remarque", "text")
+        keep_id = _rich(store, first)
+        other_ids = [_rich(store, raw) for raw in rest]
+        snapshots = {i: store.snapshot(i) for i in (keep_id, *other_ids)}
+        keep, others = store.get(keep_id), [store.get(i) for i in other_ids]
+        merged = apply_merge(store, prepare_merge(store, keep, others, prefer))
+        notes = "\n".join(n.text for n in merged.notes)
+        # every field value is KEEP's now, or written in a note
+        for client in (keep, *others):
+            for name, value in client.fields.items():
+                assert merged.fields.get(name) == value or f"Champ « {name} »" in notes
+            if client.blocked:
+                assert merged.blocked is not None
+                assert merged.blocked == client.blocked or client.blocked.reason in notes
+        # every contact and reminder is KEEP's, with one primary contact (KEEP's, if it had one)
+        everyone = {c.id for client in (keep, *others) for c in client.contacts}
+        assert {c.id for c in merged.contacts} == everyone
+        assert sum(c.primary for c in merged.contacts) == (1 if everyone else 0)
+        if keep.primary_contact is not None:
+            assert merged.primary_contact == keep.primary_contact
+        owners = store.execute("SELECT DISTINCT client_id FROM reminders").fetchall()
+        assert owners in ([], [(keep_id,)])
+        # unmerging them, in any order, gives every client back exactly
+        order = list(other_ids)
+        rnd.shuffle(order)
+        for other_id in order:
+            unmerge(store, other_id)
+        assert {i: store.snapshot(i) for i in snapshots} == snapshots

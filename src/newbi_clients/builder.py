@@ -254,4 +254,7 @@ def apply_changes(
     new.updated_at = client.updated_at
     new.archived_at = client.archived_at
     new.merged_into = client.merged_into
+    new.fields = dict(client.fields)
+    new.contacts = list(client.contacts)
+    new.blocked = client.blocked
     return built

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newbi_clients import validation as v
-from newbi_clients.models import Address, Client, Note
+from newbi_clients.models import Address, Blocked, Client, Note
 
 # (attribute, French label, how to show a value); the order is the fiche's.
 MERGED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -33,8 +33,44 @@ MERGED_FIELDS: tuple[tuple[str, str], ...] = (
     ("currency", "Devise"),
     ("sector", "Secteur"),
     ("segment", "Segment"),
+    ("blocked", "Blocage"),
 )
 LABELS = dict(MERGED_FIELDS) | {"name": "Nom"}
+FIELD_PREFIX = "fields."  # a custom field, « fields.Origine », merged like the others
+
+
+def label(attr: str) -> str:
+    """The French label of a merged field, custom fields included."""
+    if attr.startswith(FIELD_PREFIX):
+        return f"Champ « {attr.removeprefix(FIELD_PREFIX)} »"
+    return LABELS[attr]
+
+
+def get_value(client: Client, attr: str) -> Any:
+    """The value of a merged field of a client (None for an unset custom field)."""
+    if attr.startswith(FIELD_PREFIX):
+        return client.fields.get(attr.removeprefix(FIELD_PREFIX))
+    return getattr(client, attr)
+
+
+def set_value(client: Client, attr: str, value: Any) -> None:
+    """Set a merged field of a client (None clears a custom field)."""
+    if attr.startswith(FIELD_PREFIX):
+        name = attr.removeprefix(FIELD_PREFIX)
+        if value is None:
+            client.fields.pop(name, None)
+        else:
+            client.fields[name] = value
+    else:
+        setattr(client, attr, value)
+
+
+def merged_attrs(clients: Sequence[Client]) -> list[str]:
+    """Every field a merge compares: the fixed ones, then the custom fields any has."""
+    names = dict.fromkeys(n for c in clients for n in c.fields)
+    return ["name", *(a for a, _ in MERGED_FIELDS), *(FIELD_PREFIX + n for n in names)]
+
+
 # Values that mean « not set ». Terms, end of month and currency always hold a value (30
 # days, no, EUR by default) that may have been chosen: they are compared like any other.
 _UNSET: dict[str, Callable[[Any], bool]] = {}
@@ -59,6 +95,8 @@ def show_value(value: Any) -> str:
         return ", ".join(p for p in (value.line1, value.line2, town, value.country) if p)
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, Blocked):
+        return f"bloqué depuis le {value.at[:10]} : {value.reason}"
     if hasattr(value, "label"):  # enums with a French label
         return str(value.label)
     if isinstance(value, str) and _E164.fullmatch(value):  # a phone, as the fiche shows it
@@ -104,7 +142,7 @@ class MergePlan:
         lines = [f"Valeurs non retenues lors de la fusion ({source}) :"]
         for c in self.conflicts:
             origin = f" (de #{c.lost_from})" if c.lost_from is not None else ""
-            lines.append(f"- {LABELS[c.field]}{origin} : {c.lost}")
+            lines.append(f"- {label(c.field)}{origin} : {c.lost}")
         return "\n".join(lines)
 
 
@@ -118,7 +156,7 @@ def plan_merge(keep: Client, others: Sequence[Client], prefer: str = "keep") -> 
     merged = keep.copy()
     plan = MergePlan(keep=keep, others=list(others), merged=merged)
     for other in others:
-        for attr in ("name", *(a for a, _ in MERGED_FIELDS)):
+        for attr in merged_attrs([other]):
             _merge_field(plan, attr, other, prefer)
         keys = {v.tag_key(t) for t in merged.tags}
         for tag in other.tags:
@@ -148,8 +186,8 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
     Every other value of that field becomes a conflict (kept as a note).
     """
     clients = [(None, plan.keep), *((o.id, o) for o in plan.others)]
-    chosen = getattr(next(c for i, c in clients if i == value_from), attr)
-    setattr(plan.merged, attr, chosen)
+    chosen = get_value(next(c for i, c in clients if i == value_from), attr)
+    set_value(plan.merged, attr, chosen)
     if value_from is None:
         plan.sources.pop(attr, None)
     else:
@@ -157,7 +195,7 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
     conflicts = [c for c in plan.conflicts if c.field != attr]
     seen: set[str] = set()
     for source, client in clients:
-        value = getattr(client, attr)
+        value = get_value(client, attr)
         shown = show_value(value)
         if is_empty(attr, value) or same_value(attr, value, chosen) or shown in seen:
             continue
@@ -167,19 +205,19 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
 
 
 def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None:
-    current = getattr(plan.merged, attr)
-    incoming = getattr(other, attr)
+    current = get_value(plan.merged, attr)
+    incoming = get_value(other, attr)
     if is_empty(attr, incoming) or same_value(attr, current, incoming):
         return
     if is_empty(attr, current):
-        setattr(plan.merged, attr, incoming)
+        set_value(plan.merged, attr, incoming)
         plan.filled.append((attr, show_value(incoming), other.id))
         plan.sources[attr] = other.id
         return
     if attr == "siren" and other.siret and incoming == other.siret[:9]:
         return  # part of the other's SIRET, which is merged (or kept as a note) itself
     if prefer == "other":
-        setattr(plan.merged, attr, incoming)
+        set_value(plan.merged, attr, incoming)
         plan.sources[attr] = other.id
         plan.conflicts.append(Conflict(attr, show_value(incoming), show_value(current), None))
     else:

@@ -121,6 +121,14 @@ class DuplicateMatch:
     existing: ClientRef
     field: str  # "email" or "siret"
     value: str
+    contact: str | None = None  # the name of the existing client's contact holding it
+
+    @property
+    def holder(self) -> str:
+        """« #12 (ACME) », or « le contact Claire Martin de #12 (ACME) »."""
+        if self.contact:
+            return f"le contact {self.contact} de {self.existing}"
+        return str(self.existing)
 
 
 _FIELD_LABELS = {"email": "l'email", "siret": "le SIRET"}
@@ -134,7 +142,7 @@ class DuplicateClient(NewbiError):
         first = self.matches[0]
         label = _FIELD_LABELS.get(first.field, first.field)
         self.headline = (
-            f"Client déjà existant : {label} {first.value} est déjà utilisé par {first.existing}"
+            f"Client déjà existant : {label} {first.value} est déjà utilisé par {first.holder}"
         )
         super().__init__(
             f"{self.headline}. Vérifiez qu'il ne s'agit pas du même client "
@@ -147,7 +155,13 @@ class DuplicateClient(NewbiError):
             "error": "DuplicateClient",
             "message": self.message,
             "matches": [
-                {"id": m.existing.id, "name": m.existing.name, "field": m.field, "value": m.value}
+                {
+                    "id": m.existing.id,
+                    "name": m.existing.name,
+                    "field": m.field,
+                    "value": m.value,
+                    "contact": m.contact,
+                }
                 for m in self.matches
             ],
         }

@@ -1,59 +1,30 @@
-"""Invoices, quotes, credit notes and payments of a client; due dates; discounts.
+"""Invoices, quotes, credit notes and payments of a client, as stored in the book.
 
-Amounts are integer cents everywhere; they are read from text with :func:`parse_amount`
+Amounts are integer cents everywhere; they are read from text by :mod:`documents`
 (« 1 234,56 », « 1234.56 ») and never go through a float.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from newbi_clients.errors import ValidationFailed
-from newbi_clients.models import Client, Discount, format_money, format_money_fr
+from newbi_clients.documents import (
+    TYPES,
+    _fail,
+    apply_discount,
+    due_date,
+    normalize_status,
+    normalize_type,
+    parse_amount,
+    parse_date,
+    parse_rate,
+    status_label,
+    ttc_from_rate,
+)
+from newbi_clients.models import Client, format_money, format_money_fr
 from newbi_clients.storage import ClientStore, now
-from newbi_clients.validation import normalize_currency, normalize_payment_method, parse_decimal
-
-TYPES = {"invoice": "Facture", "quote": "Devis", "credit_note": "Avoir"}
-STATUSES = {
-    "invoice": ("draft", "sent", "partially_paid", "paid", "cancelled"),
-    "credit_note": ("draft", "sent", "partially_paid", "paid", "cancelled"),
-    "quote": ("draft", "sent", "accepted", "refused", "expired"),
-}
-STATUS_LABELS = {
-    "draft": "brouillon", "sent": "envoyé", "partially_paid": "payé en partie", "paid": "payé",
-    "cancelled": "annulé", "accepted": "accepté", "refused": "refusé", "expired": "expiré",
-}  # fmt: skip
-_ARTICLES = {"invoice": "une facture", "quote": "un devis", "credit_note": "un avoir"}
-# an invoice is feminine: « facture payée »
-_FEMININE = {
-    "sent": "envoyée",
-    "partially_paid": "payée en partie",
-    "paid": "payée",
-    "cancelled": "annulée",
-}
-
-
-def status_label(status: str, kind: str) -> str:
-    """The French label of a status, agreeing with the document: « facture payée »."""
-    if kind == "invoice":
-        return _FEMININE.get(status, STATUS_LABELS[status])
-    return STATUS_LABELS[status]
-
-
-_TYPE_ALIASES = {
-    "invoice": "invoice",
-    "facture": "invoice",
-    "quote": "quote",
-    "devis": "quote",
-    "creditnote": "credit_note",
-    "avoir": "credit_note",
-}
-_CENT = Decimal("0.01")
+from newbi_clients.validation import normalize_currency, normalize_payment_method
 
 
 @dataclass(slots=True)
@@ -104,103 +75,6 @@ class Document:
             "status": self.status,
             "payments": [p.to_dict() for p in self.payments],
         }
-
-
-def _fail(field_: str, value: str | None, message: str) -> ValidationFailed:
-    return ValidationFailed.single(field_, value, message)
-
-
-def parse_amount(value: object, field_: str = "amount") -> int:
-    """Cents from « 1 234,56 », « 1234.56 » or « 12 » (at most 2 decimals)."""
-    text = str(value or "").strip().removesuffix("€").removesuffix("EUR").strip()
-    number = parse_decimal(text) if text else None
-    if number is None:
-        raise _fail(field_, str(value), f"Montant invalide : « {value} » (ex. 1234,56)")
-    if number != number.quantize(_CENT):
-        raise _fail(field_, str(value), f"Montant invalide : « {value} » a plus de 2 décimales")
-    return int(number * 100)
-
-
-def parse_rate(value: object) -> Decimal:
-    """A VAT rate in percent: « 20 », « 5,5 », « 20 % »."""
-    text = str(value or "").strip().removesuffix("%").strip()
-    number = parse_decimal(text) if text else None
-    if number is None or not 0 <= number <= 100:
-        raise _fail("vat_rate", str(value), f"Taux de TVA invalide : « {value} » (ex. 20 ou 5,5)")
-    return number
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
-
-
-def parse_date(value: object, field_: str = "date") -> str:
-    """An ISO date from 2026-03-15, 15/03/2026, 15/03/26 (or a spreadsheet date-time)."""
-    text = str(value or "").strip()
-    text = re.sub(r"[T ]00:00(:00)?$", "", text)
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise _fail(field_, text, f"Date invalide : « {text} » (format JJ/MM/AAAA ou AAAA-MM-JJ)")
-
-
-def due_date(issued: str, terms_days: int, end_of_month: bool) -> str:
-    """N days after the invoice date, or N days then the end of that month (« 30 jours fin de
-    mois »: the date plus 30 days, carried to the last day of its month).
-
-    >>> due_date("2026-01-15", 30, False), due_date("2026-01-15", 45, True)
-    ('2026-02-14', '2026-03-31')
-    """
-    day = dt.date.fromisoformat(issued) + dt.timedelta(days=terms_days)
-    if end_of_month:
-        day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    return day.isoformat()
-
-
-def apply_discount(amount: int, discount: Discount | None) -> int:
-    """An amount (cents) after the client's default discount; never below zero."""
-    if discount is None:
-        return amount
-    if discount.type == "percent":
-        kept = Decimal(amount) * (Decimal(100) - discount.value) / Decimal(100)
-        return max(0, int(kept.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    return max(0, amount - int(discount.value * 100))
-
-
-def ttc_from_rate(amount_ht: int, rate: Decimal) -> int:
-    """Amount including tax, rounded half-up to the cent."""
-    total = Decimal(amount_ht) * (Decimal(100) + rate) / Decimal(100)
-    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def normalize_type(value: object) -> str:
-    """invoice / quote / credit_note (facture / devis / avoir)."""
-    from newbi_clients.validation import match_key
-
-    kind = _TYPE_ALIASES.get(match_key(str(value or "")).replace("_", ""))
-    if kind is None:
-        raise _fail(
-            "type", str(value), f"Type de document invalide : « {value} » (facture, devis ou avoir)"
-        )
-    return kind
-
-
-def normalize_status(kind: str, value: object) -> str:
-    """A status allowed for this type of document."""
-    from newbi_clients.validation import match_key
-
-    key = match_key(str(value or "")).replace("_", "")
-    for status in STATUSES[kind]:
-        labels = (STATUS_LABELS[status], status_label(status, kind))
-        if key in (status.replace("_", ""), *(match_key(label) for label in labels)):
-            return status
-    allowed = ", ".join(STATUSES[kind])
-    raise _fail(
-        "status",
-        str(value),
-        f"Statut invalide pour {_ARTICLES[kind]} : « {value} » ({allowed})",
-    )
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from newbi_clients import fastpaths
 from newbi_clients.text import SEPARATORS as _SEPARATORS
 from newbi_clients.text import clean
 from newbi_clients.text import fail as _fail
@@ -33,6 +34,10 @@ def _insee_number(value: object, key: str, length: int) -> str | None:
     text = clean(value)
     if text is None:
         return None
+    if length == 14:
+        fast = fastpaths.siret(_digits(text))
+        if fast is not None:
+            return fast
     from importlib import import_module
 
     from stdnum.exceptions import ValidationError

@@ -127,6 +127,82 @@ class Note:
 
 
 @dataclass(slots=True)
+class Contact:
+    """A person at a client (a company's buyer, its accounting); one is the primary contact."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    position: str | None = None
+    department: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    primary: bool = False
+    id: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        """« Prénom Nom », or the email when the contact has no name."""
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return name or self.email or self.phone or "(sans nom)"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON shape of a contact."""
+        return {
+            "id": self.id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "position": self.position,
+            "department": self.department,
+            "email": self.email,
+            "phone": self.phone,
+            "primary": self.primary,
+        }
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "position", "department", "email", "phone")
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A client who must not be invoiced again, since ``at``, for ``reason``."""
+
+    at: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON shape of the blocked state."""
+        return {"at": self.at, "reason": self.reason}
+
+
+class FieldType(StrEnum):
+    """The type of a custom field."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return {"text": "texte", "number": "nombre", "date": "date", "choice": "choix"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """A custom field defined by the user: a name, a type, and the choices of a choice."""
+
+    name: str
+    type: FieldType
+    choices: tuple[str, ...] = ()
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON shape of a field definition."""
+        return {"name": self.name, "type": self.type.value, "choices": list(self.choices)}
+
+
+@dataclass(slots=True)
 class Client:
     """A client of the address book, validated and normalised."""
 
@@ -154,6 +230,11 @@ class Client:
     updated_at: str | None = None
     archived_at: str | None = None
     merged_into: int | None = None
+    # the custom fields' values (field name → value as stored text), the contacts, the
+    # blocked state
+    fields: dict[str, str] = field(default_factory=dict)
+    contacts: list[Contact] = field(default_factory=list)
+    blocked: Blocked | None = None
     # invoices minus credit notes excl. tax, in the client's currency (read, never written)
     revenue_cents: int = field(default=0, compare=False)
 
@@ -176,7 +257,16 @@ class Client:
             clone.tags = list(self.tags)
         if "notes" not in changes:
             clone.notes = list(self.notes)
+        if "fields" not in changes:
+            clone.fields = dict(self.fields)
+        if "contacts" not in changes:
+            clone.contacts = [replace(c) for c in self.contacts]
         return clone
+
+    @property
+    def primary_contact(self) -> Contact | None:
+        """The primary contact, if the client has contacts."""
+        return next((c for c in self.contacts if c.primary), None)
 
 
 CLIENT_FIELDS = tuple(f.name for f in fields(Client))

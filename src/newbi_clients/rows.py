@@ -10,7 +10,9 @@ from newbi_clients import validation as v
 from newbi_clients.fiscal import zone_of
 from newbi_clients.models import (
     Address,
+    Blocked,
     Client,
+    Contact,
     Discount,
     Kind,
     Note,
@@ -120,6 +122,8 @@ def client_to_row(client: Client) -> dict[str, Any]:
         "search_ids": search_ids(client),
         "merged_into": client.merged_into,
         "archived_at": client.archived_at,
+        "blocked_at": client.blocked.at if client.blocked else None,
+        "blocked_reason": client.blocked.reason if client.blocked else None,
     }
 
 
@@ -134,8 +138,44 @@ def _address(row: dict[str, Any], prefix: str) -> Address | None:
     return Address(line1, line2, postal_code, city, country or "FR")
 
 
+def contact_search_words(contact: Contact) -> str:
+    """What the search index holds of a contact: names, email, phone in both forms."""
+    tokens = [contact.first_name, contact.last_name, contact.email]
+    if contact.phone:
+        tokens.append(contact.phone.lstrip("+"))
+        if contact.phone.startswith("+33"):
+            tokens.append("0" + contact.phone[3:])
+    return " ".join(t for t in tokens if t)
+
+
+def contact_to_row(contact: Contact) -> dict[str, Any]:
+    """The ``contacts`` row of a contact (without ids and timestamps)."""
+    return {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "position": contact.position,
+        "department": contact.department,
+        "email": contact.email,
+        "email_key": v.email_key(contact.email),
+        "phone": contact.phone,
+        "is_primary": int(contact.primary),
+        "search_words": contact_search_words(contact),
+    }
+
+
+def contacts_from_json(text: str | None) -> list[Contact]:
+    """Contacts from the JSON array that the client query gathers (see ``CONTACTS_SQL``)."""
+    if not text:
+        return []
+    return [
+        Contact(first, last, position, dept, email, phone, bool(primary), cid)
+        for cid, first, last, position, dept, email, phone, primary in json.loads(text)
+    ]
+
+
 def row_to_client(row: dict[str, Any]) -> Client:
-    """A Client from a ``clients`` row (with ``tag_names`` and optional ``notes_json``)."""
+    """A Client from a ``clients`` row (with ``tag_names`` and optional ``notes_json``,
+    ``contacts_json`` and ``fields_json``)."""
     notes_json = row.get("notes_json")
     notes = [Note(at, text, nid) for nid, at, text in json.loads(notes_json)] if notes_json else []
     tag_names = row.get("tag_names")
@@ -168,6 +208,13 @@ def row_to_client(row: dict[str, Any]) -> Client:
         updated_at=row["updated_at"],
         archived_at=row["archived_at"],
         merged_into=row["merged_into"],
+        fields=dict(json.loads(row["fields_json"])) if row.get("fields_json") else {},
+        contacts=contacts_from_json(row.get("contacts_json")),
+        blocked=(
+            Blocked(row["blocked_at"], row.get("blocked_reason") or "")
+            if row.get("blocked_at")
+            else None
+        ),
         revenue_cents=row.get("revenue_cents") or 0,
     )
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 from newbi_clients.errors import StorageError
 
-FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids")
+# the search index's columns: migration 4 added the words of the client's contacts
+FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids", "contact_words")
 _STATUS = {
     "active": "{p}archived_at IS NULL AND {p}merged_into IS NULL",
     "archived": "{p}archived_at IS NOT NULL AND {p}merged_into IS NULL",
@@ -43,6 +44,35 @@ def run_script(db: Database, script: str) -> None:
             statement = ""
     if statement.strip():
         raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+def _fts_sql(columns: tuple[str, ...]) -> str:
+    """The full-text index over ``columns`` of the clients table, and its triggers."""
+    cols = ", ".join(columns)
+    new = ", ".join("new." + c for c in columns)
+    old = ", ".join("old." + c for c in columns)
+    return f"""
+        CREATE VIRTUAL TABLE clients_fts USING fts5(
+            {cols},
+            content='clients', content_rowid='id',
+            tokenize="unicode61 remove_diacritics 2",
+            prefix='2 3'
+        );
+        CREATE TRIGGER clients_fts_insert AFTER INSERT ON clients BEGIN
+            INSERT INTO clients_fts(rowid, {cols}) VALUES (new.id, {new});
+        END;
+        CREATE TRIGGER clients_fts_delete AFTER DELETE ON clients BEGIN
+            INSERT INTO clients_fts(clients_fts, rowid, {cols}) VALUES ('delete', old.id, {old});
+        END;
+        CREATE TRIGGER clients_fts_update AFTER UPDATE OF {cols} ON clients
+        BEGIN
+            INSERT INTO clients_fts(clients_fts, rowid, {cols}) VALUES ('delete', old.id, {old});
+            INSERT INTO clients_fts(rowid, {cols}) VALUES (new.id, {new});
+        END;
+        """
+
+
+_V1_FTS_COLUMNS = FTS_COLUMNS[:5]
 
 
 def _v1_core(db: Database) -> None:
@@ -126,27 +156,7 @@ def _v1_core(db: Database) -> None:
         );
         CREATE INDEX idx_audit_client ON audit(client_id, id);
 
-        CREATE VIRTUAL TABLE clients_fts USING fts5(
-            {", ".join(FTS_COLUMNS)},
-            content='clients', content_rowid='id',
-            tokenize="unicode61 remove_diacritics 2",
-            prefix='2 3'
-        );
-        CREATE TRIGGER clients_fts_insert AFTER INSERT ON clients BEGIN
-            INSERT INTO clients_fts(rowid, {", ".join(FTS_COLUMNS)})
-            VALUES (new.id, {", ".join("new." + c for c in FTS_COLUMNS)});
-        END;
-        CREATE TRIGGER clients_fts_delete AFTER DELETE ON clients BEGIN
-            INSERT INTO clients_fts(clients_fts, rowid, {", ".join(FTS_COLUMNS)})
-            VALUES ('delete', old.id, {", ".join("old." + c for c in FTS_COLUMNS)});
-        END;
-        CREATE TRIGGER clients_fts_update AFTER UPDATE OF {", ".join(FTS_COLUMNS)} ON clients
-        BEGIN
-            INSERT INTO clients_fts(clients_fts, rowid, {", ".join(FTS_COLUMNS)})
-            VALUES ('delete', old.id, {", ".join("old." + c for c in FTS_COLUMNS)});
-            INSERT INTO clients_fts(rowid, {", ".join(FTS_COLUMNS)})
-            VALUES (new.id, {", ".join("new." + c for c in FTS_COLUMNS)});
-        END;
+        {_fts_sql(_V1_FTS_COLUMNS)}
         """,
     )
 
@@ -219,7 +229,92 @@ def _v3_sparse_revenue_index(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_core, _v2_history, _v3_sparse_revenue_index]
+def _contact_words(client_id: str) -> str:
+    return (
+        f"UPDATE clients SET contact_words = (SELECT group_concat(search_words, ' ')"
+        f" FROM contacts WHERE client_id = {client_id}) WHERE id = {client_id};"
+    )
+
+
+def _v4_contacts_fields_blocking_reminders(db: Database) -> None:
+    """Contacts of a client, custom fields, the blocked state, reminders; the search index
+    gains the contacts' words (rebuilt once)."""
+    run_script(
+        db,
+        f"""
+        ALTER TABLE clients ADD COLUMN blocked_at TEXT;
+        ALTER TABLE clients ADD COLUMN blocked_reason TEXT;
+        ALTER TABLE clients ADD COLUMN contact_words TEXT;
+        CREATE INDEX idx_clients_blocked ON clients(blocked_at) WHERE blocked_at IS NOT NULL;
+
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            first_name TEXT, last_name TEXT, position TEXT, department TEXT,
+            email TEXT, email_key TEXT, phone TEXT,
+            is_primary INTEGER NOT NULL DEFAULT 0,
+            search_words TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_contacts_client ON contacts(client_id, id);
+        CREATE INDEX idx_contacts_email_key ON contacts(email_key) WHERE email_key IS NOT NULL;
+        CREATE INDEX idx_contacts_phone ON contacts(phone) WHERE phone IS NOT NULL;
+        CREATE TRIGGER contacts_words_insert AFTER INSERT ON contacts BEGIN
+            {_contact_words("new.client_id")}
+        END;
+        CREATE TRIGGER contacts_words_delete AFTER DELETE ON contacts BEGIN
+            {_contact_words("old.client_id")}
+        END;
+        CREATE TRIGGER contacts_words_update AFTER UPDATE OF client_id, search_words
+        ON contacts BEGIN
+            {_contact_words("old.client_id")}
+            {_contact_words("new.client_id")}
+        END;
+
+        CREATE TABLE field_defs (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'choice')),
+            choices TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE field_values (
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            field_id INTEGER NOT NULL REFERENCES field_defs(id) ON DELETE CASCADE,
+            value TEXT NOT NULL,
+            PRIMARY KEY (client_id, field_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_field_values_field ON field_values(field_id, value);
+
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id),
+            due_on TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            done_at TEXT
+        );
+        CREATE INDEX idx_reminders_client ON reminders(client_id, due_on);
+        CREATE INDEX idx_reminders_due ON reminders(due_on, id) WHERE done_at IS NULL;
+
+        DROP TRIGGER clients_fts_insert;
+        DROP TRIGGER clients_fts_delete;
+        DROP TRIGGER clients_fts_update;
+        DROP TABLE clients_fts;
+        {_fts_sql(FTS_COLUMNS)}
+        INSERT INTO clients_fts(clients_fts) VALUES ('rebuild');
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1_core,
+    _v2_history,
+    _v3_sparse_revenue_index,
+    _v4_contacts_fields_blocking_reminders,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,13 +9,15 @@ A search text mixes free words and ``field:value`` terms, as in khard:
 ``dupont city:lyon tag:vip``. Free words go to the FTS5 index (case- and
 accent-insensitive, each word a prefix); identifiers typed with spaces or dots
 (« 732 829 320 », « 06 12 34 56 78 ») are compacted first; an email is looked up
-exactly.
+exactly. The names, emails and phones of a client's contacts are indexed with it
+(``contact_words``): a search finds a company by its people.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from newbi_clients import validation as v
 from newbi_clients.errors import ValidationFailed
@@ -30,7 +32,8 @@ FIELD_TERMS = {
     "nom": "name",
     "first_name": "first_name",
     "prenom": "first_name",
-    "email": "email",
+    "email": "{email contact_words}",
+    "contact": "contact_words",
     "city": "billing_city",
     "ville": "billing_city",
     "id": "search_ids",
@@ -38,8 +41,8 @@ FIELD_TERMS = {
     "siren": "search_ids",
     "vat": "search_ids",
     "tva": "search_ids",
-    "phone": "search_ids",
-    "tel": "search_ids",
+    "phone": "{search_ids contact_words}",
+    "tel": "{search_ids contact_words}",
 }
 FILTER_TERMS = ("tag", "sector", "secteur", "segment", "zone", "kind", "type", "country", "pays")
 _IDENTIFIER = re.compile(r"^\+?[0-9A-Za-z]*[0-9][0-9A-Za-z]*$")
@@ -61,6 +64,9 @@ class ClientQuery:
     desc: bool | None = None  # None: the sort's natural order (revenue: largest first)
     limit: int | None = None
     ids: tuple[int, ...] = field(default_factory=tuple)
+    blocked: bool = False  # blocked clients only
+    # custom field filters: (field key, stored value), each must match
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -94,7 +100,7 @@ def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
             query = _with_filter(query, key, value)
         elif sep and value and key in FIELD_TERMS:
             column = FIELD_TERMS[key]
-            token = compact_identifier(value) if column == "search_ids" else None
+            token = compact_identifier(value) if "search_ids" in column else None
             matches.append(f"{column} : {_quote(token or value)}*")
         else:
             words.append(word)
@@ -102,18 +108,19 @@ def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
     if free:
         identifier = compact_identifier(free)
         if identifier and any(c.isdigit() for c in identifier) and " " in free.strip():
-            matches.append(f"search_ids : {_quote(identifier)}*")
+            matches.append(f"{{search_ids contact_words}} : {_quote(identifier)}*")
         else:
             matches.extend(_word_match(w) for w in words)
     return query, matches
 
 
 def _word_match(word: str) -> str:
+    # a contact's email and phone find its client like the client's own
     if "@" in word:
-        return f"email : {_quote(word)}*"
+        return f"{{email contact_words}} : {_quote(word)}*"
     identifier = compact_identifier(word)
     if identifier and any(c.isdigit() for c in identifier):
-        return f"search_ids : {_quote(identifier)}*"
+        return f"{{search_ids contact_words}} : {_quote(identifier)}*"
     return f"{_quote(word)}*"
 
 
@@ -170,6 +177,14 @@ def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
     if query.country:
         sql.where.append("c.billing_country = ?")
         sql.params.append(v.normalize_country(query.country))
+    if query.blocked:
+        sql.where.append("c.blocked_at IS NOT NULL")
+    for key, value in query.fields:
+        sql.where.append(
+            "c.id IN (SELECT fv.client_id FROM field_values fv JOIN field_defs d"
+            " ON d.id = fv.field_id WHERE d.key = ? AND fv.value = ? COLLATE NOCASE)"
+        )
+        sql.params.extend((key, value))
     if query.ids:
         sql.where.append(f"c.id IN ({', '.join('?' * len(query.ids))})")
         sql.params.extend(query.ids)
@@ -218,3 +233,35 @@ def order_by(query: ClientQuery, ranked: bool = False) -> str:
     else:
         keys = [f"c.sort_name{direction}", f"c.id{direction}"]
     return "ORDER BY " + ", ".join(keys)
+
+
+def query_phases(query: ClientQuery) -> list[tuple[str, list[Any], str]]:
+    """The (FROM/WHERE, parameters, ORDER BY) of each phase of a query, in order."""
+    where, params, match = build_where(query)
+    prefix = name_prefix(query) if match else None
+    if prefix is not None:
+        # names that begin with the text first (an index range), then the other matches
+        bounds = [prefix, prefix + "\U0010ffff"]
+        in_range = "c.sort_name >= ? AND c.sort_name < ?"
+        filters, filter_params, _ = build_where(replace(query, text=None))
+        return [
+            (f"{filters} AND {in_range}", [*filter_params, *bounds], order_by(query)),
+            (f"{where} AND NOT ({in_range})", [*params, *bounds], order_by(query)),
+        ]
+    if query.sort == "revenue":
+        largest = "c.revenue_cents <> 0 AND c.revenue_cents {} 0"
+        by_revenue = "ORDER BY c.revenue_cents{}, c.sort_name, c.id"
+        by_name = "ORDER BY c.sort_name, c.id"
+        phases = [
+            (f"{where} AND {largest.format('>')}", params, by_revenue.format(" DESC")),
+            (f"{where} AND c.revenue_cents = 0", params, by_name),
+            (f"{where} AND {largest.format('<')}", params, by_revenue.format(" DESC")),
+        ]
+        if not descending(query):  # the smallest first
+            phases = [
+                (phases[2][0], params, by_revenue.format("")),
+                phases[1],
+                (phases[0][0], params, by_revenue.format("")),
+            ]
+        return phases
+    return [(where, params, order_by(query))]

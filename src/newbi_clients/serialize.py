@@ -34,6 +34,9 @@ JSON_KEYS = (
     "updated_at",
     "archived_at",
     "merged_into",
+    "blocked",
+    "contacts",
+    "fields",
 )
 
 
@@ -69,4 +72,7 @@ def client_to_dict(client: Client, settings: SellerSettings | None = None) -> di
         "updated_at": client.updated_at,
         "archived_at": client.archived_at,
         "merged_into": client.merged_into,
+        "blocked": client.blocked.to_dict() if client.blocked else None,
+        "contacts": [c.to_dict() for c in client.contacts],
+        "fields": dict(client.fields),
     }

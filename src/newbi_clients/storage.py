@@ -13,16 +13,15 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newbi_clients import validation as v
+from newbi_clients.contacts import CONTACTS_SQL, contacts_snapshot, insert_contacts
+from newbi_clients.customfields import FIELDS_SQL, fields_snapshot, save_values
 from newbi_clients.errors import (
-    AmbiguousClient,
     ClientNotFound,
-    ClientRef,
     DuplicateClient,
     DuplicateMatch,
     StaleClient,
@@ -30,17 +29,18 @@ from newbi_clients.errors import (
 )
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.models import Client, Note
+from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
-from newbi_clients.schema import SCHEMA_VERSION, migrate, status_condition
-from newbi_clients.search import ClientQuery, build_where, descending, name_prefix, order_by
+from newbi_clients.schema import SCHEMA_VERSION, migrate
+from newbi_clients.search import ClientQuery, build_where, query_phases
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-APP_NAME = "newbi-clients"
+# the location helpers live in ``paths``; callers have long imported them from here
+__all__ = ["APP_NAME", "ClientStore", "default_db_path", "now", "resolve_db_path"]
+
 BUSY_TIMEOUT_S = 60.0
-ACTIVE_SQL = status_condition("active")
-ARCHIVED_SQL = status_condition("archived")
 _TAGS_SQL = (
     "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
     " WHERE ct.client_id = c.id) AS tag_names"
@@ -56,41 +56,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def default_db_path() -> Path:
-    """``clients.db`` in the platform's user data folder for newbi-clients."""
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME) / "clients.db"
-
-
-def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` if given, else ``$NEWBI_CLIENTS_DB``, else the default location."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("NEWBI_CLIENTS_DB")
-    return Path(env).expanduser() if env else default_db_path()
-
-
-def _create_private(path: Path) -> None:
-    """Create an empty file readable by its owner only (it holds personal data)."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 class ClientStore:
     """The address book: clients, tags, notes, settings and the audit log."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            _create_private(self.path)
+            create_private(self.path)
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
@@ -248,7 +220,7 @@ class ClientStore:
 
     def _select(self, with_notes: bool) -> str:
         notes = f", {_NOTES_SQL}" if with_notes else ""
-        return f"SELECT c.*, {_TAGS_SQL}{notes}"
+        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}{notes}"
 
     def get(self, client_id: int) -> Client:
         """The client with this id, whatever its state.
@@ -272,7 +244,7 @@ class ClientStore:
         """
         select = self._select(with_notes)
         found = 0
-        for where, params, order in _phases(query):
+        for where, params, order in query_phases(query):
             limit = None if query.limit is None else query.limit - found
             if limit is not None and limit <= 0:
                 return
@@ -295,98 +267,21 @@ class ClientStore:
         return int(self.execute(f"SELECT count(*) {where}", params).fetchone()[0])
 
     def resolve(self, ref: str, follow_merged: bool = True) -> Client:
-        """The one client a reference designates (SPEC section 4).
-
-        A reference is an id (``12`` or ``#12``), an exact email, SIRET, SIREN or VAT number,
-        or a name fragment matching exactly one active client; archived clients are looked
-        at only when no active one matches. A merged client's id resolves to the client it
-        was merged into.
+        """The one client a reference designates (see :func:`newbi_clients.lookup.resolve`).
 
         :raises ClientNotFound: when nothing matches.
         :raises AmbiguousClient: when a fragment matches several clients.
         """
-        text = ref.strip()
-        if not text:
-            raise ClientNotFound(ref)
-        digits = text.lstrip("#")
-        if digits.isdigit() and len(digits) > 18:
-            raise ClientNotFound(ref)
-        if digits.isdigit() and len(digits) not in (9, 14):
-            row = self.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
-            ids = [row[0]] if row else []
-        else:
-            ids = self._ids_for(text, ACTIVE_SQL) or self._ids_for(text, ARCHIVED_SQL)
-        if len(ids) == 1:
-            client = self.get(ids[0])
-            while follow_merged and client.merged_into is not None:
-                client = self.get(client.merged_into)
-            return client
-        if len(ids) > 1:
-            raise self._ambiguous(ref, ids)
-        raise ClientNotFound(ref)
+        from newbi_clients.lookup import resolve
 
-    def _ids_for(self, text: str, state: str) -> list[int]:
-        compact = v.match_key(text).upper()
-        for column, value in (
-            ("email_key", v.email_key(text) if "@" in text else None),
-            ("siret", compact if len(compact) == 14 and compact.isdigit() else None),
-            ("siren", compact if len(compact) == 9 and compact.isdigit() else None),
-            ("vat_number", compact if len(compact) > 4 and compact[:2].isalpha() else None),
-        ):
-            if value is None:
-                continue
-            rows = self.execute(
-                f"SELECT id FROM clients WHERE {column} = ? AND {state} LIMIT 11", [value]
-            ).fetchall()
-            if rows:
-                return [r[0] for r in rows]
-        return self._ids_by_name(text, state)
-
-    def _ids_by_name(self, text: str, state: str) -> list[int]:
-        key = v.fold(" ".join(text.split()))
-        rows = self.execute(
-            f"SELECT id FROM clients WHERE sort_name = ? AND {state} LIMIT 11", [key]
-        ).fetchall()
-        if rows:
-            return [r[0] for r in rows]
-        words = [w for w in text.split() if w]
-        match = " AND ".join('{name first_name} : "' + w.replace('"', '""') + '"*' for w in words)
-        if not match:
-            return []
-        c_state = state.replace("archived_at", "c.archived_at").replace(
-            "merged_into", "c.merged_into"
-        )
-        rows = self.execute(
-            "SELECT c.id FROM clients_fts f JOIN clients c ON c.id = f.rowid WHERE clients_fts"
-            f" MATCH ? AND {c_state} ORDER BY c.sort_name LIMIT 11",
-            [match],
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def _ambiguous(self, ref: str, ids: Sequence[int]) -> AmbiguousClient:
-        refs = [ClientRef(i, self.get(i).display_name) for i in ids[:10]]
-        return AmbiguousClient(ref, refs, more=len(ids) > 10)
+        return resolve(self, ref, follow_merged)
 
     def find_duplicates(self, client: Client) -> list[DuplicateMatch]:
-        """Active clients (other than ``client`` itself) with the same email or SIRET."""
-        matches: list[DuplicateMatch] = []
-        for fld, column, value in (
-            ("email", "email_key", v.email_key(client.email)),
-            ("siret", "siret", client.siret),
-        ):
-            if not value:
-                continue
-            rows = self.execute(
-                f"SELECT id, name, first_name, kind FROM clients WHERE {column} = ?"
-                f" AND {ACTIVE_SQL} AND id IS NOT ? ORDER BY id",
-                [value, client.id],
-            ).fetchall()
-            shown = client.email if fld == "email" else client.siret
-            for r in rows:
-                matches.append(
-                    DuplicateMatch(ClientRef(r[0], _display(r[1], r[2], r[3])), fld, shown or "")
-                )
-        return matches
+        """Active clients (other than ``client`` itself) with the same email or SIRET, and
+        contacts of other active clients with the same email."""
+        from newbi_clients.lookup import find_duplicates
+
+        return find_duplicates(self, client)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -405,6 +300,8 @@ class ClientStore:
             row.update(created_at=stamp, updated_at=stamp)
             client_id = int(self.db.table("clients").insert(row).last_pk or 0)
             self._set_tags(client_id, client.tags)
+            save_values(self, client_id, client.fields)
+            insert_contacts(self, client_id, client.contacts)
             for existing in client.notes:
                 if existing.text.strip():
                     self.insert_note(client_id, existing.text.strip(), existing.at)
@@ -440,6 +337,7 @@ class ClientStore:
             row["updated_at"] = now()
             self.db.table("clients").update(client.id, row)
             self._set_tags(client.id, client.tags)
+            save_values(self, client.id, client.fields)
             if action:  # None: the caller records the change itself
                 self.audit(action, client.id, before, self.snapshot(client.id))
         return self.get(client.id)
@@ -475,7 +373,8 @@ class ClientStore:
         return int(self.execute("SELECT id FROM tags WHERE key = ?", [key]).fetchone()[0])
 
     def snapshot(self, client_id: int) -> dict[str, Any]:
-        """Everything stored about a client (row, tags, notes), for the audit log."""
+        """Everything stored about a client (row, tags, notes, contacts, custom fields,
+        reminders), for the audit log."""
         cursor = self.execute("SELECT * FROM clients WHERE id = ?", [client_id])
         row = cursor.fetchone()
         data = _as_dict(cursor, row) if row else {}
@@ -491,6 +390,16 @@ class ClientStore:
             {"id": r[0], "at": r[1], "text": r[2]}
             for r in self.execute(
                 "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
+            )
+        ]
+        data.pop("contact_words", None)  # derived from the contacts
+        data["contacts"] = contacts_snapshot(self, client_id)
+        data["fields"] = fields_snapshot(self, client_id)
+        data["reminders"] = [
+            {"id": r[0], "due_on": r[1], "text": r[2], "done_at": r[3]}
+            for r in self.execute(
+                "SELECT id, due_on, text, done_at FROM reminders WHERE client_id = ? ORDER BY id",
+                [client_id],
             )
         ]
         return data
@@ -509,39 +418,3 @@ def _dumps(value: dict[str, Any] | None) -> str | None:
 
 def _as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
     return {d[0]: value for d, value in zip(cursor.description, row, strict=True)}
-
-
-def _display(name: str, first_name: str | None, kind: str) -> str:
-    return f"{first_name} {name}" if kind == "individual" and first_name else name
-
-
-def _phases(query: ClientQuery) -> list[tuple[str, list[Any], str]]:
-    """The (FROM/WHERE, parameters, ORDER BY) of each phase of a query, in order."""
-    where, params, match = build_where(query)
-    prefix = name_prefix(query) if match else None
-    if prefix is not None:
-        # names that begin with the text first (an index range), then the other matches
-        bounds = [prefix, prefix + "\U0010ffff"]
-        in_range = "c.sort_name >= ? AND c.sort_name < ?"
-        filters, filter_params, _ = build_where(replace(query, text=None))
-        return [
-            (f"{filters} AND {in_range}", [*filter_params, *bounds], order_by(query)),
-            (f"{where} AND NOT ({in_range})", [*params, *bounds], order_by(query)),
-        ]
-    if query.sort == "revenue":
-        largest = "c.revenue_cents <> 0 AND c.revenue_cents {} 0"
-        by_revenue = "ORDER BY c.revenue_cents{}, c.sort_name, c.id"
-        by_name = "ORDER BY c.sort_name, c.id"
-        phases = [
-            (f"{where} AND {largest.format('>')}", params, by_revenue.format(" DESC")),
-            (f"{where} AND c.revenue_cents = 0", params, by_name),
-            (f"{where} AND {largest.format('<')}", params, by_revenue.format(" DESC")),
-        ]
-        if not descending(query):  # the smallest first
-            phases = [
-                (phases[2][0], params, by_revenue.format("")),
-                phases[1],
-                (phases[0][0], params, by_revenue.format("")),
-            ]
-        return phases
-    return [(where, params, order_by(query))]

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 # re-exported (« X as X »): callers import every validator from this module
+from newbi_clients import fastpaths
 from newbi_clients.conditions import normalize_currency as normalize_currency
 from newbi_clients.conditions import normalize_payment_method as normalize_payment_method
 from newbi_clients.conditions import normalize_terms as normalize_terms
@@ -98,6 +99,9 @@ def normalize_email(value: object) -> str | None:
     text = clean(value)
     if text is None:
         return None
+    fast = fastpaths.email(text)
+    if fast is not None:
+        return fast
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -130,11 +134,15 @@ def normalize_phone(
     text = clean(value)
     if text is None:
         return None
-    import phonenumbers
-
     if text.startswith("00"):
         text = "+" + text[2:]
     region = phone_region(country, postal_code)
+    if region == "FR":
+        fast = fastpaths.french_phone(text)
+        if fast is not None:
+            return fast
+    import phonenumbers
+
     for attempt in dict.fromkeys((region, country)):
         try:
             number = phonenumbers.parse(text, attempt)

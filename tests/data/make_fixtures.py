@@ -52,7 +52,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newbi_clients.exporting import TEMPLATE_COLUMNS
+from newbi_clients.transfer.export import TEMPLATE_COLUMNS
 
 HERE = Path(__file__).resolve().parent
 

@@ -177,13 +177,34 @@ def _register() -> None:
     from newbi_clients.cli import french
 
     french.install()
-    from newbi_clients.cli import clients, history, merge, pick, tags, transfer
+    from newbi_clients.cli import (
+        blocking,
+        clients,
+        config,
+        contacts,
+        custom_fields,
+        history,
+        listing,
+        merge,
+        pick,
+        reminders,
+        stats,
+        tags,
+        transfer,
+    )
 
     clients.register(app)
+    listing.register(app)
+    contacts.register(app)
+    custom_fields.register(app)
+    blocking.register(app)
+    reminders.register(app)
     tags.register(app)
     transfer.register(app)
     merge.register(app)
     history.register(app)
+    stats.register(app)
+    config.register(app)
     app.command("pick")(pick.pick)
 
 

@@ -36,8 +36,8 @@ def add(
     terms_days: f.TermsDays = None, end_of_month: f.EndOfMonth = None,
     payment_method: f.PaymentMethod = None, discount: f.Discount = None,
     currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
-    tag: f.Tag = None, note: f.Note = None, no_input: NoInput = False,
-    allow_duplicate: AllowDuplicate = False,
+    tag: f.Tag = None, note: f.Note = None, field: f.CustomField = None,
+    no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
     format_: Annotated[AddFormat, typer.Option("--format", "-f", help="id (défaut) : l'identifiant seul ; table : la fiche ; json.", case_sensitive=False)] = AddFormat.ID,
 ) -> None:  # fmt: skip
     """Ajoute un client ; pose les questions manquantes dans un terminal.
@@ -48,15 +48,20 @@ def add(
     """
     raw = f.collect(locals())
     with open_store(write=True) as store:
+        from newbi_clients.customfields import parse_assignments
+
+        values = {k: val for k, val in parse_assignments(store, field or []).items() if val}
         ask = interactive(no_input)
-        client = create_client(store, raw, list(note or []), allow_duplicate, ask)
+        client = create_client(store, raw, list(note or []), allow_duplicate, ask, values)
         _print_added(store, client, format_, ask)
 
 
 def create_client(
-    store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool
-) -> "Client":
-    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling.
+    store: "ClientStore", raw: dict[str, Any], notes: list[str], allow_duplicate: bool, ask: bool,
+    fields: dict[str, str] | None = None,
+) -> "Client":  # fmt: skip
+    """The add flow: questions (when ``ask``), validation, warnings, duplicate handling;
+    ``fields`` are custom field values, already checked.
 
     In a terminal, an email or SIRET given as a flag that another client already has is
     named before the first question, with the choice of completing that client at once.
@@ -74,6 +79,7 @@ def create_client(
             if _duplicate_choice(store, early) == "merge":  # with the flags alone
                 name = raw.get("name") or store.get(early.matches[0].existing.id).name
                 flags = build_client({**raw, "name": name}, defaults(store)).client
+                flags.fields = dict(fields or {})
                 unset = _not_given(raw, given, defaults(store))
                 return _complete(store, early, flags, notes, unset)
             allow_duplicate = True  # « create anyway », chosen before the questions
@@ -88,6 +94,7 @@ def create_client(
         asked = raw.pop("note", None)
         notes = [asked] if asked else []
     built = build_client(raw, defaults(store))
+    built.client.fields = dict(fields or {})
     for message in built.warnings:
         warn(message)
     from newbi_clients.models import Note

@@ -29,14 +29,12 @@ AllowDuplicate = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Attach the client commands to the application."""
-    from newbi_clients.cli import add, edit, listing
+    from newbi_clients.cli import add, edit
 
     app.command("add")(add.add)
     app.command("edit")(edit.edit)
     app.command("show")(show)
-    app.command("list")(listing.list_)
     app.command("note")(note)
-    app.command("search")(listing.search)
 
 
 def defaults(store: "ClientStore") -> dict[str, Any]:

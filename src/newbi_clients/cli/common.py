@@ -92,6 +92,19 @@ ArchivedOpt = Annotated[
 AllOpt = Annotated[
     bool, typer.Option("--all", help="Clients actifs et archivés.", rich_help_panel=FILTERS)
 ]
+BlockedOpt = Annotated[
+    bool,
+    typer.Option("--blocked", help="Seulement les clients bloqués.", rich_help_panel=FILTERS),
+]
+FieldFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        metavar="NOM=VALEUR",
+        help="Clients dont le champ personnalisé vaut VALEUR (répétable).",
+        rich_help_panel=FILTERS,
+    ),
+]
 SortOpt = Annotated[
     Sort | None,
     typer.Option(
@@ -132,6 +145,7 @@ def make_query(
     country: str | None = None,
     archived: bool = False,
     all_: bool = False,
+    blocked: bool = False,
     sort: Sort | None = None,
     desc: bool | None = None,
     limit: int | None = None,
@@ -148,6 +162,7 @@ def make_query(
         kind=kind,
         country=country,
         status="all" if all_ else ("archived" if archived else "active"),
+        blocked=blocked,
         sort=sort.value if sort else None,
         desc=desc,
         limit=limit or None,  # 0: no limit

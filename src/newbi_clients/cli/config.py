@@ -1,10 +1,11 @@
-"""``config``: the seller's settings."""
+"""config set / get / list: the seller's settings."""
 
 from typing import Annotated
 
 import typer
 
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store
+from newbi_clients.settings import SETTINGS, check_setting
 
 config_app = typer.Typer(
     help="Réglages du vendeur (activité, franchise de TVA, délais, devise).\n\n"
@@ -12,35 +13,11 @@ config_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-SETTINGS = {
-    "activity": ("services", "Activité : services ou goods (ventes de biens)"),
-    "vat_franchise": ("false", "Franchise en base de TVA (art. 293 B) : true ou false"),
-    "default_terms_days": ("30", "Délai de paiement par défaut : 15, 30, 45 ou 60"),
-    "default_currency": ("EUR", "Devise par défaut (ISO 4217)"),
-    "vies.url": ("https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", "Adresse du service VIES (contrôle en ligne explicite)"),
-}  # fmt: skip
 
 
-def _check_setting(key: str, value: str) -> str:
-    from newbi_clients.errors import ValidationFailed
-    from newbi_clients.validation import normalize_currency, normalize_terms, parse_bool
-
-    if key not in SETTINGS:
-        raise ValidationFailed.single(
-            "key", key, f"Réglage inconnu : « {key} » (réglages : {', '.join(SETTINGS)})"
-        )
-    if key == "activity":
-        if value not in ("services", "goods"):
-            raise ValidationFailed.single(key, value, "Activité : services ou goods")
-        return value
-    if key == "vat_franchise":
-        flag = parse_bool(value, key)
-        return "true" if flag else "false"
-    if key == "default_terms_days":
-        return str(normalize_terms(value))
-    if key == "default_currency":
-        return str(normalize_currency(value))
-    return value
+def register(app: typer.Typer) -> None:
+    """Attach config."""
+    app.add_typer(config_app, name="config")
 
 
 @config_app.command("set")
@@ -54,7 +31,7 @@ def config_set(
     """
     from newbi_clients.cli.render import info
 
-    checked = _check_setting(key, value)
+    checked = check_setting(key, value)
     with open_store(write=True) as store:
         store.set_setting(key, checked)
     info(f"{key} = {checked}")
@@ -71,7 +48,7 @@ def config_get(
     """
     from newbi_clients.cli.render import emit_json
 
-    _check_setting(key, SETTINGS.get(key, ("", ""))[0])
+    check_setting(key, SETTINGS.get(key, ("", ""))[0])
     with open_store() as store:
         value = store.get_setting(key) or SETTINGS[key][0]
     if format_ is ViewFormat.JSON:
@@ -86,8 +63,7 @@ def config_list(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients config list --format json
     """
-    from newbi_clients.cli.render import emit_json
-    from newbi_clients.cli.tables import emit_rows
+    from newbi_clients.cli.render import emit_json, emit_rows
 
     with open_store() as store:
         stored = store.all_settings()

@@ -22,6 +22,7 @@ def edit(
     payment_method: f.PaymentMethod = None, discount: f.Discount = None,
     currency: f.Currency = None, sector: f.Sector = None, segment: f.Segment = None,
     tag: f.AddTag = None, untag: f.Untag = None, set_tags: f.SetTags = None,
+    field: f.CustomField = None,
     unset: Annotated[list[str] | None, typer.Option("--unset", metavar="CHAMP", help="Efface un champ (ex. email, phone, delivery, discount ; répétable).")] = None,
     no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
     format_: ViewFormatOpt = ViewFormat.TABLE,
@@ -44,10 +45,13 @@ def edit(
     changes.pop("tags", None)
     fields_to_clear = _unset_keys(unset or [])
     with open_store() as store:
+        from newbi_clients.customfields import parse_assignments
+
+        values = parse_assignments(store, field or [])
         client = resolve(store, client_ref)
         if tag or untag or set_tags is not None:
             changes["tags"] = _new_tags(client.tags, tag or [], untag or [], set_tags)
-        if not changes and not fields_to_clear:
+        if not changes and not fields_to_clear and not values:
             if not interactive(no_input):
                 raise ValidationFailed.single(
                     "edit", None, "Rien à modifier : donnez au moins une option (voir --help)"
@@ -61,6 +65,11 @@ def edit(
             changes = {k: val for k, val in changes.items() if k != "note"}
             fields_to_clear = tuple(k for k, val in changes.items() if val in (None, ""))
         built = apply_changes(client, changes, fields_to_clear)
+        for field_name, value in values.items():
+            if value is None:
+                built.client.fields.pop(field_name, None)
+            else:
+                built.client.fields[field_name] = value
         for message in built.warnings:
             warn(message)
         updated = store.update(built.client, allow_duplicate, expected=client)

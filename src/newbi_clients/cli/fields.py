@@ -104,6 +104,12 @@ SetTags = Annotated[
 ]
 Note = Annotated[list[str] | None, _opt("--note", "Une note horodatée (répétable).", ORG)]
 
+CustomField = Annotated[
+    list[str] | None,
+    _opt("--field", "Champ personnalisé : NOM=VALEUR (répétable ; NOM= l'efface).", ORG,
+         "NOM=VALEUR"),
+]  # fmt: skip
+
 RAW_KEYS = (
     "kind", "name", "first_name", "email", "phone", "address", "line2", "postal_code", "city",
     "country", "delivery_address", "delivery_line2", "delivery_postal_code", "delivery_city",

@@ -1,4 +1,4 @@
-"""history add / pay / list / import: the invoices, quotes, credit notes and payments."""
+"""history add / pay / list / import: invoices, quotes, credit notes and payments."""
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
+from newbi_clients.models import format_money
 
 if TYPE_CHECKING:
     from newbi_clients.history import Document
@@ -26,12 +27,8 @@ ClientArg = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    """Attach history, stats and config."""
-    from newbi_clients.cli import config, stats
-
+    """Attach history."""
     app.add_typer(history_app, name="history")
-    app.add_typer(config.config_app, name="config")
-    app.command("stats")(stats.stats)
 
 
 @history_app.command("add")
@@ -47,6 +44,7 @@ def history_add(
     status: Annotated[str | None, typer.Option("--status", help="draft, sent (défaut), partially_paid, paid, cancelled ; devis : accepted, refused, expired.")] = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Devise (sinon celle du client).")] = None,
     apply_discount: Annotated[bool, typer.Option("--apply-discount", help="Applique la remise par défaut du client au montant HT.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Enregistre une facture ou un devis même pour un client bloqué.")] = False,
     format_: ViewFormatOpt = ViewFormat.TABLE,
 ) -> None:  # fmt: skip
     """Enregistre une facture, un devis ou un avoir ; l'échéance suit les conditions du client.
@@ -62,6 +60,10 @@ def history_add(
             raise ValidationFailed.single(flag.strip("-"), None, f"Option {flag} obligatoire")
     with open_store() as store:
         client = resolve(store, client_ref)
+        from newbi_clients.blocking import check_invoicable
+        from newbi_clients.documents import normalize_type
+
+        check_invoicable(client, normalize_type(type_), force)
         document = add_document(
             store,
             client,
@@ -88,7 +90,7 @@ def history_add(
 
 def _label(document: "Document") -> str:
     """« Facture F-1 enregistrée », « Devis D-1 enregistré »."""
-    from newbi_clients.history import TYPES
+    from newbi_clients.documents import TYPES
 
     done = "enregistrée" if document.type == "invoice" else "enregistré"
     return f"{TYPES[document.type]} {document.number} {done}"
@@ -108,8 +110,9 @@ def history_pay(
     Exemple : newbi-clients history pay acme F-2026-001 --amount 600 --date 20/02/2026 --method virement
     """
     from newbi_clients.cli.render import emit_json, info
+    from newbi_clients.documents import status_label
     from newbi_clients.errors import ValidationFailed
-    from newbi_clients.history import add_payment, status_label
+    from newbi_clients.history import add_payment
 
     for flag, value in (("--amount", amount), ("--date", date)):
         if not value:
@@ -146,8 +149,7 @@ def emit_documents(documents: "list[Document]") -> int:
     """Documents and their payments as a table."""
     from newbi_clients.cli.render import french_date
     from newbi_clients.cli.tables import emit_rows
-    from newbi_clients.history import TYPES, status_label
-    from newbi_clients.models import format_money
+    from newbi_clients.documents import TYPES, status_label
 
     rows = []
     for d in documents:
@@ -174,7 +176,7 @@ def emit_documents(documents: "list[Document]") -> int:
 
 def money_fr(text: str) -> str:
     """« 1234.50 » (a JSON amount) shown the French way: « 1 234,50 »."""
-    from newbi_clients.history import parse_amount
+    from newbi_clients.documents import parse_amount
     from newbi_clients.models import format_money_fr
 
     return format_money_fr(parse_amount(text))
@@ -197,7 +199,7 @@ def history_import(
     """
     from newbi_clients.cli.render import emit_json, info
     from newbi_clients.cli.tables import emit_rows
-    from newbi_clients.history_import import import_history_safely
+    from newbi_clients.transfer.history import import_history_safely
 
     with open_store() as store:
         report = import_history_safely(

@@ -1,4 +1,4 @@
-"""``list`` and ``search``: clients as a table, ids, JSON, JSON Lines or CSV."""
+"""Client listings: list and search, in every output format."""
 
 import itertools
 from typing import TYPE_CHECKING, Annotated
@@ -8,8 +8,10 @@ import typer
 from newbi_clients.cli.common import (
     AllOpt,
     ArchivedOpt,
+    BlockedOpt,
     CountryOpt,
     DescOpt,
+    FieldFilterOpt,
     KindOpt,
     LimitOpt,
     ListFormat,
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
     from newbi_clients.models import Client
     from newbi_clients.search import ClientQuery
     from newbi_clients.storage import ClientStore
+
+
+def register(app: typer.Typer) -> None:
+    """Attach list and search to the application."""
+    app.command("list")(list_)
+    app.command("search")(search)
 
 
 def emit_clients(
@@ -54,9 +62,11 @@ def emit_clients(
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
-        from newbi_clients.exporting import cells_of_clients, write_csv
+        from newbi_clients.customfields import list_fields
+        from newbi_clients.transfer.export import cells_of_clients, write_csv
 
-        write_csv(cells_of_clients(counted()), render.csv_stream())
+        fields = [f.name for f, _ in list_fields(store)]
+        write_csv(cells_of_clients(counted(), fields), render.csv_stream(), fields=fields)
     else:
         items = (client_to_dict(c, settings) | _revenue(c) for c in counted())
         emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream
@@ -75,22 +85,28 @@ def list_(
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
     archived: ArchivedOpt = False, all_: AllOpt = False,
+    blocked: BlockedOpt = False, field: FieldFilterOpt = None,
     sort: SortOpt = None, desc: DescOpt = None, limit: LimitOpt = None,
 ) -> None:  # fmt: skip
     """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
+
+    Un client bloqué porte la mention [BLOQUÉ] après son nom.
 
     Exemple : newbi-clients list --sort revenue --limit 20
     """
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+        archived=archived, all_=all_, blocked=blocked, sort=sort, desc=desc, limit=limit,
     )  # fmt: skip
-    _run_query(query, format_, limit, "Aucun client.")
+    _run_query(query, format_, limit, "Aucun client.", field or [])
 
 
-def _run_query(query: "ClientQuery", format_: ListFormat, limit: int | None, nothing: str) -> None:
+def _run_query(
+    query: "ClientQuery", format_: ListFormat, limit: int | None, nothing: str, fields: list[str]
+) -> None:
     """Stream the clients of a query; a table shows the first 100 unless --limit says
-    otherwise, and says on stderr how many there are in all."""
+    otherwise, and says on stderr how many there are in all. ``fields`` are the
+    ``--field NAME=VALUE`` filters, checked against their fields' types."""
     from dataclasses import replace
 
     from newbi_clients.cli.common import TABLE_LIMIT
@@ -101,6 +117,10 @@ def _run_query(query: "ClientQuery", format_: ListFormat, limit: int | None, not
     if capped:
         query = replace(query, limit=TABLE_LIMIT + 1)  # one more tells whether there are others
     with open_store() as store:
+        if fields:
+            from newbi_clients.customfields import field_filters
+
+            query = replace(query, fields=field_filters(store, fields))
         with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
         clients = store.iter_clients(query, with_notes)
         shown = itertools.islice(clients, TABLE_LIMIT) if capped else clients
@@ -119,17 +139,20 @@ def search(
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
     archived: ArchivedOpt = False, all_: AllOpt = False,
+    blocked: BlockedOpt = False, field: FieldFilterOpt = None,
     sort: SortOpt = None, desc: DescOpt = None, limit: LimitOpt = None,
 ) -> None:  # fmt: skip
     """Cherche des clients par nom, prénom, email, téléphone, SIRET/SIREN, TVA ou ville.
 
     Sans accents ni casse (« eleonore » trouve « Éléonore »), par début de mot (« dup »
-    trouve « Dupont »), identifiants avec ou sans espaces. Résultats par pertinence.
+    trouve « Dupont »), identifiants avec ou sans espaces. Résultats par pertinence. Le
+    nom, l'email et le téléphone des contacts d'un client le trouvent aussi.
 
     Exemple : newbi-clients search jean dupont city:lyon --tag VIP --format json
     """
     query = make_query(
         text=" ".join(words or []) or None, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
-        country=country, archived=archived, all_=all_, sort=sort, desc=desc, limit=limit,
+        country=country, archived=archived, all_=all_, blocked=blocked, sort=sort, desc=desc,
+        limit=limit,
     )  # fmt: skip
-    _run_query(query, format_, limit, "Aucun client ne correspond.")
+    _run_query(query, format_, limit, "Aucun client ne correspond.", field or [])

@@ -47,7 +47,7 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
     """
     from newbi_clients.cli.render import emit_json_stream, info
     from newbi_clients.cli.tables import emit_rows
-    from newbi_clients.merging import duplicate_groups
+    from newbi_clients.duplicates import duplicate_groups
 
     with open_store() as store:
         groups = duplicate_groups(store)
@@ -95,16 +95,16 @@ REASON_LABELS = {
 def _ask_conflicts(plan: "MergePlan") -> None:
     """Field by field, in a terminal: which value to keep."""
     from newbi_clients.cli.prompts import ask_select
-    from newbi_clients.dedupe import LABELS, choose, show_value
+    from newbi_clients.dedupe import choose, get_value, label, show_value
 
     for attr in dict.fromkeys(c.field for c in plan.conflicts):
         options: list[tuple[str, str]] = []
         for client in (plan.keep, *plan.others):
-            value = getattr(client, attr)
+            value = get_value(client, attr)
             shown = show_value(value) if value not in (None, "") else ""
-            if shown and all(shown != label.split(" : ", 1)[1] for _, label in options):
+            if shown and all(shown != text.split(" : ", 1)[1] for _, text in options):
                 options.append((str(client.id), f"#{client.id} : {shown}"))
-        answer = ask_select(f"{LABELS[attr]} : quelle valeur garder ?", options, str(plan.keep.id))
+        answer = ask_select(f"{label(attr)} : quelle valeur garder ?", options, str(plan.keep.id))
         choose(plan, attr, None if int(answer) == plan.keep.id else int(answer))
 
 
@@ -120,19 +120,17 @@ def _preview(store: "ClientStore", plan: "MergePlan") -> None:
 def _plan_lines(plan: "MergePlan") -> None:
     """What the merge fills, adds, and leaves aside (kept as a note)."""
     from newbi_clients.cli.render import info
-    from newbi_clients.dedupe import LABELS
+    from newbi_clients.dedupe import label
 
     others = ", ".join(f"#{o.id} {o.display_name}" for o in plan.others)
     info(f"Fusion de {others} dans #{plan.keep.id} {plan.keep.display_name} :")
     for attr, value, source in plan.filled:
-        info(f"  + {LABELS[attr]} : {value} (de #{source})")
+        info(f"  + {label(attr)} : {value} (de #{source})")
     for tag in plan.new_tags:
         info(f"  + tag {tag}")
     for c in plan.conflicts:
         origin = f"#{c.lost_from}" if c.lost_from is not None else f"#{plan.keep.id}"
-        info(
-            f"  ! {LABELS[c.field]} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note"
-        )
+        info(f"  ! {label(c.field)} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note")
 
 
 def merge(
@@ -224,8 +222,8 @@ def unmerge(
     Exemple : newbi-clients unmerge 57
     """
     from newbi_clients.cli.render import emit_fiche, emit_json, info
-    from newbi_clients.merging import unmerge as undo
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.unmerging import unmerge as undo
 
     with open_store() as store:
         client = store.resolve(client_ref, follow_merged=False)
@@ -313,7 +311,7 @@ COLUMN_LABELS = {
 def _shown(value: Any, key: str = "") -> str:
     """A value of the audit log as people read it: French labels, not codes."""
     from newbi_clients.dedupe import show_value
-    from newbi_clients.history import STATUS_LABELS, TYPES
+    from newbi_clients.documents import STATUS_LABELS, TYPES
     from newbi_clients.models import Kind, PaymentMethod
 
     if value in (None, "", []):

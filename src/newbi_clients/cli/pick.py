@@ -45,9 +45,12 @@ def _completer(store: "ClientStore") -> Any:
                     )
                     if p
                 )
+                shown = f"#{client.id} {client.display_name}"
+                if client.blocked:  # plainly, before anything else
+                    meta = f"BLOQUÉ : {client.blocked.reason}" + (f" · {meta}" if meta else "")
                 yield Completion(
-                    f"#{client.id} {client.display_name}", start_position=-len(text),
-                    display=f"#{client.id} {client.display_name}", display_meta=meta,
+                    shown, start_position=-len(text),
+                    display=shown + (" [BLOQUÉ]" if client.blocked else ""), display_meta=meta,
                 )  # fmt: skip
 
     return ClientCompleter()
@@ -108,5 +111,14 @@ def pick() -> None:
         if answer in ("", NEW_CLIENT):
             client_id = create_client(store, {}, [], False, True).id
         else:
-            client_id = resolve(store, reference(answer)).id
+            chosen = resolve(store, reference(answer))
+            client_id = chosen.id
+            if chosen.blocked:
+                from newbi_clients.blocking import french_date
+                from newbi_clients.cli.render import warn
+
+                warn(
+                    f"#{chosen.id} {chosen.display_name} est bloqué depuis le"
+                    f" {french_date(chosen.blocked.at)} : {chosen.blocked.reason}"
+                )
     print(client_id)

@@ -263,3 +263,33 @@ def _ask_conditions(
     if wanted("currency"):
         current = raw.get("currency") or defaults.get("currency", "EUR")
         raw["currency"] = ask_text("Devise :", current, v.normalize_currency)
+
+
+def ask_contact(
+    raw: dict[str, Any],
+    country: str,
+    *,
+    editing: bool = False,
+    ask_primary: bool = False,
+    on_email: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The questions of a contact: what is missing (adding), or everything prefilled
+    (editing); the phone is read in the client's country."""
+    raw = dict(raw)
+    questions: list[tuple[str, str, Callable[[str], object] | None]] = [
+        ("first_name", "Prénom :", None),
+        ("last_name", "Nom :", None),
+        ("position", "Fonction (ex. Acheteuse, Comptable) :", None),
+        ("department", "Service (ex. Achats, Comptabilité) :", None),
+        ("email", "Email :", v.normalize_email),
+        ("phone", "Téléphone :", lambda s: v.normalize_phone(s, country)),
+    ]
+    for key, message, check in questions:
+        if editing or not _present(raw, key):
+            current = raw.get(key)
+            raw[key] = ask_text(message, str(current) if current else None, check)
+            if key == "email" and on_email and raw[key]:
+                on_email(str(raw[key]))
+    if ask_primary and not _present(raw, "primary"):
+        raw["primary"] = "oui" if ask_confirm("Contact principal ?", False) else None
+    return raw

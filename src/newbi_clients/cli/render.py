@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
-from newbi_clients.cli.tables import emit_rows
 from newbi_clients.errors import NewbiError
 from newbi_clients.models import Client
 
@@ -139,7 +138,7 @@ def list_row(client: Client) -> tuple[str, ...]:
         city = f"{city} ({address.country})" if city else address.country
     return (
         str(client.id),
-        client.display_name,
+        client.display_name + (" [BLOQUÉ]" if client.blocked else ""),
         client.kind.label,
         client.email or "",
         format_phone(client.phone) or "",
@@ -147,6 +146,18 @@ def list_row(client: Client) -> tuple[str, ...]:
         client.siret or client.vat_number or "",
         ", ".join(client.tags),
     )
+
+
+def emit_rows(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    title: str | None = None,
+    drop: Sequence[str] | None = None,
+) -> int:
+    """Rows as a table that fits the terminal (see :mod:`newbi_clients.cli.tables`)."""
+    from newbi_clients.cli import tables
+
+    return tables.emit_rows(headers, rows, title, drop)
 
 
 def emit_table(clients: Iterable[Client], title: str | None = None, revenue: bool = False) -> int:
@@ -233,16 +244,37 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
     if client.merged_into:
         status.append(("Fusionné dans", f"#{client.merged_into}"))
     notes = [(local_time(n.at), n.text) for n in client.notes]
+    blocked = (
+        [("Depuis le", local_time(client.blocked.at)), ("Motif", client.blocked.reason)]
+        if client.blocked
+        else []
+    )
     sections: list[Section] = [
+        ("CLIENT BLOQUÉ : ne pas facturer", blocked),
         ("Identité et contact", [(k, val) for k, val in identity if val]),
+        ("Contacts", contact_lines(client)),
         ("Adresses", _address_lines(client)),
         ("Identifiants fiscaux et TVA", [(k, val) for k, val in fiscal if val]),
         ("Conditions de paiement", [(k, val) for k, val in payment if val]),
         ("Organisation", [(k, val) for k, val in organisation if val]),
+        ("Champs personnalisés", list(client.fields.items())),
         ("Notes", notes),
         ("Suivi", status),
     ]
     return sections
+
+
+def contact_lines(client: Client) -> list[tuple[str, str]]:
+    """One line per contact: « Claire Martin (principal) : Acheteuse, Achats — email — tél. »."""
+    from newbi_clients.validation import format_phone
+
+    lines = []
+    for contact in client.contacts:
+        role = ", ".join(p for p in (contact.position, contact.department) if p)
+        parts = [role, contact.email or "", format_phone(contact.phone) or ""]
+        label = f"{contact.display_name}{' (principal)' if contact.primary else ''} [{contact.id}]"
+        lines.append((label, " — ".join(p for p in parts if p)))
+    return lines
 
 
 def _discount(client: Client) -> str:
@@ -324,5 +356,6 @@ def emit_fiche(
         panels.append(Panel(grid, title=escape(name), title_align="left", border_style="cyan"))
     console = err_console() if to_stderr else out_console()
     badge = " [red](archivé)[/]" if client.archived_at else ""
+    badge += " [bold red](BLOQUÉ)[/]" if client.blocked else ""
     console.print(f"[bold]{escape(title)}[/]{badge}")
     console.print(Columns(panels, equal=False, expand=False))

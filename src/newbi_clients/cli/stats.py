@@ -1,4 +1,4 @@
-"""``stats``, and the statistics and history sections of the fiche."""
+"""stats, and the statistics and history sections of the fiche."""
 
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -7,10 +7,16 @@ import typer
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
 from newbi_clients.cli.history import money_fr
 from newbi_clients.cli.render import french_date
+from newbi_clients.models import format_money
 
 if TYPE_CHECKING:
     from newbi_clients.stats import Stats
     from newbi_clients.storage import ClientStore
+
+
+def register(app: typer.Typer) -> None:
+    """Attach stats."""
+    app.command("stats")(stats)
 
 
 def stats(
@@ -38,7 +44,7 @@ def stats(
             | {
                 "monthly_revenue": [
                     {"month": m, figures.to_dict()["currency"]: "0.00"}
-                    | {c: _plain(a) for c, a in v.items()}
+                    | {c: format_money(a) for c, a in v.items()}
                     for m, v in months
                 ],
                 "invoice_statuses": split,
@@ -50,15 +56,8 @@ def stats(
     _draw(months, split)
 
 
-def _plain(cents: int) -> str:
-    from newbi_clients.models import format_money
-
-    return format_money(cents)
-
-
 def stats_rows(figures: "Stats") -> list[tuple[str, str]]:
     """Statistics as (label, value) rows, one block per currency."""
-    from newbi_clients.models import format_money
     from newbi_clients.stats import CurrencyStats
 
     rows: list[tuple[str, str]] = []
@@ -104,8 +103,7 @@ def emit_stats(figures: "Stats", title: str) -> None:
 def _draw(months: list[tuple[str, dict[str, int]]], split: dict[str, int]) -> None:
     """Bar charts on a terminal: monthly revenue, invoices by status."""
     from newbi_clients.cli.render import out_console, stdout_is_terminal
-    from newbi_clients.history import status_label
-    from newbi_clients.models import format_money
+    from newbi_clients.documents import status_label
 
     if not stdout_is_terminal():
         return
@@ -139,8 +137,8 @@ def show_sections(
     store: "ClientStore", client_id: int
 ) -> tuple[list[tuple[str, list[tuple[str, str]]]], dict[str, Any]]:
     """Fiche sections for statistics and history, and the ``stats`` JSON of ``show``."""
-    from newbi_clients.history import TYPES, documents_of, status_label
-    from newbi_clients.models import format_money
+    from newbi_clients.documents import TYPES, status_label
+    from newbi_clients.history import documents_of
     from newbi_clients.stats import compute
 
     figures = compute(store, client_id)

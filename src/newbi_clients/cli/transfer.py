@@ -32,8 +32,8 @@ from newbi_clients.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from newbi_clients.importer import Importer
-    from newbi_clients.importing import ImportPlan, ImportReport
+    from newbi_clients.transfer.apply import Importer
+    from newbi_clients.transfer.validate import ImportPlan, ImportReport
 
 
 class ExportFormat(StrEnum):
@@ -119,7 +119,7 @@ def template(
 
     Exemple : newbi-clients template -o clients.csv
     """
-    from newbi_clients.exporting import (
+    from newbi_clients.transfer.export import (
         TEMPLATE_COLUMNS,
         TEMPLATE_EXAMPLE,
         write_template,
@@ -162,9 +162,9 @@ def export(
 
     Exemple : newbi-clients export --tag VIP --excel -o vip.csv
     """
-    from newbi_clients import exporting
     from newbi_clients.cli.render import info
     from newbi_clients.serialize import client_to_dict
+    from newbi_clients.transfer import export as exporting
 
     fmt = format_.value if format_ else _format_of(output)
     query = make_query(
@@ -172,19 +172,25 @@ def export(
         archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
+        from newbi_clients.customfields import list_fields
+        from newbi_clients.transfer.vcard import write_vcard
+
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()
+        fields = [f.name for f, _ in list_fields(store)]  # one column each, after the template's
         if fmt == "xlsx":
             with _binary_target(output, "L'export XLSX") as fh:
-                count = exporting.write_xlsx(exporting.cells_of_store(store, query), fh)
+                rows = exporting.cells_of_store(store, query, fields)
+                count = exporting.write_xlsx(rows, fh, fields)
         else:
             encoding = "utf-8-sig" if excel and fmt == "csv" else "utf-8"
             with _text_target(output, encoding) as out:
                 if fmt == "csv":
-                    rows = exporting.cells_of_store(store, query)
-                    count = exporting.write_csv(rows, out, ";" if excel else _delimiter(delimiter))
+                    rows = exporting.cells_of_store(store, query, fields)
+                    sep = ";" if excel else _delimiter(delimiter)
+                    count = exporting.write_csv(rows, out, sep, fields)
                 elif fmt == "vcard":
-                    count = exporting.write_vcard(clients, out)
+                    count = write_vcard(clients, out)
                 else:
                     items = (client_to_dict(c, settings) for c in clients)
                     write = exporting.write_jsonl if fmt == "jsonl" else exporting.write_json
@@ -243,7 +249,7 @@ def import_(
     """
     from newbi_clients.cli.render import info
     from newbi_clients.errors import ImportRejected
-    from newbi_clients.importer import Importer
+    from newbi_clients.transfer.apply import Importer
 
     ask = interactive(no_input) and str(file) != "-"
     opened = scratch_store() if dry_run and not book_exists() else open_store(write=not dry_run)
@@ -269,6 +275,7 @@ def import_(
         if dry_run:
             _emit_report(_dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
             info("Simulation (--dry-run) : rien n'a été écrit.")
+            _show_phases(importer)
             return
         choice = _on_duplicate(plan, on_duplicate, ask)
         if ask and not yes and not _confirm(plan, choice):
@@ -276,6 +283,22 @@ def import_(
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
     _emit_report(report, format_, plan)
+    _show_phases(importer)
+
+
+def _show_phases(importer: "Importer") -> None:
+    """With --debug, where the import spent its time (wall time of each phase)."""
+    from newbi_clients.cli import state
+
+    if not state.debug:
+        return
+    from newbi_clients.cli.render import info
+
+    rows = importer.times.rows()
+    width = max(len(label) for label, _ in rows)
+    info("Durée de chaque phase de l'import (--debug) :")
+    for label, seconds in rows:
+        info(f"  {label:<{width}}  {seconds:8.3f} s")
 
 
 def _prepare(importer: "Importer", file: Path) -> "ImportPlan":
@@ -368,7 +391,7 @@ def _confirm(plan: "ImportPlan", choice: str) -> bool:
 
 def _dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
     """What the import would do, for --dry-run (and --strict): nothing is written."""
-    from newbi_clients.importing import ImportReport
+    from newbi_clients.transfer.validate import ImportReport
 
     dups = len(plan.duplicates)
     for dup in plan.duplicates:

@@ -12,19 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients import validation as v
+from newbi_clients.documents import parse_amount, parse_date
 from newbi_clients.errors import ImportRejected, ValidationFailed
-from newbi_clients.history import (
-    NewDocument,
-    build_document,
-    insert_document,
-    parse_amount,
-    parse_date,
-    without_vat,
-)
-from newbi_clients.importing import RowError
+from newbi_clients.history import NewDocument, build_document, insert_document, without_vat
 from newbi_clients.models import Client, format_money, format_money_fr
-from newbi_clients.reading import open_table
 from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.read import open_table
+from newbi_clients.transfer.validate import RowError
 
 _ALIASES = {
     "client_email": ("email", "mail", "courriel", "emailclient", "clientemail"),

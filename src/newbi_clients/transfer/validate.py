@@ -1,6 +1,6 @@
 """Import clients from CSV and XLSX files: read, validate, find duplicates, preview, apply.
 
-Phases, each its own function: :func:`reading.open_table` reads text cells;
+Phases, each its own function: :func:`read.open_table` reads text cells;
 :meth:`Importer.prepare` maps headers, validates every row (on every core for large
 files) and stages the valid rows in a temporary table, where duplicates — within the
 file and against the address book, by email or SIRET — are found with indexed SQL; the
@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +23,12 @@ from typing import Any
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
-from newbi_clients.exporting import unescape_formula
-from newbi_clients.headers import HeaderMap
 from newbi_clients.models import Client
-from newbi_clients.reading import Table
 from newbi_clients.rows import client_to_row
+from newbi_clients.transfer.export import unescape_formula
+from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.phases import PhaseTimes
+from newbi_clients.transfer.read import Table
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
@@ -203,20 +206,66 @@ DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gi
 Chunk = list[tuple[int, list[str]]]
 
 
+STAGE_TABLES = {
+    "stage": f"row INTEGER PRIMARY KEY, {', '.join(STAGE_COLUMNS)}, blank TEXT",
+    "stage_tags": "row INTEGER, name TEXT, key TEXT",
+    "stage_notes": "row INTEGER, at TEXT, text TEXT",
+    "stage_rejects": "row INTEGER PRIMARY KEY, cells TEXT, reason TEXT",
+}
+
+
+@dataclass(slots=True)
+class Validated:
+    """A validated chunk: ``data`` is a serialized SQLite database holding the staging
+    tables of :data:`STAGE_TABLES` filled with its rows, so that the main process copies
+    them in one statement each instead of binding every value; ``errors`` name the columns
+    as the file does."""
+
+    count: int = 0
+    valid: int = 0
+    data: bytes = b""
+    errors: list[RowError] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    warnings: int = 0
+    seconds: float = 0.0
+    pid: int = 0
+
+
+def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
+    """The staging rows of a chunk as a serialized in-memory SQLite database."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("BEGIN")
+        for name, rows in tables.items():
+            conn.execute(f"CREATE TABLE {name} ({STAGE_TABLES[name]})")
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        return conn.serialize()
+    finally:
+        conn.close()
+
+
 def validate_chunk(
     chunk: Chunk, headers: HeaderMap, stamp: str, defaults: dict[str, Any] | None = None
-) -> list[tuple[Any, ...]]:
-    """Validate rows of cells (in worker processes), ready for the staging table:
-    ("ok", row, values, [(tag, key)], [(at, text)], warnings) or
-    ("err", row, [(key, field, value, message)], cells as JSON)."""
-    out: list[tuple[Any, ...]] = []
+) -> Validated:
+    """Validate rows of cells (in worker processes) into rows ready to stage."""
+    start = time.perf_counter()
+    out = Validated(count=len(chunk), pid=os.getpid())
+    labels = headers.labels
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    notes: list[tuple[Any, ...]] = []
+    rejects: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         # blank cells hold defaults or guesses, not data: a merge must not treat them as values
         blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
-        notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
         if not errors:
             try:
@@ -224,20 +273,31 @@ def validate_chunk(
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
-            out.append(("err", number, errors, json.dumps(cells, ensure_ascii=False)))
+            for key, fld, value, message in errors:
+                column = labels.get(key or "") or labels.get(fld, fld)
+                out.errors.append(RowError(number, column, value, message))
+            reasons = " ; ".join(e[3] for e in errors)
+            rejects.append((number, json.dumps(cells, ensure_ascii=False), reasons))
+            out.rejected.append(number)
             continue
         client = built.client
         values = client_to_row(client)
-        tags = [(t, v.tag_key(t)) for t in client.tags]
-        out.append(("ok", number, (*(values[c] for c in STAGE_COLUMNS), blank), tags, notes,
-                    len(built.warnings)))  # fmt: skip
+        rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
+        tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        notes.extend((number, at, text) for at, text in row_notes)
+        out.warnings += len(built.warnings)
+    out.valid = len(rows)
+    out.data = _serialize(
+        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects}
+    )
+    out.seconds = time.perf_counter() - start
     return out
 
 
 _WORKER_CONTEXT: tuple[HeaderMap, dict[str, Any] | None] | None = None
 
 
-def _worker_chunk(chunk: Chunk, stamp: str) -> list[tuple[Any, ...]]:
+def _worker_chunk(chunk: Chunk, stamp: str) -> Validated:
     assert _WORKER_CONTEXT is not None
     headers, defaults = _WORKER_CONTEXT
     return validate_chunk(chunk, headers, stamp, defaults)
@@ -249,13 +309,17 @@ def validate_all(
     stamp: str,
     parallel: bool,
     defaults: dict[str, Any] | None = None,
-) -> Iterator[list[tuple[Any, ...]]]:
+    times: PhaseTimes | None = None,
+) -> Iterator[Validated]:
     """Validate chunks in order, on every core when ``parallel`` (a few chunks in flight, so
     that memory stays flat); the main process only reads and writes."""
     global _WORKER_CONTEXT
+    times = times or PhaseTimes()
     if not parallel:
         for chunk in chunks:
-            yield validate_chunk(chunk, headers, stamp, defaults)
+            done = validate_chunk(chunk, headers, stamp, defaults)
+            times.add_worker(done.pid, done.seconds)
+            yield done
         return
     import multiprocessing
 
@@ -266,9 +330,16 @@ def validate_all(
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         pending: list[Any] = []
+
+        def result() -> Validated:
+            with times.phase("wait"):
+                done: Validated = pending.pop(0).get()
+            times.add_worker(done.pid, done.seconds)
+            return done
+
         for chunk in chunks:
             pending.append(pool.apply_async(_worker_chunk, (chunk, stamp)))
             if len(pending) > workers * 3:
-                yield pending.pop(0).get()
-        for result in pending:
-            yield result.get()
+                yield result()
+        while pending:
+            yield result()

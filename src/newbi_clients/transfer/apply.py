@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.headers import map_headers
-from newbi_clients.importing import (
+from newbi_clients.models import Client
+from newbi_clients.rows import row_to_client
+from newbi_clients.schema import FTS_COLUMNS, status_condition
+from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.phases import PhaseTimes
+from newbi_clients.transfer.read import open_table
+from newbi_clients.transfer.validate import (
     CHUNK,
     PARALLEL_FROM,
     STAGE_COLUMNS,
+    STAGE_TABLES,
     Chunk,
     DuplicateRow,
     ImportPlan,
     ImportReport,
     Progress,
-    RowError,
+    Validated,
     validate_all,
 )
-from newbi_clients.models import Client
-from newbi_clients.reading import open_table
-from newbi_clients.rows import row_to_client
-from newbi_clients.schema import FTS_COLUMNS, status_condition
-from newbi_clients.storage import ClientStore, now
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
@@ -48,6 +51,8 @@ class Importer:
         self.options = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
         self.stamp = now()
         self.source = path.name
+        self.times = PhaseTimes()
+        self._classified: tuple[int, int] | None = None
 
     # --- phase 1: read, validate, stage ---------------------------------------------------
 
@@ -56,88 +61,86 @@ class Importer:
 
         :raises ImportRejected: when the file cannot be read or lacks mandatory columns.
         """
-        table = open_table(self.path, **self.options)
-        headers = map_headers(table.header)
-        plan = ImportPlan(self.path, table, headers)
-        self._create_stage()
+        times = self.times
+        with times.phase("open"):
+            table = open_table(self.path, **self.options)
+            headers = map_headers(table.header)
+            plan = ImportPlan(self.path, table, headers)
+            self._create_stage()
+            settings = self.store.seller_settings()
         parallel = table.size_hint >= PARALLEL_FROM
 
         def chunks() -> Iterator[Chunk]:
-            chunk: Chunk = []
-            for number, cells in table.rows:
-                if not any(c.strip() for c in cells):
-                    continue
-                chunk.append((number, cells))
-                if len(chunk) >= CHUNK:
+            rows = iter(table.rows)
+            while True:
+                start = time.perf_counter()
+                read = list(islice(rows, CHUNK))
+                chunk = [(n, cells) for n, cells in read if any(map(str.strip, cells))]
+                times.add("read", time.perf_counter() - start)
+                if not read:
+                    return
+                if chunk:
                     yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
 
-        settings = self.store.seller_settings()
         defaults = {
             "terms_days": settings.default_terms_days,
             "currency": settings.default_currency,
         }
-        for results in validate_all(chunks(), headers, self.stamp, parallel, defaults):
-            self._stage(results, plan)
+        for done in validate_all(chunks(), headers, self.stamp, parallel, defaults, times):
+            with times.phase("stage"):
+                self._stage(done, plan)
             if progress:
                 progress(plan.rows, max(table.size_hint, plan.rows))
         if plan.rows == 0:
             raise ImportRejected(
                 f"{self.path.name} ne contient aucune ligne de client sous l'en-tête."
             )
-        self._classify(plan)
+        with times.phase("classify"):
+            self._classify(plan)
         return plan
 
     def _create_stage(self) -> None:
         db = self.store.db
         for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        db.execute(
-            f"CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, {', '.join(COLUMNS)},"
-            " blank TEXT, dup_of_id INTEGER, dup_of_row INTEGER, dup_field TEXT)"
-        )
+        for table, columns in STAGE_TABLES.items():
+            db.execute(f"CREATE TEMP TABLE {table} ({columns})")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_of_id INTEGER")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_of_row INTEGER")
+        db.execute("ALTER TABLE temp.stage ADD COLUMN dup_field TEXT")
         # the ids given to the created rows: a narrow table, cheaper than rewriting wide rows
         db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
-        db.execute("CREATE TEMP TABLE stage_tags (row INTEGER, name TEXT, key TEXT)")
-        db.execute("CREATE TEMP TABLE stage_notes (row INTEGER, at TEXT, text TEXT)")
-        db.execute(
-            "CREATE TEMP TABLE stage_rejects (row INTEGER PRIMARY KEY, cells TEXT, reason TEXT)"
-        )
 
-    def _stage(self, results: list[tuple[Any, ...]], plan: ImportPlan) -> None:
-        rows: list[tuple[Any, ...]] = []
-        tags: list[tuple[int, str, str]] = []
-        notes: list[tuple[int, str, str]] = []
-        rejects: list[tuple[int, str, str]] = []
-        labels = plan.headers.labels
-        for result in results:
-            plan.rows += 1
-            number = result[1]
-            if result[0] == "err":
-                reasons = []
-                for key, fld, value, message in result[2]:
-                    column = labels.get(key or "") or labels.get(fld, fld)
-                    plan.errors.append(RowError(number, column, value, message))
-                    reasons.append(message)
-                plan.rejected_rows.append(number)
-                rejects.append((number, result[3], " ; ".join(reasons)))
-                continue
-            _, _, values, row_tags, row_notes, warnings = result
-            plan.valid += 1
-            plan.warnings += warnings
-            rows.append((number, *values))
-            tags.extend((number, name, key) for name, key in row_tags)
-            notes.extend((number, at, text) for at, text in row_notes)
+    def _stage(self, done: Validated, plan: ImportPlan) -> None:
+        """Copy a validated chunk (a serialized database made by a worker) into the staging
+        tables: one statement a table, no value bound one by one."""
+        plan.rows += done.count
+        plan.valid += done.valid
+        plan.warnings += done.warnings
+        plan.errors.extend(done.errors)
+        plan.rejected_rows.extend(done.rejected)
         conn = self.store.conn
-        marks = ", ".join("?" * (len(COLUMNS) + 1))
-        conn.executemany(
-            f"INSERT INTO stage (row, {', '.join(COLUMNS)}, blank) VALUES ({marks}, ?)", rows
-        )
-        conn.executemany("INSERT INTO stage_tags VALUES (?, ?, ?)", tags)
-        conn.executemany("INSERT INTO stage_notes VALUES (?, ?, ?)", notes)
-        conn.executemany("INSERT INTO stage_rejects VALUES (?, ?, ?)", rejects)
+        # attached afresh for each chunk: statements prepared against the previous chunk's
+        # database must not run against this one (same schema cookie, other pages)
+        conn.execute("ATTACH DATABASE ':memory:' AS chunk")
+        try:
+            conn.deserialize(done.data, name="chunk")
+            for table, columns in STAGE_TABLES.items():
+                names = ", ".join(c.split()[0] for c in columns.split(", "))
+                conn.execute(
+                    f"INSERT INTO temp.{table} ({names}) SELECT {names} FROM chunk.{table}"
+                )
+        finally:
+            conn.execute("DETACH DATABASE chunk")
+
+    def _state(self) -> tuple[int, int]:
+        """What changes when anyone writes: other connections' commits, and our own writes."""
+        conn = self.store.conn
+        return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
+
+    def _book_changed(self) -> bool:
+        """Whether anything was written since the duplicates were classified."""
+        return self._classified is None or self._classified != self._state()
 
     def _classify(self, plan: ImportPlan) -> None:
         """Duplicates against the book first, then within the file (first occurrence wins)."""
@@ -171,6 +174,7 @@ class Importer:
             number, key, email, siret, of_id, of_row, name = row
             fld, value = ("email", email) if key == "email_key" else ("siret", siret)
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
+        self._classified = self._state()
 
     # --- phase 2: apply -----------------------------------------------------------------
 
@@ -185,45 +189,59 @@ class Importer:
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
+        times = self.times
         with self.store.transaction():
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
-            self._classify(plan)
+            if self._book_changed():
+                with times.phase("reclassify"):
+                    self._classify(plan)
             base = int(db.execute(
                 "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
                 " coalesce((SELECT max(id) FROM clients), 0)) + 1"
             ).fetchone()[0])  # fmt: skip
-            db.execute("DELETE FROM stage_ids")
-            db.execute(
-                f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER (ORDER BY row)"
-                f" FROM stage WHERE {creating}"
-            )
-            stamp = self.stamp
-            report.created = self._insert_clients(base)
-            self._insert_tags_and_notes()
-            db.execute(
-                "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?, 'import',"
-                " new_id, json_object('file', ?, 'row', row) FROM stage_ids",
-                [stamp, self.store.actor, self.source],
-            )
-            for dup in plan.duplicates:
-                if on_duplicate == "create":
-                    dup.action = "create"
-                elif on_duplicate == "merge":
-                    self._merge_row(dup)
-                    dup.action = "merge"
-                    report.merged += 1
-                else:
-                    report.skipped += 1
-            report.duplicates = plan.duplicates
+            with times.phase("insert"):
+                db.execute("DELETE FROM stage_ids")
+                count = db.execute(
+                    f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER"
+                    f" (ORDER BY row) FROM stage WHERE {creating}"
+                ).rowcount
+            report.created = self._insert_clients(base, count)
+            with times.phase("extras"):
+                self._insert_tags_and_notes()
+                db.execute(
+                    "INSERT INTO audit (at, actor, action, client_id, details) SELECT ?, ?,"
+                    " 'import', new_id, json_object('file', ?, 'row', row) FROM stage_ids",
+                    [self.stamp, self.store.actor, self.source],
+                )
+            with times.phase("merge"):
+                self._settle_duplicates(plan, on_duplicate, report)
+            committing = time.perf_counter()
+        times.add("commit", time.perf_counter() - committing)
         return report
 
-    def _insert_clients(self, base: int) -> int:
+    def _settle_duplicates(self, plan: ImportPlan, on_duplicate: str, report: ImportReport) -> None:
+        for dup in plan.duplicates:
+            if on_duplicate == "create":
+                dup.action = "create"
+            elif on_duplicate == "merge":
+                self._merge_row(dup)
+                dup.action = "merge"
+                report.merged += 1
+            else:
+                report.skipped += 1
+        report.duplicates = plan.duplicates
+
+    def _insert_clients(self, base: int, count: int) -> int:
         """Insert the new clients, then index them for search in one pass.
 
         The per-row search-index trigger is set aside for the statement (inside the
         transaction: an interruption puts it back) and the new rows are indexed in bulk,
-        which costs a fraction of row-by-row indexing in a large book.
+        which costs a fraction of row-by-row indexing in a large book. When the import
+        holds at least as many clients as the book (``base`` - 1 ids so far), the indexes
+        of the clients are dropped and built again after the insert, from sorted keys,
+        rather than updated row by row; in a larger book, building them again would cost
+        more than updating them.
         """
         db = self.store.db
         cols = ", ".join(COLUMNS)
@@ -231,18 +249,32 @@ class Importer:
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'clients_fts_insert'"
         ).fetchone()[0]
         db.execute("DROP TRIGGER clients_fts_insert")
-        created = db.execute(
-            f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
-            f" SELECT i.new_id, {cols}, ?, ? FROM stage_ids i JOIN stage s ON s.row = i.row"
-            " ORDER BY i.new_id",
-            [self.stamp, self.stamp],
-        ).rowcount
+        indexes: list[tuple[str, str]] = []
+        if count >= base - 1:
+            indexes = db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                " AND tbl_name = 'clients' AND sql IS NOT NULL"
+            ).fetchall()
+            for name, _ in indexes:
+                db.execute(f"DROP INDEX {name}")
+        with self.times.phase("insert"):
+            created = db.execute(
+                f"INSERT INTO clients (id, {cols}, created_at, updated_at)"
+                f" SELECT i.new_id, {cols}, ?, ? FROM stage_ids i JOIN stage s ON s.row = i.row"
+                " ORDER BY i.new_id",
+                [self.stamp, self.stamp],
+            ).rowcount
+        if indexes:
+            with self.times.phase("index"):
+                for _, sql in indexes:
+                    db.execute(sql)
         columns = ", ".join(FTS_COLUMNS)
-        db.execute(
-            f"INSERT INTO clients_fts (rowid, {columns}) SELECT id, {columns} FROM clients"
-            " WHERE id >= ?",
-            [base],
-        )
+        with self.times.phase("fts"):
+            db.execute(
+                f"INSERT INTO clients_fts (rowid, {columns}) SELECT id, {columns} FROM clients"
+                " WHERE id >= ?",
+                [base],
+            )
         db.execute(trigger)
         return int(created)
 
@@ -320,7 +352,7 @@ class Importer:
         header = [*plan.table.header, REASON_COLUMN]
         rows = ([*cells, reason] for _, cells, reason in self.rejected_cells())
         if plan.table.format == "xlsx" or target.suffix.lower() == ".xlsx":
-            from newbi_clients.exporting import write_xlsx_rows
+            from newbi_clients.transfer.export import write_xlsx_rows
 
             return write_xlsx_rows(target, header, rows, title="Rejets")
         import csv

@@ -1,6 +1,8 @@
-"""Writers for clients: CSV (the import template's columns), with formula escaping.
+"""Writers for clients: CSV and XLSX (the import template's columns), JSON, with formula
+escaping; vCard is in ``vcard``.
 
-The CSV header is the import template, so that export → import round-trips. A cell that
+The CSV header is the import template (its last columns hold the primary contact), then
+one column per custom field, so that export → import round-trips. A cell that
 a spreadsheet would run as a formula is prefixed with « ' »; the importer removes exactly
 that prefix again.
 """
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from newbi_clients.models import Client, Kind, format_decimal
+from newbi_clients.models import CONTACT_FIELDS, Client, Contact, Kind, format_decimal
 
 if TYPE_CHECKING:
     from newbi_clients.search import ClientQuery
@@ -46,7 +48,15 @@ TEMPLATE_COLUMNS = (
     "Segment",
     "Tags",
     "Notes",
+    # the person of a company row: its primary contact
+    "Contact prénom",
+    "Contact nom",
+    "Contact fonction",
+    "Contact service",
+    "Contact email",
+    "Contact téléphone",
 )
+CONTACT_COLUMNS = TEMPLATE_COLUMNS[-6:]
 TEMPLATE_EXAMPLE = (
     "professionnel",
     "ACME SAS",
@@ -73,6 +83,12 @@ TEMPLATE_EXAMPLE = (
     "VIP",
     "Salon 2025, Newsletter",
     "Client depuis 2019",
+    "Claire",
+    "Martin",
+    "Acheteuse",
+    "Achats",
+    "claire.martin@acme.fr",
+    "06 12 34 56 78",
 )
 FORMULA_STARTS = ("=", "@", "\t", "\r", "\n")
 _SIGNED_NUMBER = re.compile(r"^[+-][0-9][0-9 .,\u00a0]*$")
@@ -118,8 +134,9 @@ def _notes_cell(client: Client) -> str:
     return "\n".join(f"[{n.at}] {_note_text(n.text)}" for n in client.notes)
 
 
-def client_to_cells(client: Client) -> list[str]:
-    """A client as the template's cells (unescaped)."""
+def client_to_cells(client: Client, fields: Sequence[str] = ()) -> list[str]:
+    """A client as the template's cells (unescaped), then the values of the custom
+    ``fields`` named."""
     billing = client.billing_address
     delivery = client.delivery_address
     discount = ""
@@ -155,12 +172,20 @@ def client_to_cells(client: Client) -> list[str]:
         client.segment or "",
         ", ".join(client.tags),
         _notes_cell(client),
+        *_contact_cells(client.primary_contact),
+        *(client.fields.get(name, "") for name in fields),
     ]
 
 
-def cells_of_clients(clients: Iterable[Client]) -> Iterator[list[str]]:
-    """The template cells of clients already loaded."""
-    return (client_to_cells(c) for c in clients)
+def _contact_cells(contact: Contact | None) -> list[str]:
+    if contact is None:
+        return [""] * len(CONTACT_COLUMNS)
+    return [getattr(contact, key) or "" for key in CONTACT_FIELDS]
+
+
+def cells_of_clients(clients: Iterable[Client], fields: Sequence[str] = ()) -> Iterator[list[str]]:
+    """The template cells of clients already loaded (and of the custom ``fields``)."""
+    return (client_to_cells(c, fields) for c in clients)
 
 
 # The same cells as client_to_cells, computed by SQLite for a whole export (a test checks
@@ -184,11 +209,14 @@ SELECT c.id, CASE c.kind WHEN 'individual' THEN 'particulier' ELSE 'professionne
 """
 
 
-def cells_of_store(store: ClientStore, query: ClientQuery) -> Iterator[list[str]]:
-    """The template cells of the clients a query selects, in id (creation) order, streamed.
+def cells_of_store(
+    store: ClientStore, query: ClientQuery, fields: Sequence[str] = ()
+) -> Iterator[list[str]]:
+    """The template cells of the clients a query selects, in id (creation) order, streamed,
+    then the values of the custom ``fields`` named.
 
-    Tags and notes come from two more cursors walked in step with the clients (a merge on
-    the client id), not from a subquery per client.
+    Tags, notes, primary contacts and field values come from more cursors walked in step
+    with the clients (a merge on the client id), not from a subquery per client.
     """
     from newbi_clients.search import build_where
     from newbi_clients.validation import tag_key
@@ -202,8 +230,18 @@ def cells_of_store(store: ClientStore, query: ClientQuery) -> Iterator[list[str]
         " ORDER BY ct.client_id"
     )
     notes = store.conn.execute("SELECT client_id, at, text FROM notes ORDER BY client_id, id")
+    contacts = store.conn.execute(
+        f"SELECT client_id, {', '.join(CONTACT_FIELDS)} FROM contacts WHERE is_primary"
+        " ORDER BY client_id"
+    )
+    values = store.conn.execute(
+        "SELECT fv.client_id, d.name, fv.value FROM field_values fv JOIN field_defs d"
+        " ON d.id = fv.field_id ORDER BY fv.client_id"
+    )
     tag = next(tags, None)
     note = next(notes, None)
+    contact = next(contacts, None)
+    value = next(values, None)
     for row in store.conn.execute(sql, params):
         client_id = row[0]
         names: list[str] = []
@@ -216,17 +254,30 @@ def cells_of_store(store: ClientStore, query: ClientQuery) -> Iterator[list[str]
             if note[0] == client_id:
                 texts.append(f"[{note[1]}] {_note_text(note[2])}")
             note = next(notes, None)
-        yield [*row[1:], ", ".join(sorted(names, key=tag_key)), "\n".join(texts)]
+        person: list[str] = [""] * len(CONTACT_COLUMNS)
+        while contact is not None and contact[0] <= client_id:
+            if contact[0] == client_id:
+                person = [c or "" for c in contact[1:]]
+            contact = next(contacts, None)
+        own: dict[str, str] = {}
+        while value is not None and value[0] <= client_id:
+            if value[0] == client_id:
+                own[value[1]] = value[2]
+            value = next(values, None)
+        yield [*row[1:], ", ".join(sorted(names, key=tag_key)), "\n".join(texts), *person,
+               *(own.get(name, "") for name in fields)]  # fmt: skip
 
 
 _RISKY = frozenset("=@\t\r\n+-'")
 
 
-def write_csv(rows: Iterable[Sequence[str]], out: TextIO, delimiter: str = ",") -> int:
-    """Stream template rows as CSV under the template header, formulas neutralised;
-    returns the number of rows."""
+def write_csv(
+    rows: Iterable[Sequence[str]], out: TextIO, delimiter: str = ",", fields: Sequence[str] = ()
+) -> int:
+    """Stream template rows as CSV under the template header (then a column per custom
+    field named), formulas neutralised; returns the number of rows."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow([*TEMPLATE_COLUMNS, *fields])
     count = 0
     risky = _RISKY
     for cells in rows:
@@ -299,82 +350,9 @@ def _xlsx_safe(value: str) -> str:
     return _XLSX_ILLEGAL.sub("", value)
 
 
-def write_xlsx(rows: Iterable[Sequence[str]], target: Path | BinaryIO) -> int:
-    """Template rows as an XLSX sheet with the template's columns; returns the count."""
-    return write_xlsx_rows(target, TEMPLATE_COLUMNS, rows, "Clients")
-
-
-# --- vCard 4.0 (RFC 6350) ---------------------------------------------------------------
-
-
-def _vtext(value: str) -> str:
-    """Escape a vCard text value (RFC 6350 section 3.4)."""
-    return (
-        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\n")
-        .replace("\n", "\\n")
-    )  # fmt: skip
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 6350 3.2)."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line + "\r\n"
-    parts, start, limit = [], 0, 75
-    while start < len(data):
-        end = min(start + limit, len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:
-            end -= 1
-        parts.append(data[start:end].decode("utf-8"))
-        start, limit = end, 74  # continuation lines start with a space
-    return "\r\n ".join(parts) + "\r\n"
-
-
-def client_to_vcard(client: Client) -> str:
-    """A client as a vCard 4.0."""
-    from newbi_clients.validation import country_label
-
-    lines = ["BEGIN:VCARD", "VERSION:4.0"]
-    if client.kind is Kind.BUSINESS:
-        lines += ["KIND:org", f"FN:{_vtext(client.name)}", f"ORG:{_vtext(client.name)}"]
-    else:
-        lines += [
-            "KIND:individual",
-            f"FN:{_vtext(client.display_name)}",
-            f"N:{_vtext(client.name)};{_vtext(client.first_name or '')};;;",
-        ]
-    if client.email:
-        lines.append(f"EMAIL;TYPE=work:{_vtext(client.email)}")
-    if client.phone:
-        lines.append(f"TEL;VALUE=uri;TYPE=voice:tel:{client.phone}")
-    for kind, address in (("work", client.billing_address), ("delivery", client.delivery_address)):
-        if address is None:
-            continue
-        parts = ("", address.line2 or "", address.line1 or "", address.city or "", "",
-                 address.postal_code or "", country_label(address.country))  # fmt: skip
-        label = "TYPE=work" if kind == "work" else 'TYPE=work;LABEL="Livraison"'
-        lines.append(f"ADR;{label}:{';'.join(_vtext(p) for p in parts)}")
-    if client.tags:
-        lines.append("CATEGORIES:" + ",".join(_vtext(t) for t in client.tags))
-    for note in client.notes:
-        lines.append(f"NOTE:{_vtext(f'[{note.at}] {note.text}')}")
-    if client.siret or client.vat_number:
-        ids = ", ".join(
-            f"{k} {x}" for k, x in (("SIRET", client.siret), ("TVA", client.vat_number)) if x
-        )
-        lines.append(f"X-NEWBI-FISCAL:{_vtext(ids)}")
-    lines.append(f"UID:urn:newbi-clients:client:{client.id}")
-    if client.updated_at:
-        stamp = client.updated_at.replace("-", "").replace(":", "").replace("+0000", "Z")
-        lines.append(f"REV:{stamp}")
-    lines.append("END:VCARD")
-    return "".join(_fold(line) for line in lines)
-
-
-def write_vcard(clients: Iterable[Client], out: TextIO) -> int:
-    """vCards one after the other; returns the count."""
-    count = 0
-    for client in clients:
-        out.write(client_to_vcard(client))
-        count += 1
-    return count
+def write_xlsx(
+    rows: Iterable[Sequence[str]], target: Path | BinaryIO, fields: Sequence[str] = ()
+) -> int:
+    """Template rows as an XLSX sheet with the template's columns (then a column per
+    custom field named); returns the count."""
+    return write_xlsx_rows(target, [*TEMPLATE_COLUMNS, *fields], rows, "Clients")

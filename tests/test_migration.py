@@ -1,0 +1,75 @@
+"""Schema migrations on a database file written by the previous release (schema 3)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from newbi_clients.builder import build_client
+from newbi_clients.contacts import add_contact, build_contact
+from newbi_clients.history import documents_of
+from newbi_clients.schema import SCHEMA_VERSION
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+from newbi_clients.unmerging import unmerge
+
+DATA = Path(__file__).parent / "data"
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "old.db"
+    shutil.copyfile(DATA / "schema3.db", target)
+    return target
+
+
+def test_the_fixture_is_a_schema_3_book() -> None:
+    conn = sqlite3.connect(f"file:{DATA / 'schema3.db'}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
+
+
+def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    before = sqlite3.connect(path)
+    rows_before = before.execute("SELECT * FROM clients ORDER BY id").fetchall()
+    docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
+    before.close()
+    with ClientStore(path) as store:
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
+        # every old column keeps its value; the new ones are empty
+        assert [r[: len(rows_before[0])] for r in rows_after] == rows_before
+        assert all(r[len(rows_before[0]) :] == (None, None, None) for r in rows_after)
+        assert store.execute("SELECT * FROM documents ORDER BY id").fetchall() == docs_before
+        acme = store.get(1)
+        assert (acme.name, acme.tags, acme.contacts, acme.fields, acme.blocked) == (
+            "ACME SAS", ["VIP"], [], {}, None,
+        )  # fmt: skip
+        assert [d.number for d in documents_of(store, 1)] == ["F-2026-001"]
+        # the rebuilt search index finds the old clients
+        assert [c.id for c in store.iter_clients(ClientQuery(text="eleonore"))] == [2]
+        assert [c.id for c in store.iter_clients(ClientQuery(text="0612345678"))] == [2]
+        assert [c.id for c in store.iter_clients(ClientQuery(text="beta", status="all"))] == [3]
+
+
+def test_a_migrated_book_takes_contacts_and_undoes_an_old_merge(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with ClientStore(path) as store:
+        acme = store.get(1)
+        add_contact(store, acme, build_contact({"first_name": "Claire", "last_name": "Martin"}))
+        assert [c.id for c in store.iter_clients(ClientQuery(text="martin"))] == [1]
+        # #4 was merged into #1 by the previous release: it comes back as it was
+        other, keep = unmerge(store, 4)
+        assert (other.name, other.email, other.merged_into) == ("ACME", "compta@acme.fr", None)
+        assert [c.display_name for c in keep.contacts] == ["Claire Martin"]
+        assert other.contacts == []
+        store.add(build_client({"name": "Nouveau", "email": "n@x.fr"}).client)
+
+
+def test_opening_twice_migrates_once(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with ClientStore(path):
+        pass
+    with ClientStore(path) as store:
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
