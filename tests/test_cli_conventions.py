@@ -98,3 +98,12 @@ def test_import_dash_reads_csv_from_stdin(cli, db_path: Path) -> None:
     assert '"created": 2' in result.stdout
     with ClientStore(db_path) as store:
         assert store.resolve("jean@exemple.fr").name == "Dupont"
+
+
+def test_quick_start_uses_its_own_book_and_says_how_to_start_over() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Quick start")
+    quick = readme[start : readme.index("\n## ", start + 1)]
+    commands = [line for line in quick.splitlines() if "newbi-clients " in line]
+    assert commands and all("--db demo.db" in line for line in commands)
+    assert "rm demo.db" in quick
