@@ -349,7 +349,7 @@ def emit_fiche(
     for name, rows in sections:
         grid = Table.grid(padding=(0, 1))
         # a long label wraps at its spaces, so that an identifier keeps its whole line
-        grid.add_column(style="bold", max_width=11)
+        grid.add_column(style="bold", max_width=15)
         grid.add_column(overflow="fold")
         for label, value in rows:
             grid.add_row(escape(label), escape(value))

@@ -21,6 +21,7 @@ NUMERIC_HEADERS = {"ID", "Groupe", "Clients", "Archivés", "Lignes", "HT", "TTC"
 # a value that reads as an identifier whatever its column says
 _IDENTIFIER = re.compile(r"^(\S+@\S+|\+?[\d .]+|[A-Z]{2}[0-9A-Z]{2,13}|#?\d+)$")
 MIN_TEXT = 8  # a shortened column keeps at least this many characters
+READABLE = 16  # shortened columns first grow this wide, then the name takes the rest
 GAP = 2  # between two columns
 
 
@@ -68,16 +69,28 @@ def fit_columns(
         shown.remove(droppable.pop(0))
     widths = {i: minimum[i] for i in shown}
     spare = width - needed()
-    growing = [i for i in shown if widths[i] < natural[i]]
-    while spare > 0 and growing:  # share what is left, one character at a time
+    # what is left goes round the shortened columns up to a readable width, then to the
+    # name (the first text column), then round again
+    for cap, columns in ((READABLE, shown), (None, [first_text]), (None, shown)):
+        spare = _grow(widths, natural, [i for i in columns if i in widths], spare, cap)
+    return shown, [widths[i] for i in shown]
+
+
+def _grow(
+    widths: dict[int, int], natural: list[int], columns: list[int], spare: int, cap: int | None
+) -> int:
+    """Widen ``columns`` one character at a time, up to their natural width (and ``cap``);
+    returns the spare width left."""
+    growing = [i for i in columns if widths[i] < min(natural[i], cap or natural[i])]
+    while spare > 0 and growing:
         for i in list(growing):
             if spare <= 0:
                 break
             widths[i] += 1
             spare -= 1
-            if widths[i] >= natural[i]:
+            if widths[i] >= min(natural[i], cap or natural[i]):
                 growing.remove(i)
-    return shown, [widths[i] for i in shown]
+    return spare
 
 
 def _plain(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
