@@ -39,7 +39,7 @@ def test_add_json_follows_the_scripting_contract(cli) -> None:
     data = json.loads(cli(*ACME, "--format", "json").stdout)
     assert list(data) == [
         "id", "kind", "name", "first_name", "email", "phone", "billing_address",
-        "delivery_address", "siret", "siren", "vat_number", "zone", "vat_regime",
+        "delivery_address", "siret", "siren", "vat_number", "zone", "vat_regime", "vies",
         "terms_days", "end_of_month", "payment_method", "discount", "currency", "sector",
         "segment", "tags", "notes", "created_at", "updated_at", "archived_at", "merged_into",
             "blocked", "contacts", "fields",

@@ -59,9 +59,10 @@ def _usage_errors(path: tuple[str, ...], command: object) -> list[list[str]]:
         return attempts
     params = getattr(command, "params", [])
     required = [p for p in params if p.param_type_name == "argument" and p.required]
+    variadic = any(p.param_type_name == "argument" and p.nargs == -1 for p in params)
     if required:
         attempts.append(list(path))  # missing argument
-    elif not any(p.param_type_name == "argument" and p.nargs == -1 for p in params):
+    elif not variadic:  # (any number of arguments is fine for a variadic one)
         attempts.append([*path, "en", "trop", "d'arguments"])
     for param in params:
         if param.param_type_name != "option" or getattr(param, "is_flag", False):

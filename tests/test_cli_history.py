@@ -745,7 +745,12 @@ def test_config_list_defaults(cli) -> None:
         "vat_franchise": "false",
         "default_terms_days": "30",
         "default_currency": "EUR",
-        "vies.url": "https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number",
+        "vies.url": "https://ec.europa.eu/taxation_customs/vies/rest-api",
+        "seller_vat_number": "",
+        "register.url": "https://recherche-entreprises.api.gouv.fr",
+        "online.timeout": "10",
+        "online.retries": "3",
+        "online.delay": "1",
     }
     lines = cli("config", "list").stdout.splitlines()
     assert lines[0].split("\t") == ["Réglage", "Valeur", "Description"]

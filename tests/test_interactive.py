@@ -95,6 +95,7 @@ def test_add_french_business_asks_siret_again_when_invalid(db_path: Path) -> Non
     answer(child, "Type de client", DOWN)
     answer(child, "Raison sociale :", "ACME SAS")
     answer(child, "Pays :")
+    answer(child, "Chercher l'entreprise dans l'annuaire")  # Non: nothing goes online
     # --email was given: no email question
     answer(child, "Téléphone :")
     answer(child, "Adresse :")
@@ -520,3 +521,92 @@ def test_contact_add_asks_each_question(db_path: Path) -> None:
         ("Claire Martin", True, "+33612345678"),
         ("Paul", False, None),
     ]
+
+
+UP = "\x1b[A"
+
+
+def _online_settings(db_path: Path, register_url: str) -> None:
+    with ClientStore(db_path) as store:
+        for key, value in (("online.timeout", "0.5"), ("online.retries", "1"),
+                           ("online.delay", "0"), ("register.url", register_url)):  # fmt: skip
+            store.set_setting(key, value)
+
+
+def test_add_fills_a_french_business_from_the_register(db_path: Path) -> None:
+    from servers import ACME, ACMEA, register_answer, serve
+
+    answers = lambda request, n: (200, register_answer([ACME, ACMEA]), {}, 0.0)  # noqa: E731
+    with serve(answers) as server:
+        _online_settings(db_path, server.url)
+        child = spawn(db_path, "add")
+        answer(child, "Type de client", DOWN)
+        answer(child, "Raison sociale :", "Acme")
+        answer(child, "Pays :")
+        answer(child, "Chercher l'entreprise dans l'annuaire", UP)  # Oui
+        answer(child, "SIRET, SIREN ou nom de l'entreprise")  # the name typed, prefilled
+        answer(child, "Quelle entreprise")  # the first: ACME
+        child.expect_exact("SIRET 73282932000074 (siège) : 12 RUE DE LA PAIX, 75002 PARIS")
+        answer(child, "Utiliser ces informations pour la fiche")  # Oui
+        answer(child, "Email :", "contact@acme.fr")
+        answer(child, "Téléphone :")
+        answer(child, "Complément d'adresse :")  # address, postal code and city are filled
+        answer(child, "Adresse de livraison différente")
+        child.expect_exact("FR44732829320")  # no SIRET question; the VAT number suggested
+        child.send(ENTER)
+        for question in ("Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise",
+                         "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
+            answer(child, question)
+        client_id = printed_id(child)
+    assert server.requests[0].query["q"] == ["Acme"]
+    with ClientStore(db_path) as store:
+        client = store.get(client_id)
+    assert client.name == "ACME" and client.siret == "73282932000074"
+    assert client.billing_address is not None
+    assert (client.billing_address.line1, client.billing_address.postal_code,
+            client.billing_address.city) == ("12 RUE DE LA PAIX", "75002", "PARIS")  # fmt: skip
+    assert client.email == "contact@acme.fr"
+
+
+def test_add_goes_on_when_the_register_is_unreachable(db_path: Path) -> None:
+    from servers import closed_port
+
+    _online_settings(db_path, closed_port())
+    child = spawn(db_path, "add", "--kind", "professionnel", "--name", "ACME", "--no-input")
+    assert finish(child) == 0  # --no-input: no question, nothing online
+    child = spawn(db_path, "add", "--kind", "professionnel", "--name", "Autre")
+    answer(child, "Pays :")
+    answer(child, "Chercher l'entreprise dans l'annuaire", UP)
+    answer(child, "SIRET, SIREN ou nom de l'entreprise")
+    child.expect_exact("Pas de connexion à l'annuaire des entreprises")
+    answer(child, "Email :")  # the questions go on
+    child.sendcontrol("c")
+    assert finish(child) == 130
+
+
+def test_vies_all_shows_progress_and_stops_cleanly_on_ctrl_c(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+    from servers import serve, vies_number, vies_valid
+
+    with ClientStore(db_path) as store:
+        for name, country, number in (("Müller", "DE", "DE136695976"),
+                                      ("Brasserie", "BE", "BE0403170701"),
+                                      ("Officina", "IT", "IT00743110157")):  # fmt: skip
+            raw = {"kind": "business", "name": name, "country": country, "vat_number": number}
+            store.add(build_client(raw).client)
+    slow = lambda r, n: (200, vies_valid(vies_number(r), False), {}, 0.0 if n == 0 else 3.0)  # noqa: E731
+    with serve(slow) as server:
+        with ClientStore(db_path) as store:
+            for key, value in (("online.timeout", "10"), ("online.retries", "0"),
+                               ("online.delay", "0"), ("vies.url", server.url)):  # fmt: skip
+                store.set_setting(key, value)
+        child = spawn(db_path, "vies", "--all")
+        child.expect_exact("Contrôle VIES")
+        child.expect_exact("1/3")
+        child.sendcontrol("c")
+        child.expect_exact("Interrompu : 1 contrôle(s) sur 3 enregistré(s).")
+        assert "Traceback" not in (child.before or "")
+        assert finish(child) == 130
+    with ClientStore(db_path) as store:
+        rows = store.execute("SELECT status FROM vies_checks").fetchall()
+    assert rows == [("valid",)]

@@ -36,7 +36,7 @@ def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
     docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
     before.close()
     with ClientStore(path) as store:
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
         # every old column keeps its value; the new ones are empty
         assert [r[: len(rows_before[0])] for r in rows_after] == rows_before
@@ -73,3 +73,18 @@ def test_opening_twice_migrates_once(tmp_path: Path) -> None:
         pass
     with ClientStore(path) as store:
         assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_migrated_book_keeps_vies_checks(tmp_path: Path) -> None:
+    """Schema 5 adds the VIES checks: the old EU client is not checked, then a check is kept."""
+    from newbi_clients.models import ViesCheck
+    from newbi_clients.vies import ViesAnswer, record
+
+    path = _copy(tmp_path)
+    with ClientStore(path) as store:
+        beta = store.get(3)
+        assert beta.vat_number == "DE136695976" and beta.vies == ViesCheck("not_checked")
+        assert store.get(1).vies is None  # no VAT number
+        checked = record(store, beta, ViesAnswer("valid", "BETA GMBH", "Berlin"), None)
+        assert checked.vies is not None and checked.vies.status == "valid"
+        assert checked.vies.name == "BETA GMBH"

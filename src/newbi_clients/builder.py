@@ -13,6 +13,7 @@ from typing import Any
 from newbi_clients import validation as v
 from newbi_clients.errors import FieldError, ValidationFailed
 from newbi_clients.fiscal import business_warnings
+from newbi_clients.hygiene import clean_raw
 from newbi_clients.models import Address, Client, Kind
 
 ADDRESS_KEYS = ("address", "line2", "postal_code", "city", "country")
@@ -112,7 +113,11 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
     :raises ValidationFailed: with one :class:`FieldError` per invalid field.
     """
     defaults = defaults or {}
+    raw, over = clean_raw(raw)  # no control character, no field over its length limit
     c = _Collector(raw)
+    c.errors.extend(
+        FieldError(_ERROR_FIELD.get(key, key), value, message, key) for key, value, message in over
+    )
     name = c.check("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newbi_clients.models import Kind, Zone
+from newbi_clients.models import Client, Kind, ViesCheck, Zone
 
 EU_COUNTRIES = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
@@ -71,13 +71,27 @@ def zone_of(country: str) -> Zone:
     return Zone.INTERNATIONAL
 
 
+def client_regime(client: Client, settings: SellerSettings | None = None) -> VatRegime:
+    """The VAT regime of a client, its last VIES check included."""
+    return vat_regime(client.kind, client.country, client.vat_number, settings, client.vies)
+
+
 def vat_regime(
     kind: Kind,
     country: str,
     vat_number: str | None,
     settings: SellerSettings | None = None,
+    vies: ViesCheck | None = None,
 ) -> VatRegime:
-    """The VAT regime of a client; ``vat_number`` is a number that validated (or None)."""
+    """The VAT regime of a client; ``vat_number`` is a number that validated (or None),
+    ``vies`` what VIES last said of it (reverse charge needs it valid: see
+    :func:`_with_vies`)."""
+    return _with_vies(_regime(kind, country, vat_number, settings), vies)
+
+
+def _regime(
+    kind: Kind, country: str, vat_number: str | None, settings: SellerSettings | None
+) -> VatRegime:
     settings = settings or SellerSettings()
     goods = settings.activity == "goods"
     if settings.vat_franchise:
@@ -112,6 +126,41 @@ def vat_regime(
         "outside_eu",
         FRENCH_VAT_MENTION + " (particulier hors UE ; exceptions de l'art. 259 B du CGI)",
     )
+
+
+VIES_INVALID_WARNING = (
+    "VIES a déclaré ce numéro de TVA invalide le {date} : pas d'autoliquidation, ses"
+    " factures portent la TVA française tant qu'un nouveau contrôle (newbi-clients vies)"
+    " ne le confirme pas."
+)
+VIES_NOT_CHECKED_WARNING = (
+    "Numéro de TVA non vérifié dans VIES : l'autoliquidation suppose un numéro valide ;"
+    " vérifiez-le avec « newbi-clients vies » avant de facturer sans TVA."
+)
+VIES_UNAVAILABLE_WARNING = (
+    "VIES était indisponible lors du contrôle du {date} : le numéro de TVA n'a pas été"
+    " confirmé ; relancez « newbi-clients vies » avant de facturer sans TVA."
+)
+
+
+def _with_vies(regime: VatRegime, vies: ViesCheck | None) -> VatRegime:
+    """Reverse charge needs a number VIES said valid: an invalid one gives French VAT, a
+    number not checked or found unavailable keeps reverse charge with a warning."""
+    if regime.code != "reverse_charge" or vies is None or vies.status == "valid":
+        return regime
+    date = _day(vies.checked_at)
+    if vies.status == "invalid":
+        return VatRegime("french_vat", FRENCH_VAT_MENTION, VIES_INVALID_WARNING.format(date=date))
+    if vies.status == "unavailable":
+        return VatRegime(regime.code, regime.mention, VIES_UNAVAILABLE_WARNING.format(date=date))
+    return VatRegime(regime.code, regime.mention, VIES_NOT_CHECKED_WARNING)
+
+
+def _day(stamp: str | None) -> str:
+    """« 2026-11-30T08:00:00+00:00 » → « 30/11/2026 »."""
+    if not stamp or len(stamp) < 10:
+        return "?"
+    return f"{stamp[8:10]}/{stamp[5:7]}/{stamp[:4]}"
 
 
 def business_warnings(

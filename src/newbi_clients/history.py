@@ -170,9 +170,9 @@ def add_document(
 
 def without_vat(store: ClientStore, client: Client) -> bool:
     """Whether the client's invoices carry no VAT (its regime, with the seller's settings)."""
-    from newbi_clients.fiscal import vat_regime
+    from newbi_clients.fiscal import client_regime
 
-    regime = vat_regime(client.kind, client.country, client.vat_number, store.seller_settings())
+    regime = client_regime(client, store.seller_settings())
     if regime.code in ("franchise", "reverse_charge"):
         return True
     return regime.code == "outside_eu" and not regime.mention.startswith("TVA française")

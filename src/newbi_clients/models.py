@@ -126,6 +126,32 @@ class Note:
         return {"at": self.at, "text": self.text}
 
 
+VIES_STATUSES = ("valid", "invalid", "unavailable", "not_checked")
+
+
+@dataclass(frozen=True, slots=True)
+class ViesCheck:
+    """What VIES said of a client's VAT number: the last conclusive answer (valid or
+    invalid), else the last attempt that found VIES unavailable; ``not_checked`` when the
+    current number was never checked."""
+
+    status: str  # one of VIES_STATUSES
+    checked_at: str | None = None
+    name: str | None = None
+    address: str | None = None
+    consultation_number: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """JSON shape of the check."""
+        return {
+            "status": self.status,
+            "checked_at": self.checked_at,
+            "name": self.name,
+            "address": self.address,
+            "consultation_number": self.consultation_number,
+        }
+
+
 @dataclass(slots=True)
 class Contact:
     """A person at a client (a company's buyer, its accounting); one is the primary contact."""
@@ -235,6 +261,7 @@ class Client:
     fields: dict[str, str] = field(default_factory=dict)
     contacts: list[Contact] = field(default_factory=list)
     blocked: Blocked | None = None
+    vies: ViesCheck | None = None  # read from the VIES checks, never written with the client
     # invoices minus credit notes excl. tax, in the client's currency (read, never written)
     revenue_cents: int = field(default=0, compare=False)
 

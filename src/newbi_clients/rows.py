@@ -19,6 +19,7 @@ from newbi_clients.models import (
     PaymentMethod,
     format_decimal,
 )
+from newbi_clients.vies import check_of
 
 LEGAL_FORMS = frozenset(
     "sa sas sasu sarl eurl sci snc scop scp selarl selas sca eirl ei ets etablissements"
@@ -215,6 +216,7 @@ def row_to_client(row: dict[str, Any]) -> Client:
             if row.get("blocked_at")
             else None
         ),
+        vies=check_of(row["vat_number"], row.get("vies_json")),
         revenue_cents=row.get("revenue_cents") or 0,
     )
 

@@ -309,11 +309,34 @@ def _v4_contacts_fields_blocking_reminders(db: Database) -> None:
     )
 
 
+def _v5_vies_checks(db: Database) -> None:
+    """Every online VIES check of a client's VAT number, kept as proof (never rewritten)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE vies_checks (
+            id INTEGER PRIMARY KEY,
+            client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+            vat_number TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'unavailable')),
+            checked_at TEXT NOT NULL,
+            name TEXT,
+            address TEXT,
+            consultation_number TEXT,
+            requester TEXT,
+            detail TEXT
+        );
+        CREATE INDEX idx_vies_checks_client ON vies_checks(client_id, vat_number, id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_history,
     _v3_sparse_revenue_index,
     _v4_contacts_fields_blocking_reminders,
+    _v5_vies_checks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -67,6 +67,7 @@ class ClientQuery:
     blocked: bool = False  # blocked clients only
     # custom field filters: (field key, stored value), each must match
     fields: tuple[tuple[str, str], ...] = ()
+    vies: str | None = None  # valid, invalid, unavailable, not_checked or stale
 
 
 @dataclass(slots=True)
@@ -188,6 +189,12 @@ def build_where(query: ClientQuery) -> tuple[str, list[object], str | None]:
     if query.ids:
         sql.where.append(f"c.id IN ({', '.join('?' * len(query.ids))})")
         sql.params.extend(query.ids)
+    if query.vies:
+        from newbi_clients.vies import filter_condition
+
+        condition, params = filter_condition(query.vies)
+        sql.where.append(condition)
+        sql.params.extend(params)
     match = " AND ".join(sql.match) if sql.match else None
     source = "clients c"
     if match:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newbi_clients.fiscal import SellerSettings, vat_regime, zone_of
+from newbi_clients.fiscal import SellerSettings, client_regime, zone_of
 from newbi_clients.models import Client
 
 JSON_KEYS = (
@@ -21,6 +21,7 @@ JSON_KEYS = (
     "vat_number",
     "zone",
     "vat_regime",
+    "vies",
     "terms_days",
     "end_of_month",
     "payment_method",
@@ -42,7 +43,7 @@ JSON_KEYS = (
 
 def client_to_dict(client: Client, settings: SellerSettings | None = None) -> dict[str, Any]:
     """A client as a JSON-ready dict: absent values are None, amounts are strings."""
-    regime = vat_regime(client.kind, client.country, client.vat_number, settings)
+    regime = client_regime(client, settings)
     return {
         "id": client.id,
         "kind": client.kind.value,
@@ -59,6 +60,7 @@ def client_to_dict(client: Client, settings: SellerSettings | None = None) -> di
         "vat_number": client.vat_number,
         "zone": zone_of(client.country).value,
         "vat_regime": regime.to_dict(),
+        "vies": vies_to_dict(client, regime.warning),
         "terms_days": client.terms_days,
         "end_of_month": client.end_of_month,
         "payment_method": client.payment_method.value if client.payment_method else None,
@@ -75,4 +77,17 @@ def client_to_dict(client: Client, settings: SellerSettings | None = None) -> di
         "blocked": client.blocked.to_dict() if client.blocked else None,
         "contacts": [c.to_dict() for c in client.contacts],
         "fields": dict(client.fields),
+    }
+
+
+def vies_to_dict(client: Client, warning: str | None = None) -> dict[str, Any] | None:
+    """The ``vies`` object: the last check of the client's VAT number (None without a
+    number VIES knows), whether VIES's name matches the client's, and the regime warning."""
+    if client.vies is None:
+        return None
+    from newbi_clients.vies import names_match
+
+    return client.vies.to_dict() | {
+        "name_matches": names_match(client, client.vies.name),
+        "warning": warning,
     }

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.contacts import CONTACTS_SQL, contacts_snapshot, insert_contacts
 from newbi_clients.customfields import FIELDS_SQL, fields_snapshot, save_values
@@ -28,11 +29,13 @@ from newbi_clients.errors import (
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
+from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate
 from newbi_clients.search import ClientQuery, build_where, query_phases
+from newbi_clients.vies import CHECK_SQL
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -68,6 +71,8 @@ class ClientStore:
             )
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            # a signal stops a long statement within a few milliseconds (see interrupts)
+            conn.set_progress_handler(interrupts.sqlite_progress, 20_000)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -139,7 +144,8 @@ class ClientStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        with interrupts.committing():  # once COMMIT starts, the command finishes
+            conn.execute("COMMIT")
 
     def audit(
         self,
@@ -220,7 +226,7 @@ class ClientStore:
 
     def _select(self, with_notes: bool) -> str:
         notes = f", {_NOTES_SQL}" if with_notes else ""
-        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}{notes}"
+        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}, {CHECK_SQL}{notes}"
 
     def get(self, client_id: int) -> Client:
         """The client with this id, whatever its state.
@@ -344,6 +350,7 @@ class ClientStore:
 
     def add_note(self, client_id: int, text: str) -> Note:
         """Append a timestamped note to a client."""
+        text = clean_note(text)
         with self.transaction():
             stamp = now()
             note_id = self.insert_note(client_id, text, stamp)
@@ -352,6 +359,8 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
+        """Insert a note (cleaned of control characters; refused over its length limit)."""
+        text = clean_note(text)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )

@@ -8,6 +8,7 @@ import typer
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from newbi_clients import interrupts
 from newbi_clients.errors import ExitCode, NewbiError
 
 HELP = (
@@ -45,46 +46,62 @@ class BoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
-        except ClickException as exc:  # a command's usage error
-            from newbi_clients.cli import french
-
-            french.show_error(exc)
-            raise typer.Exit(exc.exit_code) from None
-        except NewbiError as exc:
-            from newbi_clients.cli.render import print_error
-
-            print_error(exc)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except (KeyboardInterrupt, EOFError, typer.Abort):  # Ctrl-C, or Ctrl-D at a question
-            print("\nInterrompu.", file=sys.stderr)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except BrokenPipeError:
-            # the reader went away (« | head »): stop quietly, as Unix tools do
-            _silence_stdout()
-            raise typer.Exit(BROKEN_PIPE) from None
-        except OSError as exc:  # a file named by the user cannot be written or read
-            from newbi_clients.cli.render import print_error
-
-            where = f" : {exc.filename}" if exc.filename else ""
-            print_error(NewbiError(f"Fichier inaccessible{where} ({_os_reason(exc)})"))
-            raise typer.Exit(int(ExitCode.REFUSED)) from None
-        except sqlite3.OperationalError as exc:
-            from newbi_clients.cli.render import print_error
-
-            print_error(NewbiError(_database_reason(exc)))
-            raise typer.Exit(int(ExitCode.REFUSED)) from None
+            with interrupts.running():
+                return super().invoke(ctx)
         except typer.Exit:
             raise
-        except Exception as exc:
-            if state.debug:
-                raise
-            print(
-                f"Erreur inattendue : {type(exc).__name__}: {exc}\n"
-                "Relancez la commande avec --debug pour obtenir le détail.",
-                file=sys.stderr,
-            )
-            raise typer.Exit(int(ExitCode.REFUSED)) from None
+        except BaseException as exc:
+            signum = interrupts.stopping()
+            # Ctrl-C or Ctrl-D at a question, or a signal (an interrupted SQL statement fails
+            # with « interrupted »: a stop all the same)
+            if signum is not None or isinstance(exc, KeyboardInterrupt | EOFError | typer.Abort):
+                from newbi_clients.cli.signals import announce
+
+                announce()
+                code = 128 + signum if signum is not None else int(ExitCode.INTERRUPTED)
+                raise typer.Exit(code) from None
+            if isinstance(exc, Exception):
+                _fail(exc)
+            raise
+
+
+def _fail(exc: Exception) -> None:
+    """The one error boundary: a French message on stderr, then the exit code."""
+    if isinstance(exc, ClickException):  # a command's usage error
+        from newbi_clients.cli import french
+
+        french.show_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    if isinstance(exc, NewbiError):
+        from newbi_clients.cli.render import print_error
+
+        print_error(exc)
+        raise typer.Exit(int(exc.exit_code)) from None
+    if isinstance(exc, BrokenPipeError):
+        # the reader went away (« | head »): stop quietly, as Unix tools do
+        _silence_stdout()
+        raise typer.Exit(BROKEN_PIPE) from None
+    if isinstance(exc, OSError):  # a file named by the user cannot be written or read
+        from newbi_clients.cli.render import print_error
+
+        where = f" : {exc.filename}" if exc.filename else ""
+        print_error(NewbiError(f"Fichier inaccessible{where} ({_os_reason(exc)})"))
+        raise typer.Exit(int(ExitCode.REFUSED)) from None
+    if isinstance(exc, sqlite3.OperationalError):
+        from newbi_clients.cli.render import print_error
+
+        print_error(NewbiError(_database_reason(exc)))
+        raise typer.Exit(int(ExitCode.REFUSED)) from None
+    if state.debug:
+        raise exc
+    from newbi_clients.hygiene import visible
+
+    print(
+        f"Erreur inattendue : {type(exc).__name__}: {visible(str(exc))}\n"
+        "Relancez la commande avec --debug pour obtenir le détail.",
+        file=sys.stderr,
+    )
+    raise typer.Exit(int(ExitCode.REFUSED)) from None
 
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
@@ -186,6 +203,7 @@ def _register() -> None:
         history,
         listing,
         merge,
+        online,
         pick,
         reminders,
         stats,
@@ -205,6 +223,7 @@ def _register() -> None:
     history.register(app)
     stats.register(app)
     config.register(app)
+    online.register(app)
     app.command("pick")(pick.pick)
 
 
@@ -212,5 +231,13 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="newbi-clients")
+    """Console-script entry point (``newbi_clients.__main__`` calls it)."""
+    from newbi_clients.cli.signals import ignore_signals, install
+
+    install()
+    try:
+        app(prog_name="newbi-clients")
+    finally:
+        # the command has finished and decided its exit code: a late signal changes nothing
+        # (Python would otherwise restore the default handlers while it shuts down)
+        ignore_signals()

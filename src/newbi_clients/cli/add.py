@@ -39,6 +39,7 @@ def add(
     tag: f.Tag = None, note: f.Note = None, field: f.CustomField = None,
     no_input: NoInput = False, allow_duplicate: AllowDuplicate = False,
     format_: Annotated[AddFormat, typer.Option("--format", "-f", help="id (défaut) : l'identifiant seul ; table : la fiche ; json.", case_sensitive=False)] = AddFormat.ID,
+    lookup: Annotated[str | None, typer.Option("--lookup", metavar="SIRET", help="Remplit la fiche depuis l'annuaire des entreprises (en ligne) ; les options données priment.")] = None,
 ) -> None:  # fmt: skip
     """Ajoute un client ; pose les questions manquantes dans un terminal.
 
@@ -52,6 +53,10 @@ def add(
 
         values = {k: val for k, val in parse_assignments(store, field or []).items() if val}
         ask = interactive(no_input)
+        if lookup is not None:
+            from newbi_clients.cli.register_fill import fill_from_register
+
+            raw = fill_from_register(store, raw, lookup, ask)
         client = create_client(store, raw, list(note or []), allow_duplicate, ask, values)
         _print_added(store, client, format_, ask)
 
@@ -68,6 +73,7 @@ def create_client(
     """
     from newbi_clients.builder import build_client
     from newbi_clients.cli import prompts
+    from newbi_clients.cli.register_fill import register_question
     from newbi_clients.cli.render import info, warn
     from newbi_clients.errors import DuplicateClient
     from newbi_clients.validation import clean
@@ -90,6 +96,7 @@ def create_client(
             segments=suggestions(store, "segment"),
             defaults=defaults(store),
             on_email=lambda email: _warn_taken(store, email),
+            lookup=register_question(store, raw),
         )
         asked = raw.pop("note", None)
         notes = [asked] if asked else []

@@ -131,6 +131,15 @@ LimitOpt = Annotated[
         help="Nombre maximal de clients (0 : tous). Un tableau en montre 100 par défaut.",
     ),
 ]
+ViesFilterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vies",
+        metavar="STATUT",
+        help="Contrôle VIES du numéro de TVA : valid, invalid, unavailable, not_checked ou stale (plus de 30 jours).",
+        rich_help_panel=FILTERS,
+    ),
+]
 TABLE_LIMIT = 100
 
 
@@ -149,6 +158,7 @@ def make_query(
     sort: Sort | None = None,
     desc: bool | None = None,
     limit: int | None = None,
+    vies: str | None = None,
 ) -> "ClientQuery":
     """The core query for the shared filter options."""
     from newbi_clients.search import ClientQuery
@@ -166,6 +176,7 @@ def make_query(
         sort=sort.value if sort else None,
         desc=desc,
         limit=limit or None,  # 0: no limit
+        vies=vies,
     )
 
 

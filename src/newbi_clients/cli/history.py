@@ -10,6 +10,8 @@ from newbi_clients.models import format_money
 
 if TYPE_CHECKING:
     from newbi_clients.history import Document
+    from newbi_clients.models import Client
+    from newbi_clients.storage import ClientStore
 
 history_app = typer.Typer(
     help="Factures, devis, avoirs et paiements des clients.\n\n"
@@ -82,10 +84,23 @@ def history_add(
             check_vat=True,
         )
         info(f"{_label(document)} pour #{client.id} {client.display_name}.")
+        _warn_vies(store, client)
         if format_ is ViewFormat.JSON:
             emit_json(document.to_dict())
         else:
             emit_documents([document])
+
+
+def _warn_vies(store: "ClientStore", client: "Client") -> None:
+    """What the VIES check of the client's VAT number means for this document's VAT."""
+    if client.vies is None:
+        return
+    from newbi_clients.cli.render import warn
+    from newbi_clients.fiscal import client_regime
+
+    warning = client_regime(client, store.seller_settings()).warning
+    if warning:
+        warn(warning)
 
 
 def _label(document: "Document") -> str:

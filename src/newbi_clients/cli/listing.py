@@ -20,6 +20,7 @@ from newbi_clients.cli.common import (
     SegmentOpt,
     SortOpt,
     TagFilterOpt,
+    ViesFilterOpt,
     ZoneOpt,
     make_query,
     open_store,
@@ -87,6 +88,7 @@ def list_(
     archived: ArchivedOpt = False, all_: AllOpt = False,
     blocked: BlockedOpt = False, field: FieldFilterOpt = None,
     sort: SortOpt = None, desc: DescOpt = None, limit: LimitOpt = None,
+    vies: ViesFilterOpt = None,
 ) -> None:  # fmt: skip
     """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
 
@@ -97,6 +99,7 @@ def list_(
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
         archived=archived, all_=all_, blocked=blocked, sort=sort, desc=desc, limit=limit,
+        vies=vies,
     )  # fmt: skip
     _run_query(query, format_, limit, "Aucun client.", field or [])
 

@@ -17,7 +17,7 @@ ACTIONS = {
     "unarchive": "réactivation", "import": "import", "import_merge": "complété par un import",
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
-    "complete": "complété", "config": "réglage",
+    "complete": "complété", "config": "réglage", "vies": "contrôle VIES",
 }  # fmt: skip
 
 

@@ -121,11 +121,13 @@ def ask_client(
     segments: Sequence[str] = (),
     defaults: dict[str, Any] | None = None,
     on_email: Callable[[str], None] | None = None,
+    lookup: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Ask what is missing (adding) or everything with current values prefilled (editing).
 
     ``on_email`` is called with the email as soon as it is typed (to warn at once of a
-    client who already has it).
+    client who already has it). ``lookup`` may fill a French business's fiche from the
+    company register once its name and country are known.
 
     Only the questions that fit the client's type and country are asked: the SIRET for a
     French business, the VAT number for a business in another EU country.
@@ -164,6 +166,8 @@ def ask_client(
         answer = ask_text("Pays :", current, v.normalize_country, optional=True)
         raw["country"] = v.normalize_country(answer)
     country = v.normalize_country(raw.get("country"))
+    if lookup is not None and business and country == "FR" and not editing:
+        raw = lookup(raw)
     asked_email = wanted("email")
     text("email", "Email :", v.normalize_email)
     if on_email and asked_email and raw.get("email"):

@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newbi_clients.errors import NewbiError
+from newbi_clients.hygiene import visible
 from newbi_clients.models import Client
 
 if TYPE_CHECKING:
@@ -62,29 +63,38 @@ def print_error(exc: NewbiError) -> None:
     """An expected error, in red on stderr."""
     from rich.markup import escape
 
-    err_console().print(f"[bold red]Erreur :[/] {escape(exc.message)}", soft_wrap=_soft())
+    err_console().print(
+        f"[bold red]Erreur :[/] {escape(visible(exc.message, True))}", soft_wrap=_soft()
+    )
 
 
 def warn(message: str) -> None:
     """A warning on stderr."""
     from rich.markup import escape
 
-    err_console().print(f"[yellow]Attention :[/] {escape(message)}", soft_wrap=_soft())
+    err_console().print(
+        f"[yellow]Attention :[/] {escape(visible(message, True))}", soft_wrap=_soft()
+    )
 
 
 def info(message: str) -> None:
     """A message on stderr."""
     from rich.markup import escape
 
-    err_console().print(escape(message), soft_wrap=_soft())
+    err_console().print(escape(visible(message, True)), soft_wrap=_soft())
 
 
 # --- JSON and friends -------------------------------------------------------------------
 
 
 def dumps(value: Any, indent: int | None = 2) -> str:
-    """JSON with accents kept."""
-    return json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    """JSON with accents kept; C1 control characters escaped (a terminal reads them as
+    commands), C0 ones are escaped by JSON itself."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    return text if text.isascii() else text.translate(_JSON_C1)
+
+
+_JSON_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 def emit_json(value: Any, out: TextIO | None = None) -> None:
@@ -203,10 +213,10 @@ def _address_lines(client: Client) -> list[tuple[str, str]]:
 
 def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> list[Section]:
     """The fiche of a client as labelled sections (rendered by Rich or as plain text)."""
-    from newbi_clients.fiscal import vat_regime, zone_of
+    from newbi_clients.fiscal import client_regime, zone_of
     from newbi_clients.validation import format_phone
 
-    regime = vat_regime(client.kind, client.country, client.vat_number, settings)
+    regime = client_regime(client, settings)
     identity = [
         ("Type", client.kind.label),
         ("Nom" if client.kind.value == "individual" else "Raison sociale", client.name),
@@ -218,6 +228,7 @@ def fiche_sections(client: Client, settings: "SellerSettings | None" = None) -> 
         ("SIRET", _spaced(client.siret, (3, 3, 3, 5)) if client.siret else ""),
         ("SIREN", _spaced(client.siren, (3, 3, 3)) if client.siren else ""),
         ("TVA intracom.", client.vat_number or ""),
+        *vies_lines(client),
         ("Zone", zone_of(client.country).value),
         ("Régime de TVA", REGIME_LABELS.get(regime.code, regime.code)),
         ("Mention facture", regime.mention),
@@ -274,6 +285,41 @@ def contact_lines(client: Client) -> list[tuple[str, str]]:
         parts = [role, contact.email or "", format_phone(contact.phone) or ""]
         label = f"{contact.display_name}{' (principal)' if contact.primary else ''} [{contact.id}]"
         lines.append((label, " — ".join(p for p in parts if p)))
+    return lines
+
+
+VIES_LABELS = {
+    "valid": "valide",
+    "invalid": "invalide",
+    "unavailable": "VIES indisponible, numéro non confirmé",
+    "not_checked": "non vérifié",
+}
+
+
+def vies_lines(client: Client) -> list[tuple[str, str]]:
+    """The fiche lines of the VIES check: status and date, name and address VIES gave,
+    consultation number, and a name that differs from the client's."""
+    check = client.vies
+    if check is None:
+        return []
+    from newbi_clients.vies import names_match
+
+    status = VIES_LABELS.get(check.status, check.status)
+    if check.checked_at:
+        status += f" (contrôle du {local_time(check.checked_at)})"
+    lines = [("Contrôle VIES", status)]
+    if check.name:
+        same = names_match(client, check.name)
+        lines.append(
+            (
+                "Nom VIES",
+                check.name + ("" if same is not False else " (différent du nom du client)"),
+            )
+        )
+    if check.address:
+        lines.append(("Adresse VIES", check.address))
+    if check.consultation_number:
+        lines.append(("N° de consultation", check.consultation_number))
     return lines
 
 
@@ -334,11 +380,11 @@ def emit_fiche(
     terminal = sys.stderr.isatty() if to_stderr else stdout_is_terminal()
     if not terminal:
         out = sys.stderr if to_stderr else sys.stdout
-        out.write(f"{title}\n")
+        out.write(f"{visible(title)}\n")
         for name, rows in sections:
             out.write(f"\n[{name}]\n")
             for label, value in rows:
-                out.write(f"{label} : {value.replace(chr(10), ', ')}\n")
+                out.write(f"{label} : {visible(value.replace(chr(10), ', '))}\n")
         return
     from rich.columns import Columns
     from rich.markup import escape
@@ -352,10 +398,10 @@ def emit_fiche(
         grid.add_column(style="bold", max_width=15)
         grid.add_column(overflow="fold")
         for label, value in rows:
-            grid.add_row(escape(label), escape(value))
+            grid.add_row(escape(label), escape(visible(value, True)))
         panels.append(Panel(grid, title=escape(name), title_align="left", border_style="cyan"))
     console = err_console() if to_stderr else out_console()
     badge = " [red](archivé)[/]" if client.archived_at else ""
     badge += " [bold red](BLOQUÉ)[/]" if client.blocked else ""
-    console.print(f"[bold]{escape(title)}[/]{badge}")
+    console.print(f"[bold]{escape(visible(title))}[/]{badge}")
     console.print(Columns(panels, equal=False, expand=False))

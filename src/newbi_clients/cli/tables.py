@@ -11,6 +11,8 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 
+from newbi_clients.hygiene import visible
+
 # headers of columns whose values are identifiers: never shortened
 IDENTIFIER_HEADERS = {
     "ID", "Email", "Téléphone", "SIRET", "SIREN", "SIRET / TVA", "TVA", "N° de TVA", "Numéro",
@@ -99,7 +101,7 @@ def _plain(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     for row in rows:
         if count == 0:
             out.write("\t".join(headers) + "\n")
-        out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
+        out.write("\t".join(visible(c.replace("\n", " ")) for c in row) + "\n")
         count += 1
     return count
 
@@ -121,7 +123,8 @@ def emit_rows(
     from rich.markup import escape
     from rich.table import Table
 
-    cells = [[c.replace("\n", " ") for c in row] for row in rows]
+    # control characters left in old data show as visible symbols (ESC → ␛)
+    cells = [[visible(c.replace("\n", " ")) for c in row] for row in rows]
     if not cells:
         return 0
     console = out_console()

@@ -1,10 +1,9 @@
 """Read a CSV or XLSX file as rows of text, the text the user meant.
 
 CSV: UTF-8 (with or without BOM), else Windows-1252; the delimiter is sniffed among
-``;`` ``,`` and tab. XLSX: read with python-calamine (fast, streaming rows); the number
-formats of the first rows are read with openpyxl so that a percentage cell (0.05 shown as
-5 %) means 5 %. Numbers come back without « .0 », dates as ISO dates, formulas as their
-computed value.
+``;`` ``,`` and tab. XLSX: read as a stream within fixed bounds (:mod:`.xlsx`); a cell
+formatted as a percentage (0.05 shown as 5 %) means 5 %. Numbers come back without « .0 »,
+dates as ISO dates, formulas as their computed value.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -213,123 +211,19 @@ def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    import python_calamine as calamine
+    from newbi_clients.transfer.xlsx import open_sheet
 
-    if not zipfile.is_zipfile(path):
-        with path.open("rb") as fh:
-            head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportRejected(
-                f"{path.name} est protégé par un mot de passe (ou au format Excel 97) :"
-                " enregistrez-le sans mot de passe au format .xlsx, puis réessayez."
-            )
-        raise ImportRejected(
-            f"{path.name} n'est pas un fichier Excel valide (fichier corrompu ou tronqué)."
-        )
-    try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise ImportRejected(
-                f"Feuille « {sheet} » introuvable dans {path.name} (feuilles : {', '.join(names)})"
-            )
-        name = sheet or names[0]
-        data = book.get_sheet_by_name(name)
-        rows = data.iter_rows()
-    except ImportRejected:
-        raise
-    except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise ImportRejected(
-            f"{path.name} n'est pas un fichier Excel lisible (fichier corrompu ?) : {exc}"
-        ) from None
-    start = data.start
-    offset = int(start[1]) if start else 0
-    formats = _Formats(path, name, offset + int(data.width or 0))
-    formats.offset = offset
-    numbered = (
-        # most cells are text: only the others go through cell_text
-        (number, [c if c.__class__ is str else cell_text(c, formats.get(number, i, c))
-                  for i, c in enumerate(row)])
-        for number, row in enumerate(rows, start=1)
-    )  # fmt: skip
-    header_row, header = _first_non_empty(numbered, path.name)
+    opened = open_sheet(path, sheet)
+    header_row, header = _first_non_empty(opened.rows, path.name)
     return Table(
         "xlsx",
         [h.strip() for h in header],
         header_row,
-        numbered,
-        sheet=name,
-        notices=[f"Feuille lue : « {name} »."],
-        size_hint=int(data.height),
+        opened.rows,
+        sheet=opened.name,
+        notices=[f"Feuille lue : « {opened.name} »."],
+        size_hint=opened.size_hint,
     )
-
-
-class _Formats:
-    """Which numeric cells are percentages (0.05 shown as 5 %).
-
-    python-calamine gives values without their formats, so openpyxl reads the formats of
-    the first rows exactly; further down, a number in a column formatted as a percentage
-    is read as one when it is at most 1 (100 %): 50 in such a column stays 50.
-    """
-
-    SAMPLE = 50
-
-    def __init__(self, path: Path, sheet: str, width: int) -> None:
-        self.cells: set[tuple[int, int]] = set()
-        self.columns: set[int] = set()
-        self.offset = 0  # the sheet's first used column, where calamine's rows start
-        try:
-            book = _load_without_sizing(path)
-        except Exception:
-            return
-        try:
-            ws = book[sheet]
-            # bounds given in full: without max_col, openpyxl may parse the whole sheet
-            for row in ws.iter_rows(
-                min_row=1, max_row=self.SAMPLE, min_col=1, max_col=max(width, 1)
-            ):
-                for cell in row:
-                    fmt = getattr(cell, "number_format", None) or ""
-                    column, number = getattr(cell, "column", None), getattr(cell, "row", None)
-                    if "%" in fmt and column and number:
-                        # calamine's rows start at the sheet's first used column
-                        self.cells.add((number, column - 1))
-        except Exception:
-            return
-        finally:
-            book.close()
-        self.columns = {column for _, column in self.cells}
-
-    def get(self, number: int, index: int, value: Any) -> str | None:
-        """ "percent" when the cell at (row number, index in the row) is a percentage."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        if number <= self.SAMPLE:
-            return "percent" if (number, index + self.offset) in self.cells else None
-        if index + self.offset in self.columns and abs(value) <= 1:
-            return "percent"
-        return None
-
-
-def _load_without_sizing(path: Path) -> Any:
-    """openpyxl's read-only workbook, without the size computation it does on opening.
-
-    When a sheet has no <dimension> element (files written by openpyxl itself, say),
-    openpyxl parses the whole sheet just to size it; the first rows are all we read here,
-    with explicit bounds, so that pass is skipped.
-    """
-    import openpyxl
-    from openpyxl.worksheet import _read_only
-
-    worksheet: Any = _read_only.ReadOnlyWorksheet
-    sizing = getattr(worksheet, "_get_size", None)
-    if sizing is not None:
-        worksheet._get_size = lambda self: None
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    finally:
-        if sizing is not None:
-            worksheet._get_size = sizing
 
 
 def cell_text(value: Any, fmt: str | None = None) -> str:
@@ -346,7 +240,7 @@ def cell_text(value: Any, fmt: str | None = None) -> str:
         return value
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if fmt == "percent":
             return f"{_plain(number * 100)}%"

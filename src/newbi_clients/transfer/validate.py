@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
+from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client
 from newbi_clients.rows import client_to_row
 from newbi_clients.transfer.export import unescape_formula
@@ -267,6 +269,11 @@ def validate_chunk(
             raw["kind"] = "business"  # a row under « Raison sociale »
         row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         errors = _scientific_errors(raw)
+        for index, (at, text) in enumerate(row_notes):
+            try:
+                row_notes[index] = (at, clean_note(text))
+            except ValidationFailed as exc:
+                errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
             try:
                 built = build_client(raw, defaults)
@@ -328,7 +335,9 @@ def validate_all(
     workers = max(1, min(os.cpu_count() or 1, 8))
     _WORKER_CONTEXT = (headers, defaults)  # inherited by the forked workers
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    # workers ignore the terminal's Ctrl-C and die with this process (see interrupts): the
+    # pool's exit ends them when the import stops
+    with context.Pool(workers, interrupts.worker_init, (os.getpid(),)) as pool:
         pending: list[Any] = []
 
         def result() -> Validated:
