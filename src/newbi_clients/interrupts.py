@@ -117,6 +117,24 @@ def committing() -> Iterator[None]:
             _state.shielded -= 1
 
 
+def checkpoint() -> None:
+    """Between the writes of a command made of several (one VIES answer after another):
+    what is committed stays, and the command may be stopped again; a signal that came
+    while a write was being committed stops it now.
+
+    :raises Interrupted: for that signal.
+    """
+    with _lock:
+        _state.committed = False
+        pending = _state.received if _state.raised is None and not _state.shielded else None
+        if pending is not None:
+            _state.raised = pending
+    if pending is not None:
+        if _state.on_stop is not None:
+            _state.on_stop(pending)
+        raise Interrupted(pending)
+
+
 def sqlite_progress() -> int:
     """SQLite's progress handler: non-zero aborts the running statement (when stopping)."""
     return 1 if _state.raised is not None and not _state.shielded else 0
