@@ -138,3 +138,13 @@ def test_yes_no_options_are_flags(path: tuple[str, ...], command: object) -> Non
     for param in getattr(command, "params", []):
         if param.param_type_name == "option" and param.type.name == "boolean":
             assert param.is_flag, f"{' '.join(path)} {param.opts[0]} takes a value: make it a flag"
+
+
+def test_install_completion_speaks_french(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    result = cli("--install-completion", "bash")
+    assert "Complétion bash installée dans" in result.stdout
+    assert "installed" not in result.stdout and "restart" not in result.stdout
+    assert (tmp_path / ".bashrc").exists()
