@@ -1,6 +1,6 @@
 """Benchmarks of newbi-clients, each figure beside a peer measured in the same run.
 
-The targets are the ratios of PERF.md (section 10 of SPEC.md): absolute times drift from
+The targets are ratios (listed in the README's Performance section): absolute times drift from
 run to run on a shared 2-core machine, so every scenario runs our command and its peer
 interleaved in the same rounds (the order alternates from one round to the next) and
 compares medians.
@@ -91,7 +91,7 @@ CALAMINE_READ = (
     "wb = CalamineWorkbook.from_path(sys.argv[1]); "
     "[r for r in wb.get_sheet_by_index(0).iter_rows()]"
 )
-# `search` on the command line: a short common prefix (the SPEC's « dup » example), a
+# `search` on the command line: a short common prefix (the README's « dup » example), a
 # full surname, and two words as one types to find one client.
 SEARCHES = ("dup", "dupont", "boulangerie martel")
 SAMPLE_SEED = 2026

@@ -1,8 +1,8 @@
 """Generate realistic French client files for the import / search / export benchmarks.
 
-The rows follow the product's import template (see SPEC.md § 5) and the data mix of
-PERF.md: about 60 % French businesses (« professionnel ») with a valid 14-digit SIRET
-(10 % of them with their FR VAT number), about 3 % EU businesses (DE, BE, ES, IT) with a
+The rows follow the product's import template (see the README) with a usual mix: about
+60 % French businesses (« professionnel ») with a valid 14-digit SIRET (10 % of them
+with their FR VAT number), about 3 % EU businesses (DE, BE, ES, IT) with a
 valid VAT number and a phone number of their country, and individuals (« particulier »)
 for the rest. Names, streets and cities come from Faker (fr_FR, and de_DE / nl_BE /
 es_ES / it_IT for the EU businesses), seeded: the same command always writes the same

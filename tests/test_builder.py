@@ -1,4 +1,4 @@
-"""Building a validated Client from raw values, and editing one (SPEC sections 2 and 3)."""
+"""Building a validated Client from raw values, and editing one."""
 
 from __future__ import annotations
 

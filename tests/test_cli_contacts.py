@@ -167,3 +167,29 @@ def test_json_lists_carry_the_new_keys(cli) -> None:
     line = json.loads(cli("list", "--format", "jsonl").stdout.splitlines()[0])
     assert line["contacts"][0]["first_name"] == "Claire"
     assert (line["fields"], line["blocked"]) == ({}, None)
+
+
+def test_merge_preview_log_and_export_filters(cli) -> None:
+    acme = _acme(cli)
+    other = cli("add", "--name", "ACME", "--email", "compta@acme.fr", "--no-input").stdout.strip()
+    cli("contact", "add", acme, "--first-name", "Claire")
+    cli("contact", "add", other, "--first-name", "Paul", "--email", "paul@acme.fr")
+    cli("field", "define", "Origine", "--type", "text")
+    cli("edit", other, "--field", "Origine=Salon")
+    cli("block", other, "--reason", "Litige")
+    cli("remind", other, "--on", "2026-12-01", "Rappeler Paul")
+    merged = cli("merge", acme, other, "--yes")
+    assert f"+ contact Paul (de #{other})" in merged.stderr
+    data = cli.json("show", acme)
+    assert [c["first_name"] for c in data["contacts"]] == ["Claire", "Paul"]
+    assert data["fields"] == {"Origine": "Salon"} and data["blocked"]["reason"] == "Litige"
+    assert cli.json("reminders")[0]["client_id"] == int(acme)
+    cli("unmerge", other)
+    assert [c["first_name"] for c in cli.json("show", other)["contacts"]] == ["Paul"]
+    log = cli("log", other).stdout
+    for label in ("contact ajouté", "blocage", "relance programmée", "champs personnalisés"):
+        assert label in log
+    assert cli("export", "--blocked", "--format", "jsonl").stdout.count("\n") == 1
+    ids = [json.loads(x)["id"] for x in cli("export", "--field", "origine=salon",
+                                             "--format", "jsonl").stdout.splitlines()]  # fmt: skip
+    assert ids == [int(other)]

@@ -1,4 +1,4 @@
-"""Zone and VAT regime of a client (SPEC section 7, DOMAIN section 3).
+"""Zone and VAT regime of a client (French seller: CGI art. 259-1, 262 ter I, 283-2, 293 B).
 
 The expected codes and invoice mentions are written out literally, row by row, rather
 than derived from the module under test.

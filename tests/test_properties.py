@@ -72,14 +72,48 @@ def raw_clients(draw: st.DrawFn) -> dict[str, Any]:
     raw["_notes"] = draw(
         st.lists(st.lists(TEXT, min_size=1, max_size=3).map("\n".join), max_size=3)
     )
+    if draw(st.booleans()):  # the person of the row: its primary contact
+        raw |= {
+            "contact_first_name": draw(st.none() | WORD),
+            "contact_last_name": draw(WORD),
+            "contact_position": draw(st.none() | TEXT),
+            "contact_department": draw(st.none() | TEXT),
+            "contact_email": draw(
+                st.none() | st.from_regex(r"[a-z]{1,8}@acme\.fr", fullmatch=True)
+            ),
+            "contact_phone": draw(st.sampled_from(PHONES)),
+        }
+    raw["fields"] = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "Origine": st.sampled_from(["Salon", "site"]),
+                "Capital": st.decimals(-(10**6), 10**6, places=2).map(str),
+                "Depuis": st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+                "Remarque": TEXT,
+            },
+        )
+    )
     return raw
 
 
+def _define_fields(store: ClientStore) -> None:
+    from newbi_clients.customfields import define_field
+
+    define_field(store, "Origine", "choice", ["Salon", "Site"])
+    define_field(store, "Capital", "number")
+    define_field(store, "Depuis", "date")
+    define_field(store, "Remarque", "text")
+
+
 def _fill(store: ClientStore, raws: list[dict[str, Any]]) -> None:
+    from newbi_clients.customfields import field_defs
+
+    defs = field_defs(store)
     for i, raw in enumerate(raws):
         notes = raw.pop("_notes")
         try:
-            client = build_client(raw).client
+            client = build_client(raw, None, defs).client
         except Exception:
             continue  # a generated combination the rules refuse is not part of the property
         client.notes = [
@@ -90,11 +124,14 @@ def _fill(store: ClientStore, raws: list[dict[str, Any]]) -> None:
 
 def _export(store: ClientStore) -> str:
     """The CSV export; its fast SQL rows must be those of the reference Python path."""
+    from newbi_clients.customfields import list_fields
+
+    fields = [f.name for f, _ in list_fields(store)]
     query = ClientQuery(status="all", sort="created")
-    fast = list(cells_of_store(store, query))
-    assert fast == list(cells_of_clients(store.iter_clients(query, with_notes=True)))
+    fast = list(cells_of_store(store, query, fields))
+    assert fast == list(cells_of_clients(store.iter_clients(query, with_notes=True), fields))
     out = io.StringIO()
-    write_csv(fast, out)
+    write_csv(fast, out, fields=fields)
     return out.getvalue()
 
 
@@ -104,12 +141,14 @@ def test_export_import_export_gives_the_same_file(raws: list[dict[str, Any]]) ->
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with ClientStore(folder / "a.db") as first:
+            _define_fields(first)
             _fill(first, raws)
             exported = _export(first)
             count = first.count(ClientQuery(status="all"))
         path = folder / "export.csv"
         path.write_text(exported, encoding="utf-8", newline="")
         with ClientStore(folder / "b.db") as second:
+            _define_fields(second)
             importer = Importer(second, path)
             plan = importer.prepare() if count else None
             if plan is not None:

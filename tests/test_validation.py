@@ -1,4 +1,4 @@
-"""Field-level validation rules (SPEC section 3, DOMAIN sections 1, 2, 5 and 8).
+"""Field-level validation rules (SIRET, SIREN, VAT numbers, postal codes, countries, emails and phones).
 
 Each rule of the specification has its own table of accepted inputs (with their
 canonical form) and refused inputs (with the French message, exact where the

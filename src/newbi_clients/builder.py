@@ -14,7 +14,7 @@ from newbi_clients import validation as v
 from newbi_clients.errors import FieldError, ValidationFailed
 from newbi_clients.fiscal import business_warnings
 from newbi_clients.hygiene import clean_raw
-from newbi_clients.models import Address, Client, Kind
+from newbi_clients.models import Address, Client, Contact, FieldDef, Kind
 
 ADDRESS_KEYS = ("address", "line2", "postal_code", "city", "country")
 DELIVERY_KEYS = (
@@ -43,6 +43,15 @@ FIELD_KEYS = (
     "sector",
     "segment",
     "tags",
+)
+# The person of a company row (an import's « Contact … » columns): its primary contact.
+CONTACT_KEYS = (
+    "contact_first_name",
+    "contact_last_name",
+    "contact_position",
+    "contact_department",
+    "contact_email",
+    "contact_phone",
 )
 # Fields that ``edit --unset`` may clear (the name is mandatory).
 UNSETTABLE = tuple(k for k in FIELD_KEYS if k not in ("name", "kind", "tags"))
@@ -105,10 +114,19 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
     return address
 
 
-def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Built:
+def build_client(
+    raw: Mapping[str, Any],
+    defaults: Mapping[str, Any] | None = None,
+    field_defs: Mapping[str, FieldDef] | None = None,
+) -> Built:
     """Validate raw values into a Client.
 
     ``defaults`` supplies ``terms_days`` and ``currency`` when the raw values have none.
+    The client's contacts come from ``raw["contacts"]`` (a list of raw contacts, keyed like
+    :data:`~newbi_clients.models.CONTACT_FIELDS`, plus ``primary``) and from the flat
+    ``contact_*`` keys (:data:`CONTACT_KEYS`, one more contact); the values of custom
+    fields from ``raw["fields"]`` (field name → raw value), checked against ``field_defs``
+    (field key → definition, see :func:`newbi_clients.customfields.field_defs`).
 
     :raises ValidationFailed: with one :class:`FieldError` per invalid field.
     """
@@ -179,10 +197,51 @@ def build_client(raw: Mapping[str, Any], defaults: Mapping[str, Any] | None = No
         segment=v.normalize_segment(raw.get("segment")),
         tags=c.check("tags", _tags, default=[]),
     )
+    client.contacts = _contacts(c, country, postal_code)
+    client.fields = _field_values(c, field_defs or {})
     if c.errors:
         raise ValidationFailed(c.errors)
     warnings = business_warnings(kind, country, siret, siren, vat_number)
     return Built(client, warnings)
+
+
+def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
+    from newbi_clients.contacts import build_contact, with_primary
+
+    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
+    flat = {key.removeprefix("contact_"): c.raw.get(key) for key in CONTACT_KEYS}
+    if any(v.clean(value) for value in flat.values()):
+        given.append((flat, True))
+    contacts = []
+    for person, is_flat in given:
+        try:
+            contacts.append(build_contact(person, country, postal_code))
+        except ValidationFailed as exc:
+            for err in exc.errors:
+                key = f"contact_{err.key}" if is_flat and err.key else None
+                c.errors.append(FieldError(err.field, err.value, err.message, key))
+    return with_primary(contacts) if contacts else []
+
+
+def _field_values(c: _Collector, field_defs: Mapping[str, FieldDef]) -> dict[str, str]:
+    from newbi_clients.customfields import field_key, normalize_value
+
+    values: dict[str, str] = {}
+    for name, value in (c.raw.get("fields") or {}).items():
+        fdef = field_defs.get(field_key(name))
+        if fdef is None:
+            c.errors.append(FieldError(f"fields.{name}", v.clean(value),
+                                       f"Champ personnalisé inconnu : « {name} »"))  # fmt: skip
+            continue
+        try:
+            text = normalize_value(fdef, value)
+        except ValidationFailed as exc:
+            c.errors.extend(FieldError(e.field, e.value, e.message, f"fields.{name}")
+                            for e in exc.errors)  # fmt: skip
+            continue
+        if text is not None:
+            values[fdef.name] = text
+    return values
 
 
 def _tags(value: object) -> list[str]:

@@ -50,7 +50,10 @@ def build_contact(
     :raises ValidationFailed: with one error per invalid field, or when the contact has
         neither a name nor an email nor a phone.
     """
-    errors: list[FieldError] = []
+    from newbi_clients.hygiene import clean_raw
+
+    raw, over = clean_raw(raw)  # no control character, no value over its length limit
+    errors = [FieldError(f"contacts.{key}", value, message, key) for key, value, message in over]
 
     def check(key: str, func: Any, *args: Any) -> Any:
         try:

@@ -107,6 +107,12 @@ def _def(row: tuple[Any, ...]) -> FieldDef:
     return FieldDef(row[1], FieldType(row[2]), choices, row[0])
 
 
+def field_defs(store: ClientStore) -> dict[str, FieldDef]:
+    """Every field definition by its key (what :func:`~newbi_clients.builder.build_client`
+    checks ``raw["fields"]`` against)."""
+    return {field_key(f.name): f for f, _ in list_fields(store)}
+
+
 def get_field(store: ClientStore, name: str) -> FieldDef:
     """The definition of a field.
 
@@ -146,9 +152,17 @@ def normalize_value(fdef: FieldDef, value: object) -> str | None:
 
     :raises ValidationFailed: naming the field.
     """
-    text = v.clean(value)
+    from newbi_clients.hygiene import DEFAULT_LIMIT, clean_text
+
+    text = v.clean(clean_text(value) if isinstance(value, str) else value)
     if text is None:
         return None
+    if len(text) > DEFAULT_LIMIT:
+        raise ValidationFailed.single(
+            f"fields.{fdef.name}",
+            text[:60] + "…",
+            f"Champ « {fdef.name} » trop long : {len(text)} caractères (au plus {DEFAULT_LIMIT})",
+        )
     if fdef.type is FieldType.NUMBER:
         number = v.parse_decimal(text)
         if number is None or not number.is_finite():

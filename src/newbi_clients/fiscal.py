@@ -1,6 +1,7 @@
 """Zone and VAT regime of a client, derived from its data and the seller's settings (pure).
 
-The rules are those of DOMAIN.md section 3 (French seller): French VAT at home and for
+The rules are those of the French tax code for a French seller (CGI art. 259-1, 262 ter I,
+283-2 and 293 B): French VAT at home and for
 Monaco; reverse charge for an EU business with a valid VAT number; French VAT for an EU
 business without one or an EU individual; outside the EU, art. 259-1 for services to a
 business, export exemption for goods; and the art. 293 B mention for a seller under the

@@ -63,7 +63,7 @@ class Document:
         return sum(p.amount for p in self.payments)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape of a document (SPEC, scripting contract)."""
+        """JSON shape of a document (the scripting contract of the README)."""
         return {
             "type": self.type,
             "number": self.number,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from newbi_clients import validation as v
 from newbi_clients.dedupe import MergePlan, plan_merge
@@ -119,6 +120,58 @@ def _move_children(store: ClientStore, source: int, target: int) -> dict[str, li
     return moved
 
 
+@dataclass(slots=True)
+class Completion:
+    """The completion of an existing client, computed from the book as it was read; an
+    import computes its merges so before taking the write lock, then only writes them."""
+
+    target: Client
+    incoming: Client
+    merged: Client
+    before: dict[str, Any]
+    note: str | None
+
+
+def plan_completion(
+    store: ClientStore, target_id: int, incoming: Client, source: str, unset: Sequence[str] = ()
+) -> Completion:
+    """What :func:`complete_client` would write (reads only)."""
+    from newbi_clients.dedupe import Conflict, show_value
+
+    target = store.get(target_id)
+    incoming = incoming.copy(**{attr: getattr(target, attr) for attr in unset})
+    plan = plan_merge(target, [incoming])
+    for match in store.find_duplicates(plan.merged):
+        if match.field in plan.sources and match.existing.id != target_id:
+            value = getattr(plan.merged, match.field)
+            setattr(plan.merged, match.field, getattr(target, match.field))
+            del plan.sources[match.field]
+            if match.field == "siret":
+                plan.merged.siren = target.siren
+            plan.conflicts.append(Conflict(match.field, "", show_value(value), None))
+    before = store.snapshot(target_id)
+    return Completion(target, incoming, plan.merged, before, plan.conflict_note(source))
+
+
+def write_completion(
+    store: ClientStore,
+    completion: Completion,
+    source: str,
+    notes: Sequence[tuple[str, str]] = (),
+    action: str = "complete",
+) -> None:
+    """Write a planned completion (inside the caller's transaction)."""
+    target_id = completion.target.id
+    assert target_id is not None
+    # checked when planned (duplicates kept out); only what changed is written
+    store.save(completion.merged, was=completion.target)
+    _add_new_contacts(store, completion.target, completion.incoming.contacts)
+    note = completion.note
+    for at, text in [*notes, *([(now(), note)] if note else [])]:
+        store.insert_note(target_id, text, at)
+    store.audit(action, target_id, completion.before, store.snapshot(target_id), {"source": source})
+
+
 def complete_client(
     store: ClientStore,
     target_id: int,
@@ -134,27 +187,9 @@ def complete_client(
     The new data's own notes are added. The change is audited with the previous values.
     ``unset`` names fields the new data left blank (their defaults are not values).
     """
-    from newbi_clients.dedupe import Conflict, show_value
-
     with store.transaction():
-        target = store.get(target_id)
-        incoming = incoming.copy(**{attr: getattr(target, attr) for attr in unset})
-        plan = plan_merge(target, [incoming])
-        for match in store.find_duplicates(plan.merged):
-            if match.field in plan.sources and match.existing.id != target_id:
-                value = getattr(plan.merged, match.field)
-                setattr(plan.merged, match.field, getattr(target, match.field))
-                del plan.sources[match.field]
-                if match.field == "siret":
-                    plan.merged.siren = target.siren
-                plan.conflicts.append(Conflict(match.field, "", show_value(value), None))
-        before = store.snapshot(target_id)
-        store.update(plan.merged, allow_duplicate=True, action=None)
-        _add_new_contacts(store, target, incoming.contacts)
-        note = plan.conflict_note(source)
-        for at, text in [*notes, *([(now(), note)] if note else [])]:
-            store.insert_note(target_id, text, at)
-        store.audit(action, target_id, before, store.snapshot(target_id), {"source": source})
+        completion = plan_completion(store, target_id, incoming, source, unset)
+        write_completion(store, completion, source, notes, action)
     return store.get(target_id)
 
 

@@ -1,4 +1,4 @@
-"""The JSON shape of a client (SPEC section 4, scripting contract)."""
+"""The JSON shape of a client (the scripting contract documented in the README)."""
 
 from __future__ import annotations
 

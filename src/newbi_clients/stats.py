@@ -88,8 +88,8 @@ class Stats:
     default_currency: str = "EUR"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape (SPEC, scripting contract): the main currency's figures at the top,
-        and ``by_currency`` when there are several."""
+        """JSON shape (the scripting contract of the README): the main currency's figures
+        at the top, and ``by_currency`` when there are several."""
         ordered = sorted(self.currencies.values(), key=lambda s: (-s.invoice_count, s.currency))
         main = ordered[0].to_dict() if ordered else CurrencyStats(self.default_currency).to_dict()
         data = {**main, "last_activity": self.last_activity}

@@ -316,6 +316,23 @@ class ClientStore:
             self.audit("create", client_id, None, self.snapshot(client_id))
         return self.get(client_id)
 
+    def save(self, client: Client, was: Client | None = None) -> None:
+        """Write an existing client's fields, tags and custom values as they are: no check,
+        no audit, inside the caller's transaction. Given the client as it ``was``, only
+        what differs is written (fewer index and search-index updates)."""
+        assert client.id is not None
+        row = client_to_row(client)
+        if was is not None:
+            old = client_to_row(was)
+            row = {key: value for key, value in row.items() if old.get(key) != value}
+        row["updated_at"] = now()
+        columns = ", ".join(f"{key} = ?" for key in row)
+        self.execute(f"UPDATE clients SET {columns} WHERE id = ?", [*row.values(), client.id])
+        if was is None or was.tags != client.tags:
+            self._set_tags(client.id, client.tags)
+        if was is None or was.fields != client.fields:
+            save_values(self, client.id, client.fields)
+
     def update(
         self,
         client: Client,
@@ -339,11 +356,7 @@ class ClientStore:
                 matches = self.find_duplicates(client)
                 if matches:
                     raise DuplicateClient(matches)
-            row = client_to_row(client)
-            row["updated_at"] = now()
-            self.db.table("clients").update(client.id, row)
-            self._set_tags(client.id, client.tags)
-            save_values(self, client.id, client.fields)
+            self.save(client)
             if action:  # None: the caller records the change itself
                 self.audit(action, client.id, before, self.snapshot(client.id))
         return self.get(client.id)

@@ -18,6 +18,10 @@ ACTIONS = {
     "merge": "fusion", "merge_fields": "champs fusionnés", "merged_into": "fusionné dans",
     "unmerge": "fusion défaite", "unmerge_fields": "champs restaurés", "history": "historique",
     "complete": "complété", "config": "réglage", "vies": "contrôle VIES",
+    "contact_add": "contact ajouté",
+    "contact_edit": "contact modifié", "contact_remove": "contact retiré", "block": "blocage",
+    "unblock": "déblocage", "remind": "relance programmée", "remind_done": "relance faite",
+    "field_define": "champ défini", "field_remove": "champ supprimé",
 }  # fmt: skip
 
 
@@ -111,8 +115,14 @@ def _ask_conflicts(plan: "MergePlan") -> None:
 def _preview(store: "ClientStore", plan: "MergePlan") -> None:
     """The merged fiche as it would be, then what changes."""
     from newbi_clients.cli.render import emit_fiche
+    from newbi_clients.contacts import with_primary
 
-    preview = plan.merged.copy(notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)])
+    preview = plan.merged.copy(
+        notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)],
+        contacts=with_primary(
+            [*plan.merged.contacts, *(c for o in plan.others for c in o.contacts)]
+        ),
+    )
     emit_fiche(preview, store.seller_settings(), to_stderr=True)
     _plan_lines(plan)
 
@@ -128,6 +138,9 @@ def _plan_lines(plan: "MergePlan") -> None:
         info(f"  + {label(attr)} : {value} (de #{source})")
     for tag in plan.new_tags:
         info(f"  + tag {tag}")
+    for other in plan.others:
+        for contact in other.contacts:
+            info(f"  + contact {contact.display_name} (de #{other.id})")
     for c in plan.conflicts:
         origin = f"#{c.lost_from}" if c.lost_from is not None else f"#{plan.keep.id}"
         info(f"  ! {label(c.field)} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note")
@@ -304,7 +317,9 @@ COLUMN_LABELS = {
     "document": "document", "type": "type", "payment": "paiement", "others": "clients fusionnés",
     "conflict_note": "note des valeurs écartées", "keep": "gardé", "merge": "fusion",
     "other": "client restauré", "source": "source", "file": "fichier", "row": "ligne",
-    "note_id": "note", "text": "texte",
+    "note_id": "note", "text": "texte", "blocked_at": "bloqué le",
+    "blocked_reason": "motif du blocage", "contacts": "contacts", "contact": "contact",
+    "fields": "champs personnalisés", "reminders": "relances", "reminder": "relance",
 }  # fmt: skip
 
 
@@ -314,10 +329,17 @@ def _shown(value: Any, key: str = "") -> str:
     from newbi_clients.documents import STATUS_LABELS, TYPES
     from newbi_clients.models import Kind, PaymentMethod
 
-    if value in (None, "", []):
+    if value in (None, "", [], {}):
         return "∅"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_shown(v) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):  # a contact, a reminder, custom field values
+        if "due_on" in value:
+            return f"{value['due_on']} {value.get('text', '')}"
+        if "last_name" in value or "first_name" in value:
+            person = " ".join(p for p in (value.get("first_name"), value.get("last_name")) if p)
+            return " ".join(p for p in (person, value.get("email")) if p) or "?"
+        return ", ".join(f"{k} = {v}" for k, v in value.items())
     labels: dict[str, dict[str, str]] = {
         "type": TYPES, "status": STATUS_LABELS, "kind": {k.value: k.label for k in Kind},
         "payment_method": {m.value: m.label for m in PaymentMethod},

@@ -12,7 +12,9 @@ import typer
 from newbi_clients.cli.common import (
     AllOpt,
     ArchivedOpt,
+    BlockedOpt,
     CountryOpt,
+    FieldFilterOpt,
     KindOpt,
     SectorOpt,
     SegmentOpt,
@@ -153,7 +155,8 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="CSV pour Excel français : UTF-8 avec BOM et « ; ».")] = False,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
-    archived: ArchivedOpt = False, all_: AllOpt = False, limit: ExportLimitOpt = None,
+    archived: ArchivedOpt = False, all_: AllOpt = False, blocked: BlockedOpt = False,
+    field: FieldFilterOpt = None, limit: ExportLimitOpt = None,
 ) -> None:  # fmt: skip
     """Exporte les clients (CSV du modèle d'import par défaut), en flux, pour d'autres outils.
 
@@ -169,10 +172,14 @@ def export(
     fmt = format_.value if format_ else _format_of(output)
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
-        archived=archived, all_=all_, sort=Sort.CREATED, limit=limit,
+        archived=archived, all_=all_, blocked=blocked, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
-        from newbi_clients.customfields import list_fields
+        from dataclasses import replace
+
+        from newbi_clients.customfields import field_filters, list_fields
+
+        query = replace(query, fields=field_filters(store, field or []))
         from newbi_clients.transfer.vcard import write_vcard
 
         clients = store.iter_clients(query, with_notes=True)
@@ -356,7 +363,7 @@ def _preview(plan: "ImportPlan") -> None:
             if dup.existing_id
             else f"la ligne {dup.existing_row} ({dup.existing_name})"
         )
-        label = "l'email" if dup.field == "email" else "le SIRET"
+        label = {"email": "l'email", "siret": "le SIRET"}.get(dup.field, "l'email du contact")
         info(f"  Ligne {dup.row} : doublon de {target} par {label} {dup.value}")
     if len(plan.duplicates) > PREVIEW_LINES:
         info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")

@@ -7,17 +7,20 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.models import Client
+from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
+    CONTACT_COLUMNS,
     PARALLEL_FROM,
     STAGE_COLUMNS,
     STAGE_TABLES,
@@ -64,7 +67,9 @@ class Importer:
         times = self.times
         with times.phase("open"):
             table = open_table(self.path, **self.options)
-            headers = map_headers(table.header)
+            from newbi_clients.customfields import field_defs
+
+            headers = map_headers(table.header, field_defs(self.store))
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
             settings = self.store.seller_settings()
@@ -101,7 +106,8 @@ class Importer:
 
     def _create_stage(self) -> None:
         db = self.store.db
-        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects"):
+        for table in ("stage", "stage_ids", "stage_tags", "stage_notes", "stage_rejects",
+                      "stage_contacts", "stage_fields"):  # fmt: skip
             db.execute(f"DROP TABLE IF EXISTS temp.{table}")
         for table, columns in STAGE_TABLES.items():
             db.execute(f"CREATE TEMP TABLE {table} ({columns})")
@@ -165,14 +171,18 @@ class Importer:
                 f"UPDATE stage SET dup_field = '{key}', dup_of_row = (SELECT min(t.row) {earlier})"
                 f" WHERE {unclassified} AND {key} IS NOT NULL AND EXISTS (SELECT 1 {earlier})"
             )
+        classify_contact_emails(db)
         for row in db.execute(
             "SELECT s.row, s.dup_field, s.email, s.siret, s.dup_of_id, s.dup_of_row,"
-            " coalesce(c.name, t.name) FROM stage s LEFT JOIN main.clients c ON c.id = s.dup_of_id"
+            f" coalesce(c.name, t.name), {CONTACT_EMAIL_SQL} FROM stage s"
+            " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
             " LEFT JOIN stage t ON t.row = s.dup_of_row"
             " WHERE s.dup_of_id IS NOT NULL OR s.dup_of_row IS NOT NULL ORDER BY s.row"
         ):
-            number, key, email, siret, of_id, of_row, name = row
-            fld, value = ("email", email) if key == "email_key" else ("siret", siret)
+            number, key, email, siret, of_id, of_row, name, contact_email = row
+            fld, value = {"email_key": ("email", email), "siret": ("siret", siret)}.get(
+                key, ("contact_email", contact_email)
+            )
             plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, name))
         self._classified = self._state()
 
@@ -190,10 +200,20 @@ class Importer:
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        if on_duplicate == "merge":
+            # the merges are computed before the write lock (reads only), so that other
+            # commands wait seconds, not minutes; they are written as computed if the book
+            # has not changed meanwhile, and computed again under the lock otherwise
+            with times.phase("prepare_merge"):
+                prepared = self._prepare_merges(plan)
+        self.lock_seconds = 0.0
         with self.store.transaction():
+            locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
+                prepared = {}
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -215,17 +235,62 @@ class Importer:
                     [self.stamp, self.store.actor, self.source],
                 )
             with times.phase("merge"):
-                self._settle_duplicates(plan, on_duplicate, report)
+                self._settle_duplicates(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
+        self.lock_seconds = time.perf_counter() - locked
+        times.add("lock", self.lock_seconds)
         return report
 
-    def _settle_duplicates(self, plan: ImportPlan, on_duplicate: str, report: ImportReport) -> None:
+    def _prepare_merges(self, plan: ImportPlan) -> dict[int, tuple[Any, list[tuple[str, str]]]]:
+        """The completion of each client of the book that one row of the file duplicates
+        (a client that several rows duplicate is completed row by row under the lock)."""
+        from collections import Counter
+
+        from newbi_clients.merging import plan_completion
+
+        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        for dup in plan.duplicates:
+            if dup.existing_id is None or targets[dup.existing_id] > 1:
+                continue
+            notes, blank = self._staged_extras(dup.row)
+            completion = plan_completion(
+                self.store, dup.existing_id, self._staged_client(dup.row),
+                f"import de {self.source}, ligne {dup.row}", blank,
+            )  # fmt: skip
+            prepared[dup.row] = (completion, notes)
+        return prepared
+
+    def _staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+        """The notes of a staged row, and the fields it left blank."""
+        notes = self.store.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [row]
+        ).fetchall()
+        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [row]).fetchone()
+        return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
+
+    def _settle_duplicates(
+        self,
+        plan: ImportPlan,
+        on_duplicate: str,
+        report: ImportReport,
+        prepared: dict[int, tuple[Any, list[tuple[str, str]]]],
+    ) -> None:
+        from newbi_clients.merging import write_completion
+
         for dup in plan.duplicates:
             if on_duplicate == "create":
                 dup.action = "create"
             elif on_duplicate == "merge":
-                self._merge_row(dup)
+                if dup.row in prepared:
+                    completion, notes = prepared[dup.row]
+                    write_completion(
+                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
+                        notes, action="import_merge",
+                    )  # fmt: skip
+                else:
+                    self._merge_row(dup)
                 dup.action = "merge"
                 report.merged += 1
             else:
@@ -293,6 +358,19 @@ class Importer:
             " FROM stage_notes n JOIN stage_ids s ON s.row = n.row"
             " ORDER BY n.row, n.rowid"
         )
+        # after the search index: each contact adds its words to its client's entry
+        columns = ", ".join(CONTACT_COLUMNS)
+        db.execute(
+            f"INSERT INTO contacts (client_id, {columns}, created_at, updated_at)"
+            f" SELECT s.new_id, {', '.join('k.' + c for c in CONTACT_COLUMNS)}, ?, ?"
+            " FROM stage_contacts k JOIN stage_ids s ON s.row = k.row ORDER BY k.row, k.rowid",
+            [self.stamp, self.stamp],
+        )
+        db.execute(
+            "INSERT INTO field_values (client_id, field_id, value) SELECT s.new_id, d.id, f.value"
+            " FROM stage_fields f JOIN stage_ids s ON s.row = f.row"
+            " JOIN field_defs d ON d.name = f.name"
+        )
 
     def _target(self, dup: DuplicateRow) -> int:
         db = self.store.db
@@ -322,20 +400,29 @@ class Importer:
             )
             or None
         )
-        return row_to_client(values)
+        client = row_to_client(values)
+        client.contacts = [
+            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
+            for r in self.store.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
+                " ORDER BY rowid",
+                [number],
+            )
+        ]
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
 
     def _merge_row(self, dup: DuplicateRow) -> None:
         """Complete the existing client with the row (the engine of ``merge``)."""
         from newbi_clients.merging import complete_client
 
-        notes = self.store.execute(
-            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [dup.row]
-        ).fetchall()
-        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [dup.row]).fetchone()
+        notes, blank = self._staged_extras(dup.row)
         complete_client(
             self.store, self._target(dup), self._staged_client(dup.row),
             f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
-            unset=tuple(filter(None, (blank or "").split(","))),
+            unset=blank,
         )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------

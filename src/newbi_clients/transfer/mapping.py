@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from newbi_clients.errors import ImportRejected
+from newbi_clients.models import FieldDef
 from newbi_clients.validation import match_key
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -139,7 +141,22 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "remarques",
         "observations",
     ),
-}
+    # the person of a company row, its primary contact (the template's last columns)
+    "contact_first_name": ("contactprenom", "prenomcontact", "contactfirstname"),
+    "contact_last_name": ("contactnom", "nomcontact", "contactlastname", "contactname"),
+    "contact_position": (
+        "contactfonction", "fonction", "poste", "fonctioncontact", "jobtitle", "contacttitle",
+        "contactposition",
+    ),
+    "contact_department": (
+        "contactservice", "service", "departement", "department", "contactdepartment",
+    ),
+    "contact_email": ("contactemail", "emailcontact", "emailducontact", "contactmail"),
+    "contact_phone": (
+        "contacttelephone", "telephonecontact", "telephoneducontact", "contactphone",
+        "contacttel",
+    ),
+}  # fmt: skip
 HEADER_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 # columns added by newbi-clients itself (the reason column of --errors files): not reported
 IGNORED = {"motifdurejet"}
@@ -161,6 +178,8 @@ class HeaderMap:
     labels: dict[str, str] = field(default_factory=dict)  # field key → header as written
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
+    # the custom fields' definitions by key, to check their columns' values
+    field_defs: dict[str, FieldDef] = field(default_factory=dict)
 
     @property
     def company_names(self) -> bool:
@@ -172,16 +191,21 @@ class HeaderMap:
         return self.labels.get(key, key)
 
 
-def map_headers(header: list[str]) -> HeaderMap:
-    """Match headers ignoring case, accents, spaces and punctuation.
+FIELD_PREFIX = "fields."  # the key of a custom field's column: « fields.Origine »
+
+
+def map_headers(header: list[str], field_defs: Mapping[str, FieldDef] | None = None) -> HeaderMap:
+    """Match headers ignoring case, accents, spaces and punctuation; a column named after
+    a custom field (``field_defs``: key → definition) holds that field's values.
 
     :raises ImportRejected: when Nom, Email or Adresse is missing, naming those found.
     """
-    mapping = HeaderMap(columns={})
+    mapping = HeaderMap(columns={}, field_defs=dict(field_defs or {}))
+    custom = {match_key(f.name): FIELD_PREFIX + f.name for f in mapping.field_defs.values()}
     for index, text in enumerate(header):
         if not text.strip():
             continue
-        key = HEADER_FIELDS.get(match_key(text))
+        key = HEADER_FIELDS.get(match_key(text)) or custom.get(match_key(text))
         if key is None:
             if match_key(text) not in IGNORED:
                 mapping.unknown.append(text)

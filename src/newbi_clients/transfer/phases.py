@@ -14,6 +14,7 @@ LABELS = {
     "wait": "attente des processus de validation",
     "stage": "mise en table de travail",
     "classify": "doublons (aperçu)",
+    "prepare_merge": "fusions calculées avant le verrou",
     "reclassify": "doublons (dans la transaction)",
     "insert": "insertion des clients",
     "index": "index des clients",
@@ -21,6 +22,7 @@ LABELS = {
     "extras": "étiquettes, notes et journal",
     "merge": "fusion des doublons",
     "commit": "validation de la transaction (commit)",
+    "lock": "verrou d'écriture tenu (de BEGIN à COMMIT)",
 }
 
 

@@ -25,10 +25,10 @@ from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.hygiene import clean_note
-from newbi_clients.models import Client
-from newbi_clients.rows import client_to_row
+from newbi_clients.models import Client, Contact
+from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.transfer.export import unescape_formula
-from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import Table
 
@@ -205,6 +205,7 @@ def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str |
 
 
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
+CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
 Chunk = list[tuple[int, list[str]]]
 
@@ -214,6 +215,9 @@ STAGE_TABLES = {
     "stage_tags": "row INTEGER, name TEXT, key TEXT",
     "stage_notes": "row INTEGER, at TEXT, text TEXT",
     "stage_rejects": "row INTEGER PRIMARY KEY, cells TEXT, reason TEXT",
+    # the row's contacts (``contacts`` columns) and custom field values
+    "stage_contacts": f"row INTEGER, {', '.join(CONTACT_COLUMNS)}",
+    "stage_fields": "row INTEGER, name TEXT, value TEXT",
 }
 
 
@@ -262,6 +266,8 @@ def validate_chunk(
     tags: list[tuple[Any, ...]] = []
     notes: list[tuple[Any, ...]] = []
     rejects: list[tuple[Any, ...]] = []
+    contacts: list[tuple[Any, ...]] = []
+    values_of_fields: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         # blank cells hold defaults or guesses, not data: a merge must not treat them as values
@@ -269,6 +275,10 @@ def validate_chunk(
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
         row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
+        raw["fields"] = {
+            key.removeprefix(FIELD_PREFIX): raw.pop(key)
+            for key in [k for k in raw if k.startswith(FIELD_PREFIX)]
+        }
         errors = _scientific_errors(raw)
         for index, (at, text) in enumerate(row_notes):
             try:
@@ -277,7 +287,7 @@ def validate_chunk(
                 errors += [("notes", "notes", e.value, e.message) for e in exc.errors]
         if not errors:
             try:
-                built = build_client(raw, defaults)
+                built = build_client(raw, defaults, headers.field_defs)
             except ValidationFailed as exc:
                 errors = [(e.key, e.field, e.value, e.message) for e in exc.errors]
         if errors:
@@ -293,11 +303,14 @@ def validate_chunk(
         rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
         tags.extend((number, t, v.tag_key(t)) for t in client.tags)
         notes.extend((number, at, text) for at, text in row_notes)
+        contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
+        values_of_fields.extend((number, name, text) for name, text in client.fields.items())
         out.warnings += len(built.warnings)
     out.valid = len(rows)
     out.data = _serialize(
-        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects}
-    )
+        {"stage": rows, "stage_tags": tags, "stage_notes": notes, "stage_rejects": rejects,
+         "stage_contacts": contacts, "stage_fields": values_of_fields}
+    )  # fmt: skip
     out.seconds = time.perf_counter() - start
     return out
 

@@ -1,0 +1,58 @@
+"""The contacts of imported rows, as duplicate keys: a contact's email is unique among
+active clients and their contacts, in the book and in the file, like a client's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newbi_clients.schema import status_condition
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_ACTIVE = status_condition("active", "c")
+_UNCLASSIFIED = "dup_of_id IS NULL AND dup_of_row IS NULL"
+# (the row's key, the holder's key) in the book: a client's email held by a contact,
+# a contact's email held by a client or by a contact
+_IN_BOOK = (
+    ("FROM main.contacts k JOIN main.clients c ON c.id = k.client_id"
+     " WHERE k.email_key = stage.email_key", "email_key"),
+    ("FROM stage_contacts sc JOIN main.clients c ON c.email_key = sc.email_key"
+     " WHERE sc.row = stage.row", "contact_email"),
+    ("FROM stage_contacts sc JOIN main.contacts k ON k.email_key = sc.email_key"
+     " JOIN main.clients c ON c.id = k.client_id WHERE sc.row = stage.row", "contact_email"),
+)  # fmt: skip
+_IN_FILE = (
+    ("FROM stage_contacts sc JOIN stage t ON t.email_key = sc.email_key"
+     " WHERE sc.row = stage.row AND t.row < stage.row", "contact_email"),
+    ("FROM stage_contacts sc JOIN stage_contacts tc ON tc.email_key = sc.email_key"
+     " JOIN stage t ON t.row = tc.row WHERE sc.row = stage.row AND t.row < stage.row",
+     "contact_email"),
+    ("FROM stage_contacts tc JOIN stage t ON t.row = tc.row"
+     " WHERE tc.email_key = stage.email_key AND t.row < stage.row", "email_key"),
+)  # fmt: skip
+
+
+def classify_contact_emails(db: Database) -> None:
+    """Mark as duplicates the staged rows not yet marked whose email is a contact's, or
+    whose contact's email is a client's or a contact's: of an active client of the book
+    first, then of an earlier row of the file."""
+    db.execute("CREATE INDEX IF NOT EXISTS temp.stage_contacts_row ON stage_contacts (row)")
+    db.execute("CREATE INDEX IF NOT EXISTS temp.stage_contacts_email ON stage_contacts (email_key)")
+    for source, field in _IN_BOOK:
+        found = f"{source} AND {_ACTIVE}"
+        db.execute(
+            f"UPDATE stage SET dup_field = '{field}', dup_of_id = (SELECT min(c.id) {found})"
+            f" WHERE {_UNCLASSIFIED} AND EXISTS (SELECT 1 {found})"
+        )
+    for source, field in _IN_FILE:
+        db.execute(
+            f"UPDATE stage SET dup_field = '{field}', dup_of_row = (SELECT min(t.row) {source})"
+            f" WHERE {_UNCLASSIFIED} AND EXISTS (SELECT 1 {source})"
+        )
+
+
+CONTACT_EMAIL_SQL = (
+    "(SELECT k.email FROM stage_contacts k WHERE k.row = s.row AND k.email IS NOT NULL"
+    " ORDER BY k.rowid LIMIT 1)"
+)
