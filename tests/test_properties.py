@@ -174,7 +174,7 @@ FIELD_VALUES = {
 PEOPLE = st.fixed_dictionaries(
     {
         "first_name": st.none() | WORD,
-        "last_name": WORD,
+        "last_name": WORD.filter(str.strip),  # a contact of blanks alone is refused
         "email": st.none() | st.from_regex(r"[a-z]{1,6}@(acme|beta)\.fr", fullmatch=True),
         "phone": st.sampled_from(PHONES),
         "primary": st.sampled_from([None, "oui"]),
@@ -186,7 +186,7 @@ PEOPLE = st.fixed_dictionaries(
 def rich_clients(draw: st.DrawFn) -> dict[str, Any]:
     names = draw(st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True))
     return {
-        "name": draw(TEXT),
+        "name": draw(TEXT.filter(str.strip)),  # a blank name is refused, not a client
         "email": draw(st.none() | st.from_regex(r"[a-z]{1,6}@acme\.fr", fullmatch=True)),
         "contacts": draw(st.lists(PEOPLE, max_size=3)),
         "fields": {n: draw(FIELD_VALUES[n]) for n in names},

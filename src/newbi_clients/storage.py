@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from newbi_clients import interrupts
 from newbi_clients import validation as v
-from newbi_clients.contacts import CONTACTS_SQL, contacts_snapshot, insert_contacts
-from newbi_clients.customfields import FIELDS_SQL, fields_snapshot, save_values
+from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
+from newbi_clients.customfields import FIELDS_SQL, save_values
 from newbi_clients.errors import (
     ClientNotFound,
     DuplicateClient,
@@ -172,23 +172,9 @@ class ClientStore:
 
     def audit_log(self, client_id: int) -> list[dict[str, Any]]:
         """Audit entries of a client, oldest first."""
-        rows = self.execute(
-            "SELECT id, at, actor, action, before, after, details FROM audit"
-            " WHERE client_id = ? ORDER BY id",
-            [client_id],
-        ).fetchall()
-        return [
-            {
-                "id": r[0],
-                "at": r[1],
-                "actor": r[2],
-                "action": r[3],
-                "before": json.loads(r[4]) if r[4] else None,
-                "after": json.loads(r[5]) if r[5] else None,
-                "details": json.loads(r[6]) if r[6] else None,
-            }
-            for r in rows
-        ]
+        from newbi_clients.snapshots import audit_log
+
+        return audit_log(self, client_id)
 
     # --- settings -----------------------------------------------------------------------
 
@@ -401,34 +387,9 @@ class ClientStore:
     def snapshot(self, client_id: int) -> dict[str, Any]:
         """Everything stored about a client (row, tags, notes, contacts, custom fields,
         reminders), for the audit log."""
-        cursor = self.execute("SELECT * FROM clients WHERE id = ?", [client_id])
-        row = cursor.fetchone()
-        data = _as_dict(cursor, row) if row else {}
-        data["tags"] = [
-            r[0]
-            for r in self.execute(
-                "SELECT t.name FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
-                " WHERE ct.client_id = ? ORDER BY t.key",
-                [client_id],
-            )
-        ]
-        data["notes"] = [
-            {"id": r[0], "at": r[1], "text": r[2]}
-            for r in self.execute(
-                "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
-            )
-        ]
-        data.pop("contact_words", None)  # derived from the contacts
-        data["contacts"] = contacts_snapshot(self, client_id)
-        data["fields"] = fields_snapshot(self, client_id)
-        data["reminders"] = [
-            {"id": r[0], "due_on": r[1], "text": r[2], "done_at": r[3]}
-            for r in self.execute(
-                "SELECT id, due_on, text, done_at FROM reminders WHERE client_id = ? ORDER BY id",
-                [client_id],
-            )
-        ]
-        return data
+        from newbi_clients.snapshots import snapshot
+
+        return snapshot(self, client_id)
 
 
 def _actor() -> str:
