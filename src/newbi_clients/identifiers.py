@@ -6,7 +6,7 @@ from functools import cache
 
 from newbi_clients import fastpaths
 from newbi_clients.text import SEPARATORS as _SEPARATORS
-from newbi_clients.text import clean
+from newbi_clients.text import clean, is_ascii_digits
 from newbi_clients.text import fail as _fail
 
 
@@ -44,7 +44,7 @@ def _insee_number(value: object, key: str, length: int) -> str | None:
 
     label = key.upper()
     compact = _digits(text)
-    if not (len(compact) == length and compact.isdigit()):
+    if not (len(compact) == length and is_ascii_digits(compact)):
         raise _fail(key, text, _length_message(label, length))
     try:
         return str(import_module(f"stdnum.fr.{key}").validate(compact))

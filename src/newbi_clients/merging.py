@@ -167,8 +167,12 @@ def write_completion(
     store.save(completion.merged, was=completion.target)
     _add_new_contacts(store, completion.target, completion.incoming.contacts)
     note = completion.note
+    # a note the client already has is not copied again (the same file imported twice)
+    held = {r[0] for r in store.execute("SELECT text FROM notes WHERE client_id = ?", [target_id])}
     for at, text in [*notes, *([(now(), note)] if note else [])]:
-        store.insert_note(target_id, text, at)
+        if text not in held:
+            held.add(text)
+            store.insert_note(target_id, text, at)
     store.audit(action, target_id, completion.before, store.snapshot(target_id), {"source": source})
 
 
@@ -184,7 +188,8 @@ def complete_client(
     """Fill an existing client's empty fields from new data (an import row, an ``add``),
     never overwriting a value: differing values are kept in a note, and so is an email or
     a SIRET that another active client already has (filling it would make a duplicate).
-    The new data's own notes are added. The change is audited with the previous values.
+    The new data's own notes are added, except those the client already has. The change
+    is audited with the previous values.
     ``unset`` names fields the new data left blank (their defaults are not values).
     """
     with store.transaction():

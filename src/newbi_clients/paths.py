@@ -1,4 +1,5 @@
-"""Where the address book lives, and how its file is created (readable by its owner only)."""
+"""Where the address book lives; its file is created by :func:`files.create_private`
+(readable by its owner only, in folders created 0700)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,3 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
         return Path(explicit).expanduser()
     env = os.environ.get("NEWBI_CLIENTS_DB")
     return Path(env).expanduser() if env else default_db_path()
-
-
-def create_private(path: Path) -> None:
-    """Create an empty file readable by its owner only (it holds personal data)."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    os.chmod(path, 0o600)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from newbi_clients import interrupts
 from newbi_clients import validation as v
+from newbi_clients.backup import backup_before_migration
 from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
 from newbi_clients.customfields import FIELDS_SQL, save_values
 from newbi_clients.errors import (
@@ -28,10 +29,11 @@ from newbi_clients.errors import (
     StaleClient,
     StorageError,
 )
+from newbi_clients.files import create_private
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
-from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
+from newbi_clients.paths import APP_NAME, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate
 from newbi_clients.search import ClientQuery, build_where, query_phases
@@ -80,7 +82,12 @@ class ClientStore:
             conn.execute("PRAGMA cache_size = -32768")
             self.conn = conn
             self._db: Database | None = None
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            # a book of an older schema is copied aside before it is migrated
+            self.migration_backup: Path | None = None
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != SCHEMA_VERSION:
+                if 0 < version < SCHEMA_VERSION:
+                    self.migration_backup = backup_before_migration(conn, self.path, version)
                 migrate(self.db)
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc):

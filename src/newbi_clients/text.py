@@ -31,6 +31,20 @@ def match_key(text: str) -> str:
     return _NON_ALNUM.sub("", fold(text).replace("œ", "oe").replace("æ", "ae"))
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Only the digits 0-9: ``str.isdigit`` also takes « ０１２ » or « ٠١٢ ».
+
+    >>> is_ascii_digits("75002"), is_ascii_digits("７５００２"), is_ascii_digits("")
+    (True, False, False)
+    """
+    return text.isascii() and text.isdigit()
+
+
+def has_foreign_digits(text: str) -> bool:
+    """True if ``text`` holds a digit other than 0-9 (full-width, Arabic-Indic…)."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
+
+
 def clean(value: object) -> str | None:
     """Strip a raw value; empty strings become None."""
     if value is None:

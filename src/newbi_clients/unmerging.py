@@ -72,23 +72,32 @@ def _taken_back(
     # tags by id, so that a tag renamed since is still recognised
     own = {store.tag_id(t) for t in other.tags}
     kept = {store.tag_id(t) for o in still for t in o.tags}
-    brought = {int(i) for i, s in details["tag_ids"].items() if s == other.id or int(i) in own}
+    # merges recorded before tag ids were kept name their tags only
+    tag_ids = details.get("tag_ids") or {
+        str(store.tag_id(t)): s for t, s in details.get("tag_sources", {}).items()
+    }
+    brought = {int(i) for i, s in tag_ids.items() if s == other.id or int(i) in own}
     gone = brought - kept
     restored.tags = [t for t in keep_now.tags if store.tag_id(t) not in gone]
     return restored
 
 
-def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
+def unmerge(
+    store: ClientStore, other_id: int, allow_duplicate: bool = False
+) -> tuple[Client, Client]:
     """Restore a merged client exactly as it was, and take back from KEEP what it brought.
 
-    :raises MergeRefused: when the client is not merged, or KEEP changed since in a way
-        that undoing the merge would overwrite.
+    :raises MergeRefused: when the client is not merged, was anonymised, KEEP changed
+        since in a way that undoing the merge would overwrite, or (unless
+        ``allow_duplicate``) the restored client would have the email or SIRET of another
+        active client.
     """
     with store.transaction():
         other = store.get(other_id)
         if other.merged_into is None:
             raise MergeRefused(f"#{other_id} n'est fusionné dans aucun client.")
         keep_id = other.merged_into
+        _refuse_forgotten(store, other_id, keep_id)
         entry, still_ids = _last_merge(store, other_id, keep_id)
         details = entry["details"]
         keep_now = store.get(keep_id)
@@ -118,11 +127,41 @@ def unmerge(store: ClientStore, other_id: int) -> tuple[Client, Client]:
             "UPDATE clients SET merged_into = NULL, updated_at = ? WHERE id = ?",
             [snapshot.get("updated_at"), other_id],
         )
+        if not allow_duplicate:
+            _refuse_duplicate(store, store.get(other_id), {keep_id, *details["others"]})
         store.audit("unmerge", keep_id, keep_before, store.snapshot(keep_id),
                     {"merge": entry["id"], "other": other_id})  # fmt: skip
         store.audit("unmerge", other_id, None, store.snapshot(other_id),
                     {"merge": entry["id"], "keep": keep_id})  # fmt: skip
     return store.get(other_id), store.get(keep_id)
+
+
+def _refuse_forgotten(store: ClientStore, other_id: int, keep_id: int) -> None:
+    """:raises MergeRefused: if either client was anonymised (its old values are gone)."""
+    from newbi_clients.privacy import is_forgotten
+
+    if is_forgotten(store, [other_id, keep_id]):
+        raise MergeRefused(
+            f"Impossible de défaire la fusion de #{other_id} : ce client a été anonymisé"
+            " (droit à l'effacement), ses anciennes valeurs n'existent plus."
+        )
+
+
+def _refuse_duplicate(store: ClientStore, restored: Client, merge: set[int]) -> None:
+    """:raises MergeRefused: if the restored client is active and an active client outside
+    its merge (those were duplicates before, as the merge means) holds its email or SIRET;
+    the caller's transaction is rolled back."""
+    if restored.archived_at is not None:
+        return
+    matches = [m for m in store.find_duplicates(restored) if m.existing.id not in merge]
+    if matches:
+        first = matches[0]
+        label = "l'email" if first.field == "email" else "le SIRET"
+        raise MergeRefused(
+            f"Impossible de défaire la fusion : #{restored.id} reprendrait {label}"
+            f" {first.value}, que {first.existing} utilise aussi. Modifiez l'un des deux"
+            " clients d'abord, ou ajoutez --allow-duplicate pour passer outre."
+        )
 
 
 def _move_back(

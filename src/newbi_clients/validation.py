@@ -36,6 +36,7 @@ from newbi_clients.text import SEPARATORS as _SEPARATORS
 from newbi_clients.text import clean as clean
 from newbi_clients.text import fail as _fail
 from newbi_clients.text import fold as fold
+from newbi_clients.text import has_foreign_digits, is_ascii_digits
 from newbi_clients.text import match_key as match_key
 
 if TYPE_CHECKING:
@@ -143,7 +144,8 @@ def normalize_phone(
             return fast
     import phonenumbers
 
-    for attempt in dict.fromkeys((region, country)):
+    # phonenumbers reads full-width or Arabic-Indic digits as 0-9: they are refused
+    for attempt in dict.fromkeys((region, country)) if not has_foreign_digits(text) else ():
         try:
             number = phonenumbers.parse(text, attempt)
         except phonenumbers.NumberParseException:
@@ -293,7 +295,7 @@ def normalize_postal_code(
         return None
     if country in ("FR", "MC"):
         compact = _SEPARATORS.sub("", text)
-        if not (len(compact) == 5 and compact.isdigit()):
+        if not (len(compact) == 5 and is_ascii_digits(compact)):
             raise _fail(
                 field,
                 text,

@@ -195,6 +195,7 @@ def _register() -> None:
 
     french.install()
     from newbi_clients.cli import (
+        backup,
         blocking,
         clients,
         config,
@@ -205,6 +206,7 @@ def _register() -> None:
         merge,
         online,
         pick,
+        privacy,
         reminders,
         stats,
         tags,
@@ -224,6 +226,8 @@ def _register() -> None:
     stats.register(app)
     config.register(app)
     online.register(app)
+    privacy.register(app)
+    backup.register(app)
     app.command("pick")(pick.pick)
 
 

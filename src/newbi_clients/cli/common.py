@@ -212,7 +212,16 @@ def open_store(write: bool = False) -> "ClientStore":
 
         info(f"Nouveau carnet créé : {path}")
         return store
-    return ClientStore(path)
+    store = ClientStore(path)
+    if store.migration_backup is not None:
+        from newbi_clients.cli.render import info
+        from newbi_clients.schema import SCHEMA_VERSION
+
+        info(
+            f"Base mise à jour (schéma {SCHEMA_VERSION}) ; copie de la version précédente :"
+            f" {store.migration_backup}"
+        )
+    return store
 
 
 def book_exists() -> bool:

@@ -48,7 +48,9 @@ def _binary_target(output: Path | None, what: str) -> "Iterator[BinaryIO]":
     from newbi_clients.errors import ValidationFailed
 
     if output is not None:
-        with output.open("wb") as fh:
+        from newbi_clients.files import replacing_binary
+
+        with replacing_binary(output) as fh:
             yield fh
         return
     if sys.stdout.isatty():
@@ -64,7 +66,9 @@ def _binary_target(output: Path | None, what: str) -> "Iterator[BinaryIO]":
 @contextmanager
 def _text_target(output: Path | None, encoding: str = "utf-8") -> "Iterator[TextIO]":
     if output is not None:
-        with output.open("w", encoding=encoding, newline="") as fh:
+        from newbi_clients.files import replacing_text
+
+        with replacing_text(output, encoding) as fh:
             yield fh
         return
     sys.stdout.flush()
@@ -150,6 +154,10 @@ def export(
         archived=archived, all_=all_, blocked=blocked, sort=Sort.CREATED, limit=limit,
     )  # fmt: skip
     with open_store() as store:
+        if output is not None:
+            from newbi_clients.files import refuse_book
+
+            refuse_book(output, store.path)
         from dataclasses import replace
 
         from newbi_clients.customfields import field_filters, list_fields

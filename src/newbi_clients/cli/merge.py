@@ -22,6 +22,7 @@ ACTIONS = {
     "contact_edit": "contact modifié", "contact_remove": "contact retiré", "block": "blocage",
     "unblock": "déblocage", "remind": "relance programmée", "remind_done": "relance faite",
     "field_define": "champ défini", "field_remove": "champ supprimé",
+    "forget": "anonymisation (droit à l'effacement)", "delete": "suppression",
 }  # fmt: skip
 
 
@@ -229,8 +230,18 @@ def unmerge(
         ),
     ],
     format_: ViewFormatOpt = ViewFormat.TABLE,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Restaure même si un autre client actif a pris entre-temps son email ou son SIRET.",
+        ),
+    ] = False,
 ) -> None:
     """Défait une fusion : restaure le client tel qu'il était, avec ses notes et documents.
+
+    Refusé si un autre client actif a pris entre-temps son email ou son SIRET (sauf
+    --allow-duplicate), ou si le client a été anonymisé (« forget »).
 
     Exemple : newbi-clients unmerge 57
     """
@@ -240,7 +251,7 @@ def unmerge(
 
     with open_store() as store:
         client = store.resolve(client_ref, follow_merged=False)
-        restored, keep = undo(store, client.id or 0)
+        restored, keep = undo(store, client.id or 0, allow_duplicate)
         info(
             f"#{restored.id} {restored.display_name} restauré ; #{keep.id} {keep.display_name} ne garde que ce qui lui appartenait."
         )
@@ -320,6 +331,7 @@ COLUMN_LABELS = {
     "note_id": "note", "text": "texte", "blocked_at": "bloqué le",
     "blocked_reason": "motif du blocage", "contacts": "contacts", "contact": "contact",
     "fields": "champs personnalisés", "reminders": "relances", "reminder": "relance",
+    "erased": "valeurs effacées",
 }  # fmt: skip
 
 

@@ -77,8 +77,21 @@ def import_(
             info(notice)
         _preview(plan)
         if errors is not None and plan.rejected_rows:
+            from newbi_clients.files import refuse_book
+
+            refuse_book(errors, store.path)
             count = importer.write_errors(plan, errors)
             info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
+        if plan.rejected_rows and not plan.valid:
+            if format_ is ViewFormat.JSON:
+                _emit_report(
+                    _dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
+                )
+            raise ImportRejected(
+                f"Aucune ligne importable : les {len(plan.rejected_rows)} ligne(s) du fichier"
+                " ont été rejetées ; rien n'a été écrit. Corrigez-les (--errors FICHIER les"
+                " écrit avec leur motif) puis relancez l'import."
+            )
         if strict and plan.rejected_rows:
             if format_ is ViewFormat.JSON:
                 _emit_report(

@@ -208,6 +208,7 @@ class Importer:
             with times.phase("prepare_merge"):
                 prepared = self._prepare_merges(plan)
         self.lock_seconds = 0.0
+        self.merges_prepared = 0
         with self.store.transaction():
             locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
@@ -234,6 +235,8 @@ class Importer:
                     " 'import', new_id, json_object('file', ?, 'row', row) FROM stage_ids",
                     [self.stamp, self.store.actor, self.source],
                 )
+            # how many merges are written as computed before the lock (0 when the book changed)
+            self.merges_prepared = len(prepared)
             with times.phase("merge"):
                 self._settle_duplicates(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
@@ -435,21 +438,30 @@ class Importer:
             yield number, json.loads(cells), reason
 
     def write_errors(self, plan: ImportPlan, target: Path) -> int:
-        """Write the rejected rows, with a reason column, in the input's own format."""
+        """Write the rejected rows, with a reason column, in the input's own format.
+
+        Cells are formula-escaped as exports are (the importer removes the escape), and
+        the file replaces ``target`` only once complete (mode 0600).
+        """
+        from newbi_clients.files import replacing_binary, replacing_text
+        from newbi_clients.transfer.export import escape_formula, unescape_formula
+
         header = [*plan.table.header, REASON_COLUMN]
         rows = ([*cells, reason] for _, cells, reason in self.rejected_cells())
         if plan.table.format == "xlsx" or target.suffix.lower() == ".xlsx":
             from newbi_clients.transfer.export import write_xlsx_rows
 
-            return write_xlsx_rows(target, header, rows, title="Rejets")
+            plain = ([unescape_formula(c) for c in row] for row in rows)
+            with replacing_binary(target) as fh:
+                return write_xlsx_rows(fh, header, plain, title="Rejets")
         import csv
 
         encoding = plan.table.encoding or "utf-8"
         count = 0
-        with target.open("w", encoding=encoding, newline="", errors="replace") as out:
+        with replacing_text(target, encoding, errors="replace") as out:
             writer = csv.writer(out, delimiter=plan.table.delimiter or ";")
             writer.writerow(header)
             for row in rows:
-                writer.writerow(row)
+                writer.writerow([escape_formula(unescape_formula(c)) for c in row])
                 count += 1
         return count

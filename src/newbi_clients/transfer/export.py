@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from newbi_clients.models import CONTACT_FIELDS, Client, Contact, Kind, format_decimal
+from newbi_clients.transfer.limits import check_cell_lengths
 
 if TYPE_CHECKING:
     from newbi_clients.search import ClientQuery
@@ -335,9 +336,15 @@ def write_xlsx_rows(
 
     sheet.append([text_cell(h, True) for h in header])
     count = 0
-    for row in rows:
-        sheet.append([text_cell(escape_formula(c)) if c else None for c in row])
-        count += 1
+    try:
+        for row in rows:
+            cells = [escape_formula(c) if c else c for c in row]
+            check_cell_lengths(header, cells, count + 2)
+            sheet.append([text_cell(c) if c else None for c in cells])
+            count += 1
+    except BaseException:
+        sheet.close()  # ends openpyxl's writer now, not noisily when collected
+        raise
     book.save(target)
     return count
 
