@@ -19,6 +19,7 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NEWBI_CLIENTS_DB", str(tmp_path / "clients.db"))
+    ClientStore(tmp_path / "clients.db").close()  # an empty book, as after a first « add »
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("NEWBI_CLIENTS_NO_INPUT", raising=False)

@@ -154,6 +154,7 @@ def test_restore_checks_and_keeps_the_replaced_book(db_path: Path, tmp_path: Pat
 
 
 def test_restore_of_an_older_schema_is_migrated(db_path: Path) -> None:
+    db_path.unlink()  # no book yet: nothing to set aside
     info, aside = restore(db_path, DATA / "schema-v1.db")
     assert info.schema_version == 1 and aside is None
     with ClientStore(db_path) as store:

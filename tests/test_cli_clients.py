@@ -15,7 +15,7 @@ ACME = (
     "add", "--kind", "professionnel", "--name", "ACME SAS", "--siret", "732 829 320 00074",
     "--email", "contact@acme.fr", "--phone", "01 42 00 00 00", "--address", "12 rue de la Paix",
     "--postal-code", "75002", "--city", "Paris", "--tag", "VIP", "--tag", "Salon 2025",
-    "--discount", "5%", "--terms-days", "45", "--end-of-month", "oui",
+    "--discount", "5%", "--terms-days", "45", "--end-of-month",
     "--payment-method", "virement", "--note", "Premier contact", "--no-input",
 )  # fmt: skip
 

@@ -46,6 +46,8 @@ def test_help_is_french(cli, path: tuple[str, ...], command: object) -> None:
     result = cli(*path, "--help")
     assert result.stdout.startswith("Utilisation : ")
     assert not _english(result.stdout), result.stdout
+    # an id is written « 12 »: « show #12 » is a comment in a shell
+    assert not re.search(r"#\d", result.stdout), result.stdout
 
 
 def _usage_errors(path: tuple[str, ...], command: object) -> list[list[str]]:
@@ -129,3 +131,20 @@ def test_codes_are_shown_as_french_labels(cli) -> None:
     data = cli.json("show", "1")
     assert data["vat_regime"]["code"] == "french_vat"  # JSON keeps the codes
     assert data["history"][0]["status"] == "partially_paid"
+
+
+@pytest.mark.parametrize(("path", "command"), TREE, ids=IDS)
+def test_yes_no_options_are_flags(path: tuple[str, ...], command: object) -> None:
+    for param in getattr(command, "params", []):
+        if param.param_type_name == "option" and param.type.name == "boolean":
+            assert param.is_flag, f"{' '.join(path)} {param.opts[0]} takes a value: make it a flag"
+
+
+def test_install_completion_speaks_french(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    result = cli("--install-completion", "bash")
+    assert "Complétion bash installée dans" in result.stdout
+    assert "installed" not in result.stdout and "restart" not in result.stdout
+    assert (tmp_path / ".bashrc").exists()

@@ -20,7 +20,7 @@ DOC_KEYS = [
 ]  # fmt: skip
 ACME = (
     "add", "--kind", "professionnel", "--name", "ACME SAS", "--siret", "732 829 320 00074",
-    "--email", "contact@acme.fr", "--terms-days", "45", "--end-of-month", "oui",
+    "--email", "contact@acme.fr", "--terms-days", "45", "--end-of-month",
     "--discount", "10%", "--no-input",
 )  # fmt: skip
 IMPORT_HEADER = (
@@ -111,7 +111,7 @@ def test_history_add_table_when_piped(cli) -> None:
         "Type", "Numéro", "Date", "Échéance", "HT", "TTC", "Devise", "Statut", "Paiements",
     ]  # fmt: skip
     assert lines[1].split("\t") == [
-        "Facture", "F-1", "2026-01-15", "2026-03-31", f"1{NNBSP}234,50", f"1{NNBSP}481,40",
+        "Facture", "F-1", "15/01/2026", "31/03/2026", f"1{NNBSP}234,50", f"1{NNBSP}481,40",
         "EUR", "envoyée", "",
     ]  # fmt: skip
 
@@ -646,7 +646,7 @@ def test_stats_table_and_refusals(cli) -> None:
         "Encours\t740,00 EUR",
         "En retard\t500,00 EUR",
         "Délai moyen de paiement\t20",
-        "Dernière activité\t2020-04-01",
+        "Dernière activité\t01/04/2020",
     ):
         assert label in text, label
     assert "Client introuvable" in cli("stats", "Durand", code=1).stderr
@@ -710,12 +710,25 @@ def test_list_sort_revenue(cli) -> None:
     assert ids == [bravo, delta, alpha, charlie]
     ids = cli("list", "--sort", "revenue", "--limit", "2", "--format", "ids").stdout.split()
     assert ids == [bravo, delta]
+    # --desc means descending, as the default; --asc ascending, the smallest first
     ids = cli("list", "--sort", "revenue", "--desc", "--format", "ids").stdout.split()
+    assert ids == [bravo, delta, alpha, charlie]
+    ids = cli("list", "--sort", "revenue", "--asc", "--format", "ids").stdout.split()
     assert ids == [charlie, alpha, delta, bravo]
     ids = cli(
-        "list", "--sort", "revenue", "--desc", "--limit", "2", "--format", "ids"
+        "list", "--sort", "revenue", "--asc", "--limit", "2", "--format", "ids"
     ).stdout.split()
     assert ids == [charlie, alpha]
+    # the revenue is visible: in JSON, and as a column of the table
+    listed = cli.json("list", "--sort", "revenue")
+    assert [(c["id"], c["revenue"]) for c in listed][:2] == [
+        (int(bravo), "500.00"),
+        (int(delta), "300.00"),
+    ]
+    table = cli("list", "--sort", "revenue").stdout.splitlines()
+    assert table[0].split("\t")[2] == "CA HT" and table[1].split("\t")[2] == "500,00 EUR"
+    names = [c["name"] for c in cli.json("list", "--sort", "name", "--desc")]
+    assert names == ["Delta", "Charlie", "Bravo", "Alpha"]
     # a payment does not change the revenue, a new invoice does
     cli("history", "pay", alpha, "F-1", "--amount", "100", "--date", "2026-01-05")
     add_doc(cli, alpha, "F-6", "2026-02-01", "1000")

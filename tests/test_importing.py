@@ -314,6 +314,51 @@ def test_large_file_is_validated_in_parallel_with_the_same_result(
     assert store.resolve("client4999@exemple.fr").name == "Nom4999"
 
 
+def _import(store: ClientStore, path: Path, on_duplicate: str = "skip"):  # type: ignore[no-untyped-def]
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    return plan, importer.apply(plan, on_duplicate)
+
+
+def test_rows_under_raison_sociale_or_with_a_legal_form_are_businesses(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "societes.csv"
+    path.write_text(
+        "Raison sociale;Email;Adresse\nBoulangerie du Port;port@x.fr;1 quai\n", encoding="utf-8"
+    )
+    plan, _ = _import(store, path)
+    assert plan.warnings == 1  # a business without SIRET: said
+    assert store.resolve("port@x.fr").kind.value == "business"
+    other = tmp_path / "noms.csv"
+    other.write_text(
+        "Nom;Email;Adresse;Type\nMartin SARL;m@x.fr;1 rue;\nDurand;d@x.fr;2 rue;\n"
+        "Petit SAS;p@x.fr;3 rue;particulier\n",
+        encoding="utf-8",
+    )
+    _import(store, other)
+    assert store.resolve("m@x.fr").kind.value == "business"  # the legal form says so
+    assert store.resolve("d@x.fr").kind.value == "individual"
+    assert store.resolve("p@x.fr").kind.value == "individual"  # the Type column wins
+
+
+def test_merge_keeps_no_default_or_guess_as_a_value_left_aside(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    existing = store.add(build_client({
+        "name": "ACME", "kind": "business", "email": "contact@acme.fr", "terms_days": "45",
+        "end_of_month": "oui", "currency": "USD",
+    }).client)  # fmt: skip
+    path = tmp_path / "maj.csv"
+    path.write_text("Nom;Email;Adresse;Téléphone\nACME;contact@acme.fr;;01 42 00 00 00\n",
+                    encoding="utf-8")  # fmt: skip
+    _import(store, path, "merge")
+    client = store.get(existing.id or 0)
+    assert client.phone == "+33142000000"
+    assert not client.notes  # no « Type : Particulier », « Délai : 30 », « Fin de mois : non »
+    assert (client.kind.value, client.terms_days, client.end_of_month) == ("business", 45, True)
+
+
 @pytest.mark.parametrize("writer", ["other connection", "same connection"])
 def test_duplicates_found_again_when_the_book_changed_after_the_preview(
     store: ClientStore, db_path: Path, tmp_path: Path, writer: str

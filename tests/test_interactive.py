@@ -148,23 +148,53 @@ def test_add_german_business_asks_vat_not_siret(db_path: Path) -> None:
     assert client.country == "DE" and client.vat_number == "DE136695976"
 
 
-def test_duplicate_offers_to_show_existing(db_path: Path) -> None:
+def test_duplicate_flag_is_named_before_any_question_and_the_menu_comes_back(
+    db_path: Path,
+) -> None:
     with ClientStore(db_path) as store:
         from newbi_clients.builder import build_client
 
         store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
     child = spawn(db_path, "add", "--name", "Autre", "--email", "CONTACT@acme.fr", "--kind",
                   "particulier", "--country", "FR")  # fmt: skip
-    for question in ("Prénom", "Téléphone", "Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente",
-                     "Délai", "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
-                     "Segment", "Tags", "Note"):  # fmt: skip
-        answer(child, question)
-    child.expect_exact("Client déjà existant")
+    child.expect_exact("Client déjà existant")  # before the first question
+    assert "Prénom" not in (child.before or "")
     answer(child, "Que voulez-vous faire")  # show the existing client
     child.expect_exact("ACME SAS")
+    child.expect_exact("Que voulez-vous faire")  # the choice again, nothing lost
+    child.send(DOWN + DOWN + DOWN + ENTER)  # cancel
+    child.expect_exact("rien n'a été créé")
     assert finish(child) == 1
     with ClientStore(db_path) as store:
         assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
+
+
+def test_duplicate_shown_then_created_anyway_keeps_every_answer(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Ancien", "email": "lea@exemple.fr"}).client)
+    child = spawn(db_path, "add", "--kind", "particulier")
+    answer(child, "Nom :", "Martin")
+    answer(child, "Prénom :", "Léa")
+    answer(child, "Pays :")
+    answer(child, "Email :", "lea@exemple.fr")
+    answer(child, "Téléphone :", "0612345678")
+    for question in ("Adresse :", "Complément", "Code postal", "Ville",
+                     "Adresse de livraison différente", "Délai", "Fin de mois",
+                     "Mode de paiement", "Remise", "Devise", "Secteur", "Segment", "Tags"):  # fmt: skip
+        answer(child, question)
+    answer(child, "Note :", "Vue au salon")
+    child.expect_exact("Client déjà existant")
+    answer(child, "Que voulez-vous faire")  # show
+    child.expect_exact("Ancien")
+    answer(child, "Que voulez-vous faire", DOWN + DOWN)  # create anyway
+    assert "--allow-duplicate" not in (child.before or "")
+    new_id = printed_id(child)
+    with ClientStore(db_path) as store:
+        created = store.get(new_id)
+    assert (created.name, created.first_name, created.phone) == ("Martin", "Léa", "+33612345678")
+    assert [n.text for n in created.notes] == ["Vue au salon"]
 
 
 def test_edit_prefills_current_values(db_path: Path) -> None:
@@ -253,12 +283,8 @@ def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
         existing = store.add(build_client({"name": "ACME SAS", "email": "contact@acme.fr"}).client)
     child = spawn(db_path, "add", "--kind", "professionnel", "--name", "ACME", "--email",
                   "CONTACT@acme.fr", "--phone", "0142000000", "--country", "FR")  # fmt: skip
-    for question in ("Chercher l'entreprise dans l'annuaire", "Adresse :", "Complément", "Code postal", "Ville", "Adresse de livraison différente", "SIRET",
-                     "Numéro de TVA", "Délai", "Fin de mois", "Mode de paiement", "Remise",
-                     "Devise", "Secteur", "Segment", "Tags", "Note"):  # fmt: skip
-        answer(child, question)
     child.expect_exact("Client déjà existant")
-    answer(child, "Que voulez-vous faire", DOWN)  # complete the existing client
+    answer(child, "Que voulez-vous faire", DOWN)  # complete it with the flags, no question
     child.expect_exact(f"Client #{existing.id} complété")
     assert printed_id(child) == existing.id
     with ClientStore(db_path) as store:
@@ -266,6 +292,38 @@ def test_duplicate_can_complete_the_existing_client(db_path: Path) -> None:
         assert client.phone == "+33142000000" and client.name == "ACME SAS"
         assert any("ACME" in n.text for n in client.notes)  # the other name, kept as a note
         assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
+
+
+def test_completing_records_only_the_answers_given(db_path: Path) -> None:
+    from newbi_clients.builder import build_client
+
+    with ClientStore(db_path) as store:
+        existing = store.add(build_client({
+            "name": "ACME SAS", "kind": "business", "email": "contact@acme.fr",
+            "terms_days": "45", "end_of_month": "oui", "currency": "USD",
+        }).client)  # fmt: skip
+    child = spawn(db_path, "add")
+    answer(child, "Type de client")  # Particulier, offered first: not an answer
+    answer(child, "Nom :", "Acme")
+    answer(child, "Prénom :")
+    answer(child, "Pays :")
+    answer(child, "Email :", "contact@acme.fr")
+    answer(child, "Téléphone :", "0142000000")
+    for question in ("Adresse :", "Complément", "Code postal", "Ville",
+                     "Adresse de livraison différente", "Délai", "Fin de mois",
+                     "Mode de paiement", "Remise", "Devise", "Secteur", "Segment", "Tags",
+                     "Note"):  # fmt: skip
+        answer(child, question)  # every default accepted
+    answer(child, "Que voulez-vous faire", DOWN)  # complete
+    assert printed_id(child) == existing.id
+    with ClientStore(db_path) as store:
+        client = store.get(existing.id or 0)
+    notes = "\n".join(n.text for n in client.notes)
+    assert "Acme" in notes  # a value the user typed
+    for accepted in ("Délai", "Fin de mois", "Devise", "Type"):
+        assert accepted not in notes, notes
+    assert (client.terms_days, client.end_of_month, client.currency) == (45, True, "USD")
+    assert client.phone == "+33142000000"
 
 
 def test_import_asks_about_duplicates_then_confirms(db_path: Path, tmp_path: Path) -> None:
@@ -308,6 +366,10 @@ def test_merge_conflicts_chosen_field_by_field(db_path: Path) -> None:
         keep = store.add(build_client({"name": "ACME", "email": "a@acme.fr"}).client)
         other = store.add(build_client({"name": "ACME", "email": "b@acme.fr"}).client)
     child = spawn(db_path, "merge", str(keep.id), str(other.id))
+    child.expect_exact("Identité et contact")  # the merged fiche first
+    child.expect_exact("Email : « a@acme.fr » gardé, « b@acme.fr » (#2) conservé en note")
+    before_question = child.before or ""
+    assert "quelle valeur garder" not in before_question
     answer(child, "Email : quelle valeur garder", DOWN)  # the other's email
     answer(child, "Fusionner ?")
     child.expect_exact("Fusion faite")
@@ -352,6 +414,75 @@ def test_add_with_a_delivery_address_and_an_early_duplicate_warning(db_path: Pat
         "01000",
         "Bourg-en-Bresse",
     )
+
+
+def test_ctrl_d_at_a_question_is_an_interruption(db_path: Path) -> None:
+    child = spawn(db_path, "add")
+    answer(child, "Type de client")
+    child.expect_exact("Nom :")
+    child.sendeof()  # Ctrl-D
+    child.expect_exact("Interrompu.")
+    assert "EOFError" not in (child.before or "")
+    assert finish(child) == 130
+    with ClientStore(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+def test_pick_enter_at_once_chooses_new_client_even_in_an_empty_book(db_path: Path) -> None:
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send(ENTER)  # the first entry, « Nouveau client »
+    answer(child, "Type de client")
+    answer(child, "Nom :", "Martin")
+    for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément",
+                     "Code postal", "Ville", "Adresse de livraison différente", "Délai",
+                     "Fin de mois", "Mode de paiement", "Remise", "Devise", "Secteur",
+                     "Segment", "Tags", "Note"):  # fmt: skip
+        answer(child, question)
+    new_id = printed_id(child)
+    with ClientStore(db_path) as store:
+        assert store.get(new_id).name == "Martin"
+
+
+def test_pick_ambiguous_text_says_what_to_do(db_path: Path) -> None:
+    _seed_two(db_path)
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Acmé Lyon"}).client)
+    child = spawn(db_path, "pick")
+    child.expect_exact("Nouveau client")
+    child.send("acm" + ENTER)
+    child.expect_exact("choisissez dans la liste")
+    assert "Référence ambiguë" not in (child.before or "")
+    child.sendintr()
+    assert finish(child) == 130
+
+
+def test_a_long_refusal_is_not_cut_on_a_narrow_terminal(db_path: Path) -> None:
+    child = spawn(db_path, "add", "--kind", "particulier", "--name", "Martin")
+    child.setwinsize(40, 60)
+    for question in ("Prénom", "Pays", "Email", "Téléphone", "Adresse :", "Complément"):
+        answer(child, question)
+    answer(child, "Code postal :", "1000")
+    # the whole message, whose end lies past the 60th column
+    child.expect_exact("ex. 75002 ou 01000)")
+    child.sendintr()
+    assert finish(child) == 130
+
+
+def test_edit_prefills_the_phone_as_shown(db_path: Path) -> None:
+    with ClientStore(db_path) as store:
+        from newbi_clients.builder import build_client
+
+        store.add(build_client({"name": "Durand", "phone": "0612345678"}).client)
+    child = spawn(db_path, "edit", "durand")
+    for question in ("Type de client", "Nom :", "Prénom :", "Pays :", "Email :"):
+        answer(child, question)
+    child.expect_exact("Téléphone :")
+    child.expect_exact("06 12 34 56 78")
+    child.sendintr()
+    assert finish(child) == 130
 
 
 def test_contact_add_asks_each_question(db_path: Path) -> None:

@@ -174,7 +174,7 @@ FIELD_VALUES = {
 PEOPLE = st.fixed_dictionaries(
     {
         "first_name": st.none() | WORD,
-        "last_name": WORD,
+        "last_name": WORD.filter(str.strip),  # a contact of blanks alone is refused
         "email": st.none() | st.from_regex(r"[a-z]{1,6}@(acme|beta)\.fr", fullmatch=True),
         "phone": st.sampled_from(PHONES),
         "primary": st.sampled_from([None, "oui"]),

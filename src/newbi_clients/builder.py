@@ -175,7 +175,10 @@ def build_client(
     if kind_raw:
         kind = c.check("kind", v.normalize_kind, default=Kind.INDIVIDUAL)
     else:
-        kind = Kind.BUSINESS if (siret or siren or vat_number) else Kind.INDIVIDUAL
+        from newbi_clients.rows import has_company_form
+
+        company = siret or siren or vat_number or has_company_form(name)
+        kind = Kind.BUSINESS if company else Kind.INDIVIDUAL
     postal_code = billing.postal_code if billing else None
     currency = c.check("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
     client = Client(

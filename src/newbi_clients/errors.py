@@ -103,7 +103,7 @@ class AmbiguousClient(NewbiError):
         tail = "\n  …" if more else ""
         super().__init__(
             f"Référence ambiguë : « {ref} » désigne plusieurs clients :\n{lines}{tail}\n"
-            "Précisez avec l'identifiant (#id), l'email ou le SIRET."
+            "Précisez avec l'identifiant (le numéro), l'email ou le SIRET."
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -141,9 +141,11 @@ class DuplicateClient(NewbiError):
         self.matches = list(matches)
         first = self.matches[0]
         label = _FIELD_LABELS.get(first.field, first.field)
+        self.headline = (
+            f"Client déjà existant : {label} {first.value} est déjà utilisé par {first.holder}"
+        )
         super().__init__(
-            f"Client déjà existant : {label} {first.value} est déjà utilisé par "
-            f"{first.holder}. Vérifiez qu'il ne s'agit pas du même client "
+            f"{self.headline}. Vérifiez qu'il ne s'agit pas du même client "
             f"(« newbi-clients show {first.existing.id} »), modifiez-le plutôt que d'en "
             "créer un nouveau, ou ajoutez --allow-duplicate pour passer outre."
         )

@@ -262,6 +262,8 @@ class Client:
     contacts: list[Contact] = field(default_factory=list)
     blocked: Blocked | None = None
     vies: ViesCheck | None = None  # read from the VIES checks, never written with the client
+    # invoices minus credit notes excl. tax, in the client's currency (read, never written)
+    revenue_cents: int = field(default=0, compare=False)
 
     @property
     def country(self) -> str:

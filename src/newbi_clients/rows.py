@@ -27,6 +27,28 @@ LEGAL_FORMS = frozenset(
 )
 
 
+# legal forms that make a name a company's (« Martin SARL », « Müller GmbH »)
+COMPANY_FORMS = frozenset(
+    "sa sas sasu sarl eurl sci snc scop scp selarl selas selasu sca gmbh ltd llc inc bv nv spa"
+    " srl".split()
+)
+
+
+def has_company_form(name: str | None) -> bool:
+    """Whether a name carries a company legal form as a word (« ACME SAS », « S.A.R.L. »).
+
+    >>> has_company_form("Martin SARL"), has_company_form("S.A.R.L. Martin")
+    (True, True)
+    >>> has_company_form("Sarlat Jean")
+    False
+    """
+    if not name:
+        return False
+    folded = v.fold(name).replace(".", "")
+    words = "".join(c if c.isalnum() else " " for c in folded).split()
+    return any(word in COMPANY_FORMS for word in words)
+
+
 def name_key(client: Client) -> str:
     """The normalised name used to find probable duplicates: no case, accents, legal form."""
     words = v.fold(" ".join(filter(None, (client.first_name, client.name))))
@@ -195,6 +217,7 @@ def row_to_client(row: dict[str, Any]) -> Client:
             else None
         ),
         vies=check_of(row["vat_number"], row.get("vies_json")),
+        revenue_cents=row.get("revenue_cents") or 0,
     )
 
 

@@ -61,7 +61,7 @@ class ClientQuery:
     country: str | None = None
     status: str = "active"
     sort: str | None = None
-    desc: bool = False
+    desc: bool | None = None  # None: the sort's natural order (revenue: largest first)
     limit: int | None = None
     ids: tuple[int, ...] = field(default_factory=tuple)
     blocked: bool = False  # blocked clients only
@@ -221,15 +221,22 @@ def name_prefix(query: ClientQuery) -> str | None:
     return text or None
 
 
+def descending(query: ClientQuery) -> bool:
+    """Whether the sort runs in descending order: as asked, else the sort's natural order
+    (names and creation dates ascending, the largest revenue first)."""
+    if query.desc is not None:
+        return query.desc
+    return query.sort == "revenue"
+
+
 def order_by(query: ClientQuery, ranked: bool = False) -> str:
     """ORDER BY clause of the chosen sort (name by default)."""
-    direction = " DESC" if query.desc else ""
     sort = query.sort or "name"
+    direction = " DESC" if descending(query) else ""
     if sort == "created":
         keys = [f"c.created_at{direction}", f"c.id{direction}"]
     elif sort == "revenue":
-        # the largest revenue first; --desc turns it round
-        keys = [f"c.revenue_cents{'' if query.desc else ' DESC'}", "c.sort_name", "c.id"]
+        keys = [f"c.revenue_cents{direction}", "c.sort_name", "c.id"]
     else:
         keys = [f"c.sort_name{direction}", f"c.id{direction}"]
     return "ORDER BY " + ", ".join(keys)
@@ -257,7 +264,7 @@ def query_phases(query: ClientQuery) -> list[tuple[str, list[Any], str]]:
             (f"{where} AND c.revenue_cents = 0", params, by_name),
             (f"{where} AND {largest.format('<')}", params, by_revenue.format(" DESC")),
         ]
-        if query.desc:  # the smallest first
+        if not descending(query):  # the smallest first
             phases = [
                 (phases[2][0], params, by_revenue.format("")),
                 phases[1],

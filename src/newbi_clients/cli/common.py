@@ -2,7 +2,10 @@
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -106,11 +109,19 @@ SortOpt = Annotated[
     Sort | None,
     typer.Option(
         "--sort",
-        help="Tri : name (nom, défaut), created (date de création) ou revenue (chiffre d'affaires, le plus gros d'abord).",
+        help="Tri : name (nom, défaut), created (date de création) ou revenue (chiffre d'affaires HT, affiché en colonne).",
         case_sensitive=False,
     ),
 ]
-DescOpt = Annotated[bool, typer.Option("--desc", help="Inverse l'ordre du tri.")]
+DescOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--desc/--asc",
+        help="Ordre décroissant (--desc) ou croissant (--asc). Sans l'une ni l'autre : l'ordre"
+        " naturel du tri (noms et dates croissants, le plus gros chiffre d'affaires d'abord).",
+        show_default=False,
+    ),
+]
 LimitOpt = Annotated[
     int | None,
     typer.Option(
@@ -145,7 +156,7 @@ def make_query(
     all_: bool = False,
     blocked: bool = False,
     sort: Sort | None = None,
-    desc: bool = False,
+    desc: bool | None = None,
     limit: int | None = None,
     vies: str | None = None,
 ) -> "ClientQuery":
@@ -169,12 +180,39 @@ def make_query(
     )
 
 
-def open_store() -> "ClientStore":
-    """The store named by --db, $NEWBI_CLIENTS_DB or the default location."""
+def open_store(write: bool = False) -> "ClientStore":
+    """The store named by --db, $NEWBI_CLIENTS_DB or the default location.
+
+    A book that does not exist yet is created only by a command that writes (``write``),
+    and, when named by --db or $NEWBI_CLIENTS_DB, only in a folder that exists: a typo in
+    a path must not look like an empty book.
+
+    :raises StorageError: for a missing book (reading) or a missing folder.
+    """
     from newbi_clients.cli import state
+    from newbi_clients.errors import StorageError
     from newbi_clients.storage import ClientStore, resolve_db_path
 
-    store = ClientStore(resolve_db_path(state.db))
+    path = resolve_db_path(state.db)
+    named = bool(state.db or os.environ.get("NEWBI_CLIENTS_DB"))
+    if not path.exists():
+        if named and not path.parent.is_dir():
+            raise StorageError(
+                f"Le dossier {path.parent} n'existe pas : rien n'a été créé. Vérifiez le chemin"
+                " (--db ou NEWBI_CLIENTS_DB), ou créez d'abord le dossier."
+            )
+        if not write:
+            raise StorageError(
+                f"Carnet introuvable : {path} n'existe pas. Vérifiez le chemin (--db ou"
+                " NEWBI_CLIENTS_DB) ; un carnet est créé par la première commande qui écrit"
+                " (add, import…)."
+            )
+        store = ClientStore(path)
+        from newbi_clients.cli.render import info
+
+        info(f"Nouveau carnet créé : {path}")
+        return store
+    store = ClientStore(path)
     if store.migration_backup is not None:
         from newbi_clients.cli.render import info
         from newbi_clients.schema import SCHEMA_VERSION
@@ -184,6 +222,43 @@ def open_store() -> "ClientStore":
             f" {store.migration_backup}"
         )
     return store
+
+
+def book_exists() -> bool:
+    """Whether the book named by --db, $NEWBI_CLIENTS_DB or the default location exists."""
+    from newbi_clients.cli import state
+    from newbi_clients.storage import resolve_db_path
+
+    return resolve_db_path(state.db).exists()
+
+
+@contextmanager
+def scratch_store() -> "Iterator[ClientStore]":
+    """An empty book in a temporary folder, removed afterwards: what a dry run compares a
+    file with when there is no book yet (a dry run creates nothing)."""
+    import tempfile
+
+    from newbi_clients.storage import ClientStore
+
+    with tempfile.TemporaryDirectory() as folder, ClientStore(Path(folder) / "c.db") as store:
+        yield store
+
+
+@contextmanager
+def input_file(path: Path) -> "Iterator[Path]":
+    """``path`` itself, or for « - » the standard input copied to a private temporary file
+    (the readers look at a file several times: encoding, delimiter, rows)."""
+    if str(path) != "-":
+        yield path
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "entrée-standard.csv"
+        with copy.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        yield copy
 
 
 def interactive(no_input: bool = False) -> bool:

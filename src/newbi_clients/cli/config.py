@@ -32,7 +32,7 @@ def config_set(
     from newbi_clients.cli.render import info
 
     checked = check_setting(key, value)
-    with open_store() as store:
+    with open_store(write=True) as store:
         store.set_setting(key, checked)
     info(f"{key} = {checked}")
 

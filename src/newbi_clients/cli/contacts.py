@@ -19,7 +19,7 @@ ClientArg = Annotated[
     str,
     typer.Argument(
         metavar="CLIENT",
-        help="Identifiant (#12), email (du client ou d'un contact), SIRET ou nom du client.",
+        help="Identifiant (12), email (du client ou d'un contact), SIRET ou nom du client.",
         show_default=False,
     ),
 ]

@@ -40,7 +40,7 @@ def field_define(
     from newbi_clients.cli.render import info
     from newbi_clients.customfields import define_field
 
-    with open_store() as store:
+    with open_store(write=True) as store:
         fdef = define_field(store, name, type_, (choices or "").split(","))
     shown = f" ({', '.join(fdef.choices)})" if fdef.choices else ""
     info(f"Champ « {fdef.name} » défini : {fdef.type.label}{shown}")

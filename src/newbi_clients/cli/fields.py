@@ -23,6 +23,7 @@ Kind = Annotated[
     _opt("--kind", "particulier (individual) ou professionnel (business).", IDENT, "TYPE"),
 ]
 Name = Annotated[str | None, _opt("--name", "Nom, ou raison sociale (obligatoire).", IDENT)]
+NewName = Annotated[str | None, _opt("--name", "Nom, ou raison sociale.", IDENT)]
 FirstName = Annotated[str | None, _opt("--first-name", "Prénom (particulier).", IDENT)]
 Email = Annotated[str | None, _opt("--email", "Adresse email.", IDENT, "EMAIL")]
 Phone = Annotated[
@@ -37,6 +38,9 @@ Country = Annotated[
     _opt(
         "--country", "Pays : code (FR, DE) ou nom (Allemagne, Germany). Défaut : FR.", ADDR, "PAYS"
     ),
+]
+NewCountry = Annotated[
+    str | None, _opt("--country", "Pays : code (FR, DE) ou nom (Allemagne, Germany).", ADDR, "PAYS")
 ]
 DeliveryAddress = Annotated[
     str | None, _opt("--delivery-address", "Adresse de livraison, ligne 1.", DELIV)
@@ -63,7 +67,13 @@ TermsDays = Annotated[
     str | None, _opt("--terms-days", "Délai de paiement : 15, 30, 45 ou 60 jours.", PAY, "JOURS")
 ]
 EndOfMonth = Annotated[
-    str | None, _opt("--end-of-month", "Fin de mois : oui ou non.", PAY, "OUI|NON")
+    bool | None,
+    typer.Option(
+        "--end-of-month/--no-end-of-month",
+        help="Échéance en fin de mois (ou non).",
+        rich_help_panel=PAY,
+        show_default=False,
+    ),
 ]
 PaymentMethod = Annotated[
     str | None,
@@ -81,6 +91,17 @@ Sector = Annotated[
 ]
 Segment = Annotated[str | None, _opt("--segment", "Segment (VIP, Régulier, Occasionnel…).", ORG)]
 Tag = Annotated[list[str] | None, _opt("--tag", "Tag (répétable).", ORG, "TAG")]
+AddTag = Annotated[list[str] | None, _opt("--tag", "Ajoute un tag (répétable).", ORG, "TAG")]
+Untag = Annotated[list[str] | None, _opt("--untag", "Retire un tag (répétable).", ORG, "TAG")]
+SetTags = Annotated[
+    str | None,
+    _opt(
+        "--set-tags",
+        'Remplace tous les tags par cette liste, séparés par des virgules ("" : aucun).',
+        ORG,
+        "TAGS",
+    ),
+]
 Note = Annotated[list[str] | None, _opt("--note", "Une note horodatée (répétable).", ORG)]
 
 CustomField = Annotated[

@@ -229,11 +229,25 @@ def localise(root: Any) -> None:
         if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
             command.subcommand_metavar = SUBCOMMANDS
         for param in command.params:
+            if param.name == "install_completion":
+                param.callback = _install_completion
             if param.param_type_name != "option" or param.metavar is not None:
                 continue
             if getattr(param, "is_flag", False) or hasattr(param.type, "choices"):
                 continue
             param.metavar = METAVARS.get(param.type.name.lower())
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """``--install-completion``: Typer installs it, the message is French."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value if isinstance(value, str) else None)
+    print(f"Complétion {shell} installée dans {path}")
+    print("Elle prendra effet dans un nouveau terminal.")
+    raise typer.Exit(0)
 
 
 def show_error(exc: Any) -> None:

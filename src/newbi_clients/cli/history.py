@@ -162,18 +162,21 @@ def history_list(client_ref: ClientArg, format_: ViewFormatOpt = ViewFormat.TABL
 
 def emit_documents(documents: "list[Document]") -> int:
     """Documents and their payments as a table."""
-    from newbi_clients.cli.render import emit_rows
+    from newbi_clients.cli.render import french_date
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.documents import TYPES, status_label
 
     rows = []
     for d in documents:
-        paid = "; ".join(f"{p.date} {money_fr(format_money(p.amount))}" for p in d.payments)
+        paid = "; ".join(
+            f"{french_date(p.date)} {money_fr(format_money(p.amount))}" for p in d.payments
+        )
         rows.append(
             (
                 TYPES[d.type],
                 d.number,
-                d.date,
-                d.due_date or "",
+                french_date(d.date),
+                french_date(d.due_date),
                 money_fr(format_money(d.amount_ht)),
                 money_fr(format_money(d.amount_ttc)),
                 d.currency,
@@ -209,7 +212,8 @@ def history_import(
 
     Exemple : newbi-clients history import factures.xlsx --dry-run
     """
-    from newbi_clients.cli.render import emit_json, emit_rows, info
+    from newbi_clients.cli.render import emit_json, info
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.transfer.history import import_history_safely
 
     with open_store() as store:

@@ -149,15 +149,22 @@ def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
 
 
 def emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan") -> None:
-    from newbi_clients.cli.render import emit_json, emit_rows
+    from newbi_clients.cli.render import emit_json
+    from newbi_clients.cli.tables import emit_rows
 
     if format_ is ViewFormat.JSON:
         emit_json(report.to_dict())
         return
-    data: list[tuple[str, Any]] = [
-        ("Créés", report.created), ("Complétés (fusion)", report.merged),
-        ("Doublons ignorés", report.skipped), ("Rejetés", report.rejected),
-    ]  # fmt: skip
+    if report.dry_run:  # nothing was written: what the import would do
+        data: list[tuple[str, Any]] = [
+            ("À créer", report.created), ("À compléter (fusion)", report.merged),
+            ("Doublons à ignorer", report.skipped), ("Rejetés", report.rejected),
+        ]  # fmt: skip
+    else:
+        data = [
+            ("Créés", report.created), ("Complétés (fusion)", report.merged),
+            ("Doublons ignorés", report.skipped), ("Rejetés", report.rejected),
+        ]  # fmt: skip
     title = f"Import de {plan.path.name}" + (" (simulation)" if report.dry_run else "")
     emit_rows(("Résultat", "Lignes"), [(k, str(n)) for k, n in data], title=title)
 

@@ -40,8 +40,12 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
 
 
-def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: ListFormat) -> int:
-    """Write a stream of clients in the chosen format; returns how many were written."""
+def emit_clients(
+    store: "ClientStore", clients: "Iterator[Client]", format_: ListFormat, revenue: bool = False
+) -> int:
+    """Write a stream of clients in the chosen format; returns how many were written.
+
+    ``revenue`` adds the revenue column to a table (JSON always has ``revenue``)."""
     from newbi_clients.cli import render
     from newbi_clients.serialize import client_to_dict
 
@@ -55,7 +59,7 @@ def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: Lis
             yield client
 
     if format_ is ListFormat.TABLE:
-        return render.emit_table(counted())
+        return render.emit_table(counted(), revenue=revenue)
     if format_ is ListFormat.IDS:
         render.emit_ids(counted())
     elif format_ is ListFormat.CSV:
@@ -65,10 +69,16 @@ def emit_clients(store: "ClientStore", clients: "Iterator[Client]", format_: Lis
         fields = [f.name for f, _ in list_fields(store)]
         write_csv(cells_of_clients(counted(), fields), render.csv_stream(), fields=fields)
     else:
-        items = (client_to_dict(c, settings) for c in counted())
+        items = (client_to_dict(c, settings) | _revenue(c) for c in counted())
         emit = render.emit_jsonl if format_ is ListFormat.JSONL else render.emit_json_stream
         emit(items)
     return count
+
+
+def _revenue(client: "Client") -> dict[str, str]:
+    from newbi_clients.models import format_money
+
+    return {"revenue": format_money(client.revenue_cents)}
 
 
 def list_(
@@ -77,14 +87,14 @@ def list_(
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
     archived: ArchivedOpt = False, all_: AllOpt = False,
     blocked: BlockedOpt = False, field: FieldFilterOpt = None,
-    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+    sort: SortOpt = None, desc: DescOpt = None, limit: LimitOpt = None,
     vies: ViesFilterOpt = None,
 ) -> None:  # fmt: skip
     """Liste les clients (tableau dans un terminal, lignes séparées par des tabulations sinon).
 
     Un client bloqué porte la mention [BLOQUÉ] après son nom.
 
-    Exemple : newbi-clients list --tag VIP --sort created --desc --limit 20 --format json
+    Exemple : newbi-clients list --sort revenue --limit 20
     """
     query = make_query(
         tag=tag, sector=sector, segment=segment, zone=zone, kind=kind, country=country,
@@ -117,7 +127,7 @@ def _run_query(
         with_notes = format_ in (ListFormat.JSON, ListFormat.JSONL, ListFormat.CSV)
         clients = store.iter_clients(query, with_notes)
         shown = itertools.islice(clients, TABLE_LIMIT) if capped else clients
-        count = emit_clients(store, shown, format_)
+        count = emit_clients(store, shown, format_, revenue=query.sort == "revenue")
         if capped and next(clients, None) is not None:
             info(
                 f"Les {TABLE_LIMIT} premiers sont affichés ; il y en a d'autres (--limit 0 pour tous)."
@@ -127,13 +137,13 @@ def _run_query(
 
 
 def search(
-    query_text: Annotated[str | None, typer.Argument(metavar="[RECHERCHE]", help="Mots (préfixes, sans accents ni casse), identifiants, ou termes champ:valeur (city:lyon, tag:vip, siret:…).", show_default=False)] = None,
+    words: Annotated[list[str] | None, typer.Argument(metavar="[MOTS]...", help="Mots, sans guillemets (préfixes, sans accents ni casse ; tous doivent correspondre), identifiants, ou termes champ:valeur (city:lyon, tag:vip, siret:…).", show_default=False)] = None,
     format_: ListFormatOpt = ListFormat.TABLE,
     tag: TagFilterOpt = None, sector: SectorOpt = None, segment: SegmentOpt = None,
     zone: ZoneOpt = None, kind: KindOpt = None, country: CountryOpt = None,
     archived: ArchivedOpt = False, all_: AllOpt = False,
     blocked: BlockedOpt = False, field: FieldFilterOpt = None,
-    sort: SortOpt = None, desc: DescOpt = False, limit: LimitOpt = None,
+    sort: SortOpt = None, desc: DescOpt = None, limit: LimitOpt = None,
 ) -> None:  # fmt: skip
     """Cherche des clients par nom, prénom, email, téléphone, SIRET/SIREN, TVA ou ville.
 
@@ -141,10 +151,10 @@ def search(
     trouve « Dupont »), identifiants avec ou sans espaces. Résultats par pertinence. Le
     nom, l'email et le téléphone des contacts d'un client le trouvent aussi.
 
-    Exemple : newbi-clients search dup city:lyon --tag VIP --format json
+    Exemple : newbi-clients search jean dupont city:lyon --tag VIP --format json
     """
     query = make_query(
-        text=query_text, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
+        text=" ".join(words or []) or None, tag=tag, sector=sector, segment=segment, zone=zone, kind=kind,
         country=country, archived=archived, all_=all_, blocked=blocked, sort=sort, desc=desc,
         limit=limit,
     )  # fmt: skip

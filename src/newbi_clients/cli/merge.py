@@ -50,7 +50,8 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients duplicates --format json | jq '.[] | select(.match == "exact")'
     """
-    from newbi_clients.cli.render import emit_json_stream, emit_rows, info
+    from newbi_clients.cli.render import emit_json_stream, info
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.duplicates import duplicate_groups
 
     with open_store() as store:
@@ -60,18 +61,34 @@ def duplicates(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
         return
     rows = []
     for number, group in enumerate(groups, start=1):
-        for client in group.clients:
+        reason = f"{REASON_LABELS[group.reason]} ({'exact' if group.exact else 'probable'})"
+        for position, client in enumerate(group.clients):
             name = " ".join(p for p in (client["first_name"], client["name"]) if p)
+            first = position == 0  # the group, its reason and the shared value, once
             rows.append((
-                str(number), f"{REASON_LABELS[group.reason]} ({'exact' if group.exact else 'probable'})",
+                str(number) if first else "", reason if first else "",
+                _shared(group.reason, group.key) if first else "",
                 str(client["id"]), name + (" (archivé)" if client["archived"] else ""),
                 client["email"] or "", client["siret"] or client["vat_number"] or "",
                 " ".join(p for p in (client["postal_code"], client["city"]) if p),
             ))  # fmt: skip
-    emit_rows(("Groupe", "Raison", "ID", "Nom", "Email", "SIRET / TVA", "Ville"), rows)
+    headers = ("Groupe", "Raison", "Valeur commune", "ID", "Nom", "Email", "SIRET / TVA", "Ville")
+    emit_rows(headers, rows, drop=("Ville", "Raison", "SIRET / TVA", "Email"))
     info(
         f"{len(groups)} groupe(s) de doublons. Fusionnez avec « newbi-clients merge GARDER AUTRE »."
     )
+
+
+def _shared(reason: str, key: str) -> str:
+    """The value a group shares, as the fiche would show it."""
+    from newbi_clients.validation import format_phone
+
+    if reason == "phone":
+        return format_phone(key) or key
+    if reason == "name_postal_code":
+        name, _, postal_code = key.rpartition(" ")
+        return f"{name} ({postal_code})"
+    return key
 
 
 REASON_LABELS = {
@@ -97,7 +114,23 @@ def _ask_conflicts(plan: "MergePlan") -> None:
 
 
 def _preview(store: "ClientStore", plan: "MergePlan") -> None:
-    from newbi_clients.cli.render import emit_fiche, info
+    """The merged fiche as it would be, then what changes."""
+    from newbi_clients.cli.render import emit_fiche
+    from newbi_clients.contacts import with_primary
+
+    preview = plan.merged.copy(
+        notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)],
+        contacts=with_primary(
+            [*plan.merged.contacts, *(c for o in plan.others for c in o.contacts)]
+        ),
+    )
+    emit_fiche(preview, store.seller_settings(), to_stderr=True)
+    _plan_lines(plan)
+
+
+def _plan_lines(plan: "MergePlan") -> None:
+    """What the merge fills, adds, and leaves aside (kept as a note)."""
+    from newbi_clients.cli.render import info
     from newbi_clients.dedupe import label
 
     others = ", ".join(f"#{o.id} {o.display_name}" for o in plan.others)
@@ -112,15 +145,6 @@ def _preview(store: "ClientStore", plan: "MergePlan") -> None:
     for c in plan.conflicts:
         origin = f"#{c.lost_from}" if c.lost_from is not None else f"#{plan.keep.id}"
         info(f"  ! {label(c.field)} : « {c.kept} » gardé, « {c.lost} » ({origin}) conservé en note")
-    from newbi_clients.contacts import with_primary
-
-    preview = plan.merged.copy(
-        notes=[*plan.keep.notes, *(n for o in plan.others for n in o.notes)],
-        contacts=with_primary(
-            [*plan.merged.contacts, *(c for o in plan.others for c in o.contacts)]
-        ),
-    )
-    emit_fiche(preview, store.seller_settings(), to_stderr=True)
 
 
 def merge(
@@ -148,9 +172,10 @@ def merge(
         keep = store.resolve(keep_ref, follow_merged=False)
         others = [store.resolve(ref, follow_merged=False) for ref in other_refs]
         plan = prepare_merge(store, keep, others, (prefer or Prefer.KEEP).value)
+        _preview(store, plan)  # the merged fiche and every conflict, before any question
         if ask and prefer is None and plan.conflicts and not dry_run and not yes:
             _ask_conflicts(plan)
-        _preview(store, plan)
+            _plan_lines(plan)  # as chosen
         if dry_run:
             info("Simulation (--dry-run) : rien n'a été modifié.")
             if format_ is ViewFormat.JSON:
@@ -262,7 +287,8 @@ def log(
 
 def emit_log(store: "ClientStore", client_id: int, format_: ViewFormat) -> None:
     """The audit log of a client, as a table or JSON."""
-    from newbi_clients.cli.render import emit_json, emit_rows, local_time
+    from newbi_clients.cli.render import emit_json, local_time
+    from newbi_clients.cli.tables import emit_rows
 
     entries = store.audit_log(client_id)
     if format_ is ViewFormat.JSON:

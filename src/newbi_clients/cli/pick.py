@@ -60,16 +60,16 @@ def pick() -> None:
     """Choisit un client de façon interactive et affiche son identifiant.
 
     Tapez quelques lettres (nom, email, ville, SIRET…) et choisissez dans la liste ; le
-    premier choix, « Nouveau client », pose les questions de « add ». L'identifiant
+    premier choix, « Nouveau client » (Entrée tout de suite), pose les questions de « add ». L'identifiant
     choisi ou créé est écrit seul sur la sortie standard.
 
     Exemple : client=$(newbi-clients pick) && facturer --client "$client"
     """
     import questionary
 
-    from newbi_clients.cli.clients import create_client
-    from newbi_clients.cli.prompts import _output
-    from newbi_clients.errors import NewbiError, ValidationFailed
+    from newbi_clients.cli.add import create_client
+    from newbi_clients.cli.prompts import _output, wrap_validation
+    from newbi_clients.errors import AmbiguousClient, NewbiError, ValidationFailed
 
     if not interactive():
         raise ValidationFailed.single(
@@ -77,19 +77,22 @@ def pick() -> None:
             "« pick » a besoin d'un terminal pour poser ses questions ; dans un script,"
             " utilisez « newbi-clients search … --format ids ».",
         )  # fmt: skip
-    with open_store() as store:
+    with open_store(write=True) as store:
 
         def reference(answer: str) -> str:
             picked = _PICKED.match(answer.strip())  # « #12 Nom » from the list
             return f"#{picked.group(1)}" if picked else answer
 
         def validate(answer: str) -> bool | str:
-            if answer.strip() == NEW_CLIENT:
+            if answer.strip() in ("", NEW_CLIENT):  # Enter on the first entry: a new client
                 return True
-            if not answer.strip():
-                return "Tapez quelques lettres du client, ou choisissez « Nouveau client »"
             try:
                 store.resolve(reference(answer))
+            except AmbiguousClient as exc:
+                return (
+                    f"{len(exc.candidates)} clients ou plus correspondent à « {answer.strip()} » :"
+                    " tapez la suite, ou choisissez dans la liste (flèches)"
+                )
             except NewbiError as exc:
                 return exc.message.splitlines()[0]
             return True
@@ -98,14 +101,14 @@ def pick() -> None:
             "Client (tapez pour chercher) :", choices=[], completer=_completer(store),
             validate=validate, output=_output(),
         )  # fmt: skip
-        application = question.application
+        application = wrap_validation(question).application
         # open the list at once, so that « Nouveau client » and the first clients show
         application.pre_run_callables.append(
             lambda: application.current_buffer.start_completion(select_first=False)
         )
         answer = question.unsafe_ask()
         answer = str(answer).strip()
-        if answer == NEW_CLIENT:
+        if answer in ("", NEW_CLIENT):
             client_id = create_client(store, {}, [], False, True).id
         else:
             chosen = resolve(store, reference(answer))

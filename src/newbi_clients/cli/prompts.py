@@ -44,6 +44,19 @@ def _validator(
     return validate
 
 
+def wrap_validation(question: Any) -> Any:
+    """Let the line under a question that shows why an answer is refused wrap onto more
+    lines (prompt_toolkit gives it one line: a long message would be cut)."""
+    from prompt_toolkit.filters import to_filter
+
+    for window in question.application.layout.find_all_windows():
+        text = getattr(window.content, "text", None)
+        if "ValidationToolbar" in getattr(text, "__qualname__", ""):
+            window.height = None
+            window.wrap_lines = to_filter(True)
+    return question
+
+
 def ask_text(
     message: str,
     default: str | None = None,
@@ -56,7 +69,7 @@ def ask_text(
 
     validate = _validator(check, optional) if check else None
     if suggestions:
-        answer = questionary.autocomplete(
+        question = questionary.autocomplete(
             message,
             choices=list(suggestions),
             default=default or "",
@@ -64,11 +77,12 @@ def ask_text(
             ignore_case=True,
             match_middle=True,
             output=_output(),
-        ).unsafe_ask()
+        )
     else:
-        answer = questionary.text(
+        question = questionary.text(
             message, default=default or "", validate=validate, output=_output()
-        ).unsafe_ask()
+        )
+    answer = wrap_validation(question).unsafe_ask()
     answer = str(answer).strip()
     return answer or None
 

@@ -160,39 +160,33 @@ def list_row(client: Client) -> tuple[str, ...]:
 
 
 def emit_rows(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], title: str | None = None
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    title: str | None = None,
+    drop: Sequence[str] | None = None,
 ) -> int:
-    """Rows as a Rich table on a terminal, tab-separated lines otherwise; returns the count.
+    """Rows as a table that fits the terminal (see :mod:`newbi_clients.cli.tables`)."""
+    from newbi_clients.cli import tables
 
-    Piped output has a header line, and nothing at all when there is no row.
-    """
-    count = 0
-    if not stdout_is_terminal():
-        out = sys.stdout
-        for row in rows:
-            if count == 0:
-                out.write("\t".join(headers) + "\n")
-            out.write("\t".join(visible(c.replace("\n", " ")) for c in row) + "\n")
-            count += 1
-        return count
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=title, header_style="bold cyan")
-    for header in headers:
-        numeric = header in ("ID", "Clients", "Archivés", "Lignes")
-        table.add_column(header, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(escape(visible(c, True)) for c in row))
-        count += 1
-    if count:
-        out_console().print(table)
-    return count
+    return tables.emit_rows(headers, rows, title, drop)
 
 
-def emit_table(clients: Iterable[Client], title: str | None = None) -> int:
-    """Clients as a table (see :func:`emit_rows`); returns the count."""
-    return emit_rows(LIST_COLUMNS, (list_row(c) for c in clients), title)
+def emit_table(clients: Iterable[Client], title: str | None = None, revenue: bool = False) -> int:
+    """Clients as a table (see :func:`emit_rows`), with their revenue when ``revenue``;
+    returns the count."""
+    if not revenue:
+        return emit_rows(LIST_COLUMNS, (list_row(c) for c in clients), title)
+    from newbi_clients.models import format_money_fr
+
+    return emit_rows(
+        (*LIST_COLUMNS[:2], "CA HT", *LIST_COLUMNS[2:]),
+        (
+            (*row[:2], f"{format_money_fr(c.revenue_cents)} {c.currency}", *row[2:])
+            for c in clients
+            for row in (list_row(c),)
+        ),
+        title,
+    )
 
 
 # --- the fiche ----------------------------------------------------------------------------
@@ -346,6 +340,18 @@ def _spaced(value: str, groups: Sequence[int]) -> str:
     return " ".join(parts)
 
 
+def french_date(day: str | None) -> str:
+    """An ISO date as people read it in France: « 2026-01-15 » → « 15/01/2026 »."""
+    if not day:
+        return ""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(day[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return day
+
+
 def local_time(stamp: str | None) -> str:
     """An ISO UTC timestamp in local time, as « 27/11/2026 20:57 »."""
     if not stamp:
@@ -389,8 +395,9 @@ def emit_fiche(
     panels = []
     for name, rows in sections:
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold")
-        grid.add_column()
+        # a long label wraps at its spaces, so that an identifier keeps its whole line
+        grid.add_column(style="bold", max_width=15)
+        grid.add_column(overflow="fold")
         for label, value in rows:
             grid.add_row(escape(label), escape(visible(value, True)))
         panels.append(Panel(grid, title=escape(name), title_align="left", border_style="cyan"))

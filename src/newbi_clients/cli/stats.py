@@ -6,6 +6,7 @@ import typer
 
 from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
 from newbi_clients.cli.history import money_fr
+from newbi_clients.cli.render import french_date
 from newbi_clients.models import format_money
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ def stats(
     from newbi_clients.stats import compute, monthly_revenue, status_split
 
     with open_store() as store:
-        client_id = resolve(store, client_ref).id if client_ref else None
+        client = resolve(store, client_ref) if client_ref else None
+        client_id = client.id if client else None
         figures = compute(store, client_id)
         months = monthly_revenue(store, client_id)
         split = status_split(store, client_id)
@@ -49,7 +51,8 @@ def stats(
             }
         )
         return
-    emit_stats(figures)
+    who = f"#{client.id} {client.display_name}" if client else "tout le carnet"
+    emit_stats(figures, f"Statistiques : {who}")
     _draw(months, split)
 
 
@@ -83,15 +86,18 @@ def stats_rows(figures: "Stats") -> list[tuple[str, str]]:
             ("En retard", money_fr(format_money(s.overdue)) + cur),
             ("Délai moyen de paiement", delay),
         ]
-    rows.append(("Dernière activité", figures.last_activity or "—"))
+    rows.append(("Dernière activité", french_date(figures.last_activity) or "—"))
     return rows
 
 
-def emit_stats(figures: "Stats") -> None:
-    """The statistics table."""
-    from newbi_clients.cli.render import emit_rows
+def emit_stats(figures: "Stats", title: str) -> None:
+    """The statistics table, under a title naming the client (or the whole book)."""
+    from newbi_clients.cli.render import info, stdout_is_terminal
+    from newbi_clients.cli.tables import emit_rows
 
-    emit_rows(("Indicateur", "Valeur"), stats_rows(figures))
+    if not stdout_is_terminal():
+        info(title)  # the table itself stays plain lines for scripts
+    emit_rows(("Indicateur", "Valeur"), stats_rows(figures), title)
 
 
 def _draw(months: list[tuple[str, dict[str, int]]], split: dict[str, int]) -> None:
@@ -139,13 +145,13 @@ def show_sections(
     documents = documents_of(store, client_id)
     history = []
     for d in documents:
-        line = f"{d.date} · {money_fr(format_money(d.amount_ttc))} {d.currency} TTC · {status_label(d.status, d.type)}"
+        line = f"{french_date(d.date)} · {money_fr(format_money(d.amount_ttc))} {d.currency} TTC · {status_label(d.status, d.type)}"
         history.append((f"{TYPES[d.type]} {d.number}", line))
         for p in d.payments:
             history.append(
                 (
                     "  paiement",
-                    f"{p.date} · {money_fr(format_money(p.amount))} {d.currency}"
+                    f"{french_date(p.date)} · {money_fr(format_money(p.amount))} {d.currency}"
                     + (f" · {p.method}" if p.method else ""),
                 )
             )

@@ -104,7 +104,8 @@ def tag_list(format_: ViewFormatOpt = ViewFormat.TABLE) -> None:
 
     Exemple : newbi-clients tag list --format json
     """
-    from newbi_clients.cli.render import emit_json, emit_rows
+    from newbi_clients.cli.render import emit_json
+    from newbi_clients.cli.tables import emit_rows
     from newbi_clients.organise import tag_counts
 
     with open_store() as store:

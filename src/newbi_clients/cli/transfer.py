@@ -8,8 +8,11 @@ import typer
 from newbi_clients.cli.common import (
     ViewFormat,
     ViewFormatOpt,
+    book_exists,
+    input_file,
     interactive,
     open_store,
+    scratch_store,
 )
 from newbi_clients.cli.import_preview import (
     OnDuplicate,
@@ -36,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt, .xlsx ou .vcf (vCard).", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt, .xlsx ou .vcf (vCard) ; « - » : CSV lu sur l'entrée standard.", show_default=False)],
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV (détecté sinon parmi ; , tabulation).", metavar="CAR")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX (la première sinon).", metavar="NOM")] = None,
@@ -60,15 +63,19 @@ def import_(
     carnet ; tout est écrit en une seule transaction.
 
     Exemple : newbi-clients import contacts.csv --map 'Raison sociale=name' --save-map crm
+
+    Exemple : autre-crm export | newbi-clients import - --yes
     """
     from newbi_clients.cli.render import info
     from newbi_clients.errors import ImportRejected
     from newbi_clients.transfer.apply import Importer
     from newbi_clients.transfer.mapping import parse_map
 
-    ask = interactive(no_input)
+    ask = interactive(no_input) and str(file) != "-"
     columns = parse_map(map_ or [])
-    with open_store() as store:
+    opened = scratch_store() if dry_run and not book_exists() else open_store(write=not dry_run)
+    with input_file(file) as path, opened as store:
+        file = path
         if save_map:
             keep_map(store, save_map, columns)
         importer = Importer(store, file, encoding, delimiter, sheet, profile, columns)

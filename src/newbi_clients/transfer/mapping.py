@@ -184,6 +184,13 @@ def targets() -> tuple[str, ...]:
     return (*FIELD_KEYS, "notes", *EXTRA_TARGETS)
 
 
+# headers of a name column that holds company names: a row without a type is a business
+COMPANY_NAME_HEADERS = frozenset(
+    ("raisonsociale", "societe", "entreprise", "company", "companyname", "nomdelentreprise",
+     "denomination")
+)  # fmt: skip
+
+
 @dataclass(slots=True)
 class HeaderMap:
     """Which columns feed which field (in priority order), and the columns ignored."""
@@ -211,6 +218,11 @@ class HeaderMap:
         plain = not self.multi_value and not self.literal_newlines
         self.singles = [(k, i[0]) for k, i in self.sources.items() if plain and len(i) == 1]
         self.multiples = [(k, i) for k, i in self.sources.items() if not plain or len(i) > 1]
+
+    @property
+    def company_names(self) -> bool:
+        """Whether the name column's header names companies (« Raison sociale »)."""
+        return match_key(self.labels.get("name", "")) in COMPANY_NAME_HEADERS
 
     def label(self, key: str) -> str:
         """The user's header for a field (or the template's name when absent)."""

@@ -300,6 +300,10 @@ def validate_chunk(
     values_of_fields: list[tuple[Any, ...]] = []
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
+        # blank cells hold defaults or guesses, not data: a merge must not treat them as values
+        blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
+        if "kind" in blank and headers.company_names:
+            raw["kind"] = "business"  # a row under « Raison sociale »
         row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
         row_notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
         raw["fields"] = {
@@ -327,8 +331,6 @@ def validate_chunk(
             continue
         client = built.client
         values = client_to_row(client)
-        # conditions left blank hold defaults, not data: a merge must not treat them as values
-        blank = ",".join(k for k in DEFAULTED if v.clean(raw.get(k)) is None)
         rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
         tags.extend((number, t, v.tag_key(t)) for t in client.tags)
         notes.extend((number, at, text) for at, text in row_notes)
