@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -64,11 +65,37 @@ def install(on_idle: Callable[[int], None], on_stop: Callable[[int], None] | Non
         _state.on_stop = on_stop
     for signum in SIGNALS:
         signal.signal(signum, _handle)
+    sys.unraisablehook = _quiet_unraisable
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """A signal that lands in code whose exceptions Python cannot raise (a weak reference's
+    callback during an import, a finaliser) is not printed: the stop is still recorded, and
+    :func:`check` honours it before anything is committed."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def check() -> None:
+    """Before a commit: a stop that was requested but swallowed on its way stops the
+    command now, so that nothing is written after a signal.
+
+    :raises Interrupted: for that signal.
+    """
+    if _state.raised is not None and not _state.committed:
+        raise Interrupted(_state.raised)
 
 
 @contextmanager
 def running() -> Iterator[None]:
-    """While the body runs, a signal raises :class:`Interrupted` instead of ending at once."""
+    """While the body runs, a signal raises :class:`Interrupted` instead of ending at once.
+
+    A command starts afresh: nothing of an earlier command run in the same process (tests)
+    counts as a stop or a commit of this one."""
+    with _lock:
+        _state.raised = _state.received = None
+        _state.committed = False
     _state.running = True
     try:
         yield

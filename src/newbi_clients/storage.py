@@ -147,6 +147,7 @@ class ClientStore:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            interrupts.check()  # a signal swallowed on its way still stops before COMMIT
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
