@@ -117,6 +117,23 @@ def committing() -> Iterator[None]:
             _state.shielded -= 1
 
 
+def next_write() -> None:
+    """In a command made of independent writes (one per client checked online, say): what
+    is committed stays, and the command may be stopped again until its next commit; a
+    signal noted meanwhile stops it now.
+
+    :raises Interrupted: for a signal received since the last commit.
+    """
+    with _lock:
+        _state.committed = False
+        pending = _state.received if _state.raised is None else None
+        _state.raised = pending
+    if pending is not None:
+        if _state.on_stop is not None:
+            _state.on_stop(pending)
+        raise Interrupted(pending)
+
+
 def sqlite_progress() -> int:
     """SQLite's progress handler: non-zero aborts the running statement (when stopping)."""
     return 1 if _state.raised is not None and not _state.shielded else 0

@@ -111,6 +111,7 @@ def vies(
 def _check_all(store: "ClientStore", clients: "list[Client]", progress: bool) -> "list[Client]":
     """Check each client in turn, keeping each answer as soon as it comes; Ctrl-C stops
     cleanly, what was checked stays."""
+    from newbi_clients import interrupts
     from newbi_clients.cli.render import err_console
     from newbi_clients.errors import ExitCode, NewbiError
     from newbi_clients.online import Offline
@@ -125,13 +126,15 @@ def _check_all(store: "ClientStore", clients: "list[Client]", progress: bool) ->
             checked.append(record(store, client, answer, service.requester))
             if bar is not None:
                 bar[0].advance(bar[1])
-    except KeyboardInterrupt:
+            interrupts.next_write()  # each check is kept; Ctrl-C may stop the next one
+    except KeyboardInterrupt as exc:
         _stop(bar)
         print(
             f"Interrompu : {len(checked)} contrôle(s) sur {len(clients)} enregistré(s).",
             file=sys.stderr,
         )
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        code = getattr(exc, "exit_code", int(ExitCode.INTERRUPTED))
+        raise typer.Exit(code) from None
     except Offline as exc:
         _stop(bar)
         if not checked:
