@@ -7,9 +7,13 @@ compares medians.
 
 Usage::
 
-    python benchmarks/bench.py all [--rounds N] [--rebuild]
-    python benchmarks/bench.py import-csv | import-csv-1m | import-xlsx | search-inprocess
-                               | commands | export | duplicates | sort-revenue
+    python benchmarks/bench.py all [--rounds N] [--rebuild] [--profile-phases]
+    python benchmarks/bench.py SCENARIO [SCENARIO …], among import-csv, import-csv-1m,
+        import-xlsx, search-inprocess, commands, export, duplicates, sort-revenue
+
+``--profile-phases`` runs our imports with ``--debug`` and adds to each import scenario
+the median wall time of every phase that ``import --debug`` prints (read, validation per
+worker, staging, duplicates, insert, indexes, search index, commit…).
 
 Run it with the project's interpreter (``.venv/bin/python``): ``search-inprocess`` imports
 ``newbi_clients``, and the commands are looked up beside that interpreter first
@@ -123,6 +127,7 @@ class Sample:
     seconds: float
     rss_kb: int | None  # /usr/bin/time %M: the largest resident set, in KB
     tree_pss_kb: int | None = None  # peak of the summed PSS of the process tree, in KB
+    phases: dict[str, float] | None = None  # import --debug: seconds of each phase
 
 
 class TreeSampler:
@@ -223,6 +228,7 @@ class Result:
     commands: dict[str, str] = field(default_factory=dict)
     rounds: int | None = None
     source: dict[str, Any] = field(default_factory=dict)  # when, and which code, measured
+    phases: str = ""  # --profile-phases: Markdown table of the import phases (medians)
 
     def ratio_row(
         self,
@@ -287,6 +293,8 @@ def markdown(result: Result) -> str:
     lines += [f"- {note}" for note in result.notes]
     for label, values in result.samples.items():
         lines.append(f"- samples, {label}: {', '.join(f'{v:g}' for v in values)}")
+    if result.phases:
+        lines += ["", "Import phases (`import --debug`, wall time, medians):", "", result.phases]
     return "\n".join(lines) + "\n"
 
 
@@ -327,6 +335,7 @@ class Context:
     timeout: float
     queries: int
     scratch: Path
+    profile_phases: bool = False
     env: dict[str, str] = field(default_factory=child_env)
     python: str = sys.executable
     newbi: str = ""
@@ -384,7 +393,11 @@ class Context:
             raise CommandFailed(args, returncode, stderr[-4000:])
         lines = time_file.read_text().split()
         rss = int(lines[-1]) if lines and lines[-1].isdigit() else None
-        return Sample(elapsed, rss, tree)
+        return Sample(elapsed, rss, tree, parse_phases(stderr))
+
+    def newbi_cmd(self, *args: str | os.PathLike[str]) -> list[str | os.PathLike[str]]:
+        """A newbi-clients command; with --profile-phases, run with --debug."""
+        return [self.newbi, *(["--debug"] if self.profile_phases else []), *args]
 
     @property
     def khard(self) -> str:
@@ -542,6 +555,34 @@ def seconds(samples: Sequence[Sample]) -> list[float]:
     return [s.seconds for s in samples]
 
 
+PHASE_LINE = re.compile(r"^  (\S.*?)\s+(\d+\.\d+) s$", re.MULTILINE)
+
+
+def parse_phases(stderr: str) -> dict[str, float] | None:
+    """The phase times that ``import --debug`` prints on stderr (None when absent)."""
+    if "Durée de chaque phase" not in stderr:
+        return None
+    return {label: float(value) for label, value in PHASE_LINE.findall(stderr)}
+
+
+def phase_table(result: Result, runs: dict[str, Sequence[Sample]]) -> None:
+    """With --profile-phases: the median wall time of each import phase, one column a run."""
+    columns = {name: [s.phases for s in samples if s.phases] for name, samples in runs.items()}
+    columns = {name: phases for name, phases in columns.items() if phases}
+    if not columns:
+        return
+    labels = list(dict.fromkeys(label for ps in columns.values() for p in ps for label in p))
+    head = " | ".join(f"{name} (median s)" for name in columns)
+    lines = [f"| phase | {head} |", "|---|" + "---:|" * len(columns)]
+    for label in labels:
+        cells = []
+        for phases in columns.values():
+            values = [p[label] for p in phases if label in p]
+            cells.append(f"{median(values):.2f}" if values else "—")
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+    result.phases = "\n".join(lines)
+
+
 def peak_mb(samples: Sequence[Sample], attr: str = "rss_kb") -> float | None:
     values = [getattr(s, attr) for s in samples if getattr(s, attr) is not None]
     return max(values) / 1024 if values else None
@@ -570,7 +611,7 @@ def bench_import_csv(ctx: Context) -> Result:
     result = Result("import-csv", "import of 100k CSV rows into an empty book")
     rounds = result.rounds = ctx.n("import-csv")
     ours_db, peer_db = ctx.scratch / "ours.db", ctx.scratch / "peer.db"
-    ours_cmd = [ctx.newbi, "--db", ours_db, "import", IMPORT_CSV, "--yes"]
+    ours_cmd = ctx.newbi_cmd("--db", ours_db, "import", IMPORT_CSV, "--yes")
     peer_cmd = [ctx.sqlite_utils, "insert", peer_db, "clients", IMPORT_CSV, "--csv"]
     peer_cmd.append("--no-detect-types")
     result.commands = {"ours": shell_line(ours_cmd), "peer": shell_line(peer_cmd)}
@@ -590,6 +631,7 @@ def bench_import_csv(ctx: Context) -> Result:
     result.notes.append(f"clients in the book after our import: {imported[0]:,} (100,000 rows)")
     result.add_samples("ours", mine)
     result.add_samples("sqlite-utils", theirs)
+    phase_table(result, {"ours": samples["ours"]})
     return result
 
 
@@ -602,8 +644,8 @@ def bench_import_csv_1m(ctx: Context) -> Result:
     result = Result("import-csv-1m", "import of 100k CSV rows into a 1M-client book")
     rounds = result.rounds = ctx.n("import-csv-1m")
     full_db, empty_db = ctx.scratch / "book_copy.db", ctx.scratch / "empty.db"
-    full_cmd = [ctx.newbi, "--db", full_db, "import", IMPORT_CSV, "--yes"]
-    empty_cmd = [ctx.newbi, "--db", empty_db, "import", IMPORT_CSV, "--yes"]
+    full_cmd = ctx.newbi_cmd("--db", full_db, "import", IMPORT_CSV, "--yes")
+    empty_cmd = ctx.newbi_cmd("--db", empty_db, "import", IMPORT_CSV, "--yes")
     result.commands = {
         "ours": f"cp {book} {full_db} && {shell_line(full_cmd)}",
         "peer": shell_line(empty_cmd),
@@ -632,6 +674,7 @@ def bench_import_csv_1m(ctx: Context) -> Result:
     )
     result.add_samples("into the 1M book", full)
     result.add_samples("into an empty book", empty)
+    phase_table(result, {"1M book": samples["1M book"], "empty book": samples["empty book"]})
     return result
 
 
@@ -643,7 +686,7 @@ def bench_import_xlsx(ctx: Context) -> Result:
     result = Result("import-xlsx", "import of a 100k-row XLSX file into an empty book")
     rounds = result.rounds = ctx.n("import-xlsx")
     db = ctx.scratch / "ours.db"
-    ours_cmd = [ctx.newbi, "--db", db, "import", IMPORT_XLSX, "--yes"]
+    ours_cmd = ctx.newbi_cmd("--db", db, "import", IMPORT_XLSX, "--yes")
     openpyxl_cmd = [ctx.python, "-c", OPENPYXL_READ, IMPORT_XLSX]
     calamine_cmd = [ctx.python, "-c", CALAMINE_READ, IMPORT_XLSX]
     result.commands = {
@@ -681,6 +724,7 @@ def bench_import_xlsx(ctx: Context) -> Result:
     result.add_samples("ours", mine)
     result.add_samples("openpyxl", peer)
     result.add_samples("python-calamine", floor)
+    phase_table(result, {"ours": samples["ours"]})
     return result
 
 
@@ -933,6 +977,7 @@ def bench_export(ctx: Context) -> Result:
     result.notes.append(f"our export: {exported:,} clients, {size / 1e6:,.0f} MB of CSV")
     result.add_samples("ours", mine)
     result.add_samples("sqlite-utils", theirs)
+    phase_table(result, {"ours": samples["ours"]})
     return result
 
 
@@ -1223,20 +1268,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="S",
         help="kill a command running longer than S seconds (default 1800)",
     )
+    common.add_argument(
+        "--profile-phases",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="run our imports with --debug and show the median time of each import phase",
+    )
+    choices = ["all", *SCENARIOS]
+    summaries = "; ".join(f"{name}: {s.replace('%%', '%')}" for name, (_, s) in SCENARIOS.items())
     parser = argparse.ArgumentParser(
         description="Benchmarks of newbi-clients against peers measured in the same run.",
         parents=[common],
-        epilog="Results: Markdown tables on stdout, JSON in benchmarks/work/results.json.",
+        epilog=f"Scenarios — all: every scenario, in this order; {summaries}. Results:"
+        " Markdown tables on stdout, JSON in benchmarks/work/results.json.",
     )
-    sub = parser.add_subparsers(dest="scenario", required=True, metavar="SCENARIO")
-    sub.add_parser("all", parents=[common], help="every scenario, in the order below")
-    for name, (_, summary) in SCENARIOS.items():
-        sub.add_parser(name, parents=[common], help=summary)
-    args = parser.parse_args(argv)
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=", ".join(choices))
+    args = parser.parse_intermixed_args(argv)
+    unknown = [name for name in args.scenarios if name not in choices]
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(unknown)}; choose from {', '.join(choices)}")
     rounds = getattr(args, "rounds", None)
     if rounds is not None and rounds < 1:
         parser.error("--rounds must be at least 1")
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    names = list(SCENARIOS) if "all" in args.scenarios else list(dict.fromkeys(args.scenarios))
     WORK.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-", dir=WORK))
     ctx = Context(
@@ -1245,6 +1299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         timeout=getattr(args, "timeout", 1800.0),
         queries=getattr(args, "queries", 50),
         scratch=scratch,
+        profile_phases=getattr(args, "profile_phases", False),
     )
     results: list[Result] = []
     try:

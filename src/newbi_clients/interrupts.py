@@ -117,17 +117,18 @@ def committing() -> Iterator[None]:
             _state.shielded -= 1
 
 
-def next_write() -> None:
-    """In a command made of independent writes (one per client checked online, say): what
-    is committed stays, and the command may be stopped again until its next commit; a
-    signal noted meanwhile stops it now.
+def checkpoint() -> None:
+    """Between the writes of a command made of several (one VIES answer after another):
+    what is committed stays, and the command may be stopped again; a signal that came
+    while a write was being committed stops it now.
 
-    :raises Interrupted: for a signal received since the last commit.
+    :raises Interrupted: for that signal.
     """
     with _lock:
         _state.committed = False
-        pending = _state.received if _state.raised is None else None
-        _state.raised = pending
+        pending = _state.received if _state.raised is None and not _state.shielded else None
+        if pending is not None:
+            _state.raised = pending
     if pending is not None:
         if _state.on_stop is not None:
             _state.on_stop(pending)

@@ -29,7 +29,7 @@ from newbi_clients.errors import (
     StorageError,
 )
 from newbi_clients.fiscal import SellerSettings
-from newbi_clients.hygiene import clean_note
+from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, create_private, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
@@ -359,8 +359,12 @@ class ClientStore:
         return Note(stamp, text, note_id)
 
     def insert_note(self, client_id: int, text: str, at: str) -> int:
-        """Insert a note (cleaned of control characters; refused over its length limit)."""
-        text = clean_note(text)
+        """Insert a note, cleaned of control characters.
+
+        The length limit is checked where a person's or a file's note comes in
+        (:meth:`add_note`, validation of imports): a note written by the program, such as
+        the values kept by a merge of many clients, may be longer."""
+        text = clean_text(text, multiline=True)
         cursor = self.execute(
             "INSERT INTO notes (client_id, at, text) VALUES (?, ?, ?)", [client_id, at, text]
         )

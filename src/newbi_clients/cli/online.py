@@ -113,7 +113,7 @@ def _check_all(store: "ClientStore", clients: "list[Client]", progress: bool) ->
     cleanly, what was checked stays."""
     from newbi_clients import interrupts
     from newbi_clients.cli.render import err_console
-    from newbi_clients.errors import ExitCode, NewbiError
+    from newbi_clients.errors import NewbiError
     from newbi_clients.online import Offline
     from newbi_clients.vies import record
 
@@ -126,14 +126,14 @@ def _check_all(store: "ClientStore", clients: "list[Client]", progress: bool) ->
             checked.append(record(store, client, answer, service.requester))
             if bar is not None:
                 bar[0].advance(bar[1])
-            interrupts.next_write()  # each check is kept; Ctrl-C may stop the next one
+            interrupts.checkpoint()  # each answer is kept; a signal stops before the next
     except KeyboardInterrupt as exc:
         _stop(bar)
         print(
             f"Interrompu : {len(checked)} contrôle(s) sur {len(clients)} enregistré(s).",
             file=sys.stderr,
         )
-        code = getattr(exc, "exit_code", int(ExitCode.INTERRUPTED))
+        code = exc.exit_code if isinstance(exc, interrupts.Interrupted) else 130
         raise typer.Exit(code) from None
     except Offline as exc:
         _stop(bar)

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import sys
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from newbi_clients.errors import ImportRejected
+from newbi_clients.transfer.ooxml import MAX_COLUMNS, MAX_ROW_CHARS
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long notes are cells like any other
+csv.field_size_limit(MAX_ROW_CHARS)  # a cell is bounded by its row
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = ";,\t"
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
@@ -55,13 +56,15 @@ def open_table(
         raise ImportRejected(f"Fichier introuvable : {path}")
     if path.is_dir():
         raise ImportRejected(f"{path} est un dossier, pas un fichier")
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise ImportRejected(f"{path} n'est pas un fichier ordinaire (tube, périphérique…)")
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
     if suffix in XLSX_SUFFIXES:
-        return _open_xlsx(path, sheet)
+        return _checked(_open_xlsx(path, sheet))
     if suffix in CSV_SUFFIXES:
-        return _open_csv(path, encoding, delimiter)
+        return _checked(_open_csv(path, encoding, delimiter))
     if suffix in (".xls", ".ods", ".numbers"):
         raise ImportRejected(
             f"Format {suffix} non pris en charge : enregistrez le fichier au format Excel"
@@ -71,6 +74,29 @@ def open_table(
         f"Format de fichier non pris en charge : « {path.name} » (formats acceptés : .csv,"
         " .txt, .xlsx)"
     )
+
+
+def _checked(table: Table) -> Table:
+    """Rows whose cells go past the header's last column are counted, and said in a notice
+    once the file is read: no column is dropped without a word."""
+    width = len(table.header)
+    rows = table.rows
+
+    def checked() -> Iterator[tuple[int, list[str]]]:
+        wider: list[int] = []
+        for number, cells in rows:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                wider.append(number)
+            yield number, cells
+        if wider:
+            shown = ", ".join(map(str, wider[:10])) + (" …" if len(wider) > 10 else "")
+            table.notices.append(
+                f"{len(wider)} ligne(s) ont des valeurs au-delà de la dernière colonne de"
+                f" l'en-tête, ignorées (lignes {shown}) : ajoutez un titre à ces colonnes."
+            )
+
+    table.rows = checked()
+    return table
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -86,24 +112,79 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
 
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     lines = 0
+    ok = True
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             lines += chunk.count(b"\n")
+            if ok:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    ok = False
+        if ok:
             try:
-                decoder.decode(chunk)
+                decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                return False, lines
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False, lines
-    return True, lines
+                ok = False
+    return ok, lines
+
+
+# a valid UTF-8 sequence of two to four bytes (RFC 3629): evidence that a file is UTF-8
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _utf8_evidence(path: Path) -> tuple[list[int], bool]:
+    """The numbers of the lines that are not UTF-8, and whether the file holds any valid
+    UTF-8 sequence of several bytes (then it is UTF-8 with a few stray bytes, not
+    Windows-1252)."""
+    bad: list[int] = []
+    multibyte = False
+    with path.open("rb") as fh:
+        for number, line in enumerate(iter(lambda: fh.readline(_CHUNK), b""), start=1):
+            if line.isascii():
+                continue
+            multibyte = multibyte or _UTF8_MULTIBYTE.search(line) is not None
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(number)
+    return bad, multibyte
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """« utf-16-le » or « utf-16-be » when the text has the NUL bytes of UTF-16 (every
+    other byte of Latin text), else None."""
+    sample = head[: len(head) - len(head) % 2][:8192]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > half * 0.3 and even < half * 0.05:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _lines_list(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
 
 
 def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str, list[str], int]:
-    """The file's encoding (forced, from its BOM, UTF-8, else Windows-1252), the notices
-    to show, and its number of lines."""
+    """The file's encoding, decided on evidence, the notices to show, and its number of
+    lines: forced by ``--encoding``; else from its BOM (UTF-8, UTF-16); else UTF-16 by its
+    NUL bytes; else strict UTF-8; else Windows-1252 only when no line is UTF-8 (French
+    Excel's « CSV (séparateur : point-virgule) »); a UTF-8 file with a few stray bytes is
+    refused, naming the lines, rather than read garbled."""
     name = path.name
+    if encoding and encoding.lower().replace("_", "-") in ("utf-16", "utf16"):
+        # Python's utf-16 needs a BOM: without one, the byte order is read from the text
+        bom = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        encoding = "utf-16" if bom else _utf16_without_bom(head) or "utf-16-le"
     if encoding:
         try:
             ok, lines = _decodes(path, encoding)
@@ -111,21 +192,31 @@ def _choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str
             raise ImportRejected(f"Encodage inconnu : « {encoding} »") from None
         if not ok:
             raise ImportRejected(
-                f"Le fichier {name} n'est pas en {encoding} : essayez --encoding utf-8 ou"
-                " --encoding cp1252"
+                f"Le fichier {name} n'est pas en {encoding} : essayez --encoding utf-8,"
+                " --encoding cp1252 ou --encoding utf-16"
             )
         return encoding, [], lines
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", ["Encodage UTF-16 détecté."], _decodes(path, "utf-16")[1]
+    utf16 = _utf16_without_bom(head)
+    if utf16 and _decodes(path, utf16)[0]:
+        return utf16, ["Encodage UTF-16 (sans BOM) détecté."], _decodes(path, utf16)[1]
     candidate = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
     ok, lines = _decodes(path, candidate)
     if ok:
         return candidate, [], lines
-    if candidate == "utf-8" and _decodes(path, "cp1252")[0]:
+    bad, multibyte = _utf8_evidence(path)
+    if not multibyte and candidate == "utf-8" and _decodes(path, "cp1252")[0]:
         return "cp1252", ["Encodage Windows-1252 (Excel français) détecté."], lines
+    if not multibyte:
+        raise ImportRejected(
+            f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
+            " --encoding (ex. --encoding latin-1)."
+        )
     raise ImportRejected(
-        f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
-        " --encoding (ex. --encoding latin-1)."
+        f"{name} n'est pas entièrement en UTF-8 : {len(bad)} ligne(s) ne le sont pas"
+        f" (lignes {_lines_list(bad)}), alors que d'autres le sont. Corrigez ces lignes, ou"
+        " indiquez l'encodage du fichier avec --encoding (ex. --encoding cp1252)."
     )
 
 
@@ -152,7 +243,8 @@ def sniff_delimiter(text: str) -> str:
 def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     with path.open("rb") as fh:
         head = fh.read(65536)
-    if _looks_binary(head):
+    wide = (encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf16", "utf-32"))
+    if not wide and not _utf16_without_bom(head) and _looks_binary(head):
         raise ImportRejected(
             f"{path.name} n'est pas un fichier texte CSV (contenu binaire). Exportez vos"
             " clients en CSV ou en XLSX depuis votre tableur."
@@ -183,12 +275,47 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     )
 
 
+class _BoundedLines:
+    """The lines of a text file for ``csv.reader``, counted: a row over MAX_ROW_CHARS
+    characters (say, a 50 MB cell, or a file without line breaks) is refused before it is
+    read whole."""
+
+    def __init__(self, fh: TextIO, name: str) -> None:
+        self.fh = fh
+        self.name = name
+        self.pending = 0  # characters read since the last complete row
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.pending += len(line)
+        if self.pending > MAX_ROW_CHARS:
+            raise ImportRejected(
+                f"{self.name} : une ligne de plus de {MAX_ROW_CHARS:_} caractères".replace("_", " ")
+                + " (cellule démesurée ou guillemet non fermé) ; rien n'a été importé."
+            )
+        return line
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Rows of a CSV file read as a stream, numbered as a spreadsheet numbers them."""
+    """Rows of a CSV file read as a stream, numbered as a spreadsheet numbers them, each
+    within the bounds of rows and columns."""
     with path.open(encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        lines = _BoundedLines(fh, path.name)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
-            yield from enumerate(reader, start=1)
+            for number, row in enumerate(reader, start=1):
+                lines.pending = 0
+                if len(row) > MAX_COLUMNS:
+                    raise ImportRejected(
+                        f"{path.name}, ligne {number} : {len(row)} colonnes (au plus"
+                        f" {MAX_COLUMNS}) ; rien n'a été importé."
+                    )
+                yield number, row
         except csv.Error as exc:
             raise ImportRejected(
                 f"{path.name}, ligne {reader.line_num} : CSV mal formé ({exc}) ; vérifiez les"

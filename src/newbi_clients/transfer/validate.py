@@ -186,7 +186,8 @@ def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     for index, key in headers.columns.items():
         if index < width:
             cell = cells[index].strip()
-            raw[key] = unescape_formula(cell) if cell else None
+            # only a leading apostrophe can be an escape: the common cell skips the call
+            raw[key] = (unescape_formula(cell) if cell[0] == "'" else cell) if cell else None
     _repair(raw)
     return raw
 
