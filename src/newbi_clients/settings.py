@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from newbi_clients.errors import ValidationFailed
+from newbi_clients.fiscal import SellerSettings
 from newbi_clients.validation import normalize_currency, normalize_terms, normalize_vat, parse_bool
 
 # Settings of the online checks: key -> (default, French description)
@@ -83,3 +86,13 @@ def check_online_setting(key: str, value: str) -> str:
             key, value, f"Valeur invalide pour {key} : un nombre entre {low:g} et {high:g}"
         )
     return str(int(number)) if key == "online.retries" else f"{number:g}"
+
+
+def seller_settings(raw: Mapping[str, str]) -> SellerSettings:
+    """The seller's settings from the stored values, with defaults for what is unset."""
+    return SellerSettings(
+        activity=raw.get("activity", "services"),
+        vat_franchise=raw.get("vat_franchise", "false") == "true",
+        default_terms_days=int(raw.get("default_terms_days", "30")),
+        default_currency=raw.get("default_currency", "EUR"),
+    )

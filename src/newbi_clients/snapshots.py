@@ -19,7 +19,7 @@ def snapshot(store: ClientStore, client_id: int) -> dict[str, Any]:
     reminders), for the audit log."""
     cursor = store.execute("SELECT * FROM clients WHERE id = ?", [client_id])
     row = cursor.fetchone()
-    data = _as_dict(cursor, row) if row else {}
+    data = as_dict(cursor, row) if row else {}
     data["tags"] = [
         r[0]
         for r in store.execute(
@@ -68,5 +68,6 @@ def audit_log(store: ClientStore, client_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
+def as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
+    """A fetched row as a dict keyed by column name."""
     return {d[0]: value for d, value in zip(cursor.description, row, strict=True)}

@@ -37,6 +37,7 @@ from newbi_clients.paths import APP_NAME, default_db_path, resolve_db_path
 from newbi_clients.rows import client_to_row, row_to_client
 from newbi_clients.schema import SCHEMA_VERSION, migrate
 from newbi_clients.search import ClientQuery, build_where, query_phases
+from newbi_clients.snapshots import as_dict as _as_dict
 from newbi_clients.vies import CHECK_SQL
 
 if TYPE_CHECKING:
@@ -208,13 +209,9 @@ class ClientStore:
 
     def seller_settings(self) -> SellerSettings:
         """The seller's settings, with defaults for what is unset."""
-        raw = self.all_settings()
-        return SellerSettings(
-            activity=raw.get("activity", "services"),
-            vat_franchise=raw.get("vat_franchise", "false") == "true",
-            default_terms_days=int(raw.get("default_terms_days", "30")),
-            default_currency=raw.get("default_currency", "EUR"),
-        )
+        from newbi_clients.settings import seller_settings
+
+        return seller_settings(self.all_settings())
 
     # --- reading ----------------------------------------------------------------------
 
@@ -409,7 +406,3 @@ def _actor() -> str:
 
 def _dumps(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _as_dict(cursor: sqlite3.Cursor, row: Sequence[Any]) -> dict[str, Any]:
-    return {d[0]: value for d, value in zip(cursor.description, row, strict=True)}
