@@ -5,19 +5,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
+from newbi_clients.cli.common import ClientArg, ViewFormat, ViewFormatOpt, open_store, resolve
 
 if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
 
-ClientArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="CLIENT",
-        help="Identifiant (12), email, SIRET, SIREN, n° de TVA ou fragment du nom.",
-        show_default=False,
-    ),
-]
 NoInput = Annotated[bool, typer.Option("--no-input", help="Ne pose aucune question (scripts).")]
 AllowDuplicate = Annotated[
     bool,

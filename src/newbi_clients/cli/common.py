@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from newbi_clients.search import ClientQuery
     from newbi_clients.storage import ClientStore
 
+# the CLIENT argument of every command that takes one client
+ClientArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="CLIENT",
+        help="Identifiant (12), email (du client ou d'un contact), SIRET, SIREN, n° de TVA"
+        " ou fragment du nom.",
+        show_default=False,
+    ),
+]
+
 
 class ListFormat(StrEnum):
     """Output of commands that list clients."""

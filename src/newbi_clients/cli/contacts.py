@@ -4,7 +4,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, interactive, open_store, resolve
+from newbi_clients.cli.common import (
+    ClientArg,
+    ViewFormat,
+    ViewFormatOpt,
+    interactive,
+    open_store,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from newbi_clients.models import Client, Contact
@@ -15,14 +22,6 @@ contact_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-ClientArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="CLIENT",
-        help="Identifiant (12), email (du client ou d'un contact), SIRET ou nom du client.",
-        show_default=False,
-    ),
-]
 ContactArg = Annotated[
     str,
     typer.Argument(

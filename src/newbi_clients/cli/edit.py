@@ -5,8 +5,15 @@ from typing import Annotated
 import typer
 
 from newbi_clients.cli import fields as f
-from newbi_clients.cli.clients import AllowDuplicate, ClientArg, NoInput, suggestions
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, interactive, open_store, resolve
+from newbi_clients.cli.clients import AllowDuplicate, NoInput, suggestions
+from newbi_clients.cli.common import (
+    ClientArg,
+    ViewFormat,
+    ViewFormatOpt,
+    interactive,
+    open_store,
+    resolve,
+)
 
 
 def edit(

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
+from newbi_clients.cli.common import ClientArg, ViewFormat, ViewFormatOpt, open_store, resolve
 from newbi_clients.models import format_money
 
 if TYPE_CHECKING:
@@ -20,12 +20,6 @@ history_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-ClientArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="CLIENT", help="Identifiant, email, SIRET ou nom du client.", show_default=False
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -4,14 +4,7 @@ from typing import Annotated
 
 import typer
 
-from newbi_clients.cli.common import ViewFormat, ViewFormatOpt, open_store, resolve
-
-ClientArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="CLIENT", help="Identifiant, email, SIRET ou nom du client.", show_default=False
-    ),
-]
+from newbi_clients.cli.common import ClientArg, ViewFormat, ViewFormatOpt, open_store, resolve
 
 
 def register(app: typer.Typer) -> None:

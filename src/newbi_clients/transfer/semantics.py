@@ -15,31 +15,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newbi_clients.builder import FIELD_KEYS
 from newbi_clients.text import fold
 from newbi_clients.transfer.export import unescape_formula
 from newbi_clients.transfer.mapping import HeaderMap
 
-# fields of a client taken as the first value found
-_SINGLE = (
-    "line2",
-    "postal_code",
-    "city",
-    "country",
-    "delivery_address",
-    "delivery_line2",
-    "delivery_postal_code",
-    "delivery_city",
-    "delivery_country",
-    "siret",
-    "siren",
-    "vat_number",
-    "terms_days",
-    "end_of_month",
-    "payment_method",
-    "discount",
-    "currency",
-    "sector",
-    "segment",
+# fields of a client taken as the first value found: every field of ``add`` but those
+# built from several columns here (type, names, emails, phones, first address line, tags)
+_SINGLE = tuple(
+    k
+    for k in FIELD_KEYS
+    if k not in ("kind", "name", "first_name", "email", "phone", "address", "tags")
 )
 CONTACT_KEYS = ("first_name", "last_name", "position", "department", "email", "phone")
 _TRUE = {"1", "true", "vrai", "oui", "yes", "x"}
