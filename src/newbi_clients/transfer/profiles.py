@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from newbi_clients.builder import CONTACT_KEYS
 from newbi_clients.errors import ImportRejected
 from newbi_clients.text import match_key
 
@@ -41,12 +42,7 @@ EXTRA_TARGETS = (
     "company_type",
     "is_company",
     "third_party_type",
-    "contact_first_name",
-    "contact_last_name",
-    "contact_position",
-    "contact_department",
-    "contact_email",
-    "contact_phone",
+    *CONTACT_KEYS,
     "contacts",
 )
 
