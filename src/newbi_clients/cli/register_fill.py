@@ -22,10 +22,8 @@ def fill_from_register(
     :raises Offline: without network (nothing is written).
     :raises ValidationFailed: when nothing, or several companies, match.
     """
-    from newbi_clients.cli import prompts
     from newbi_clients.cli.online import register_service
     from newbi_clients.errors import ValidationFailed
-    from newbi_clients.register import identifier
 
     companies = register_service(store).search(query, 10)
     if not companies:
@@ -37,15 +35,7 @@ def fill_from_register(
         raise ValidationFailed.single(
             "lookup", query, f"Plusieurs entreprises pour « {query} » : {names}. Donnez le SIRET."
         )
-    company = companies[0] if len(companies) == 1 else _choose(companies)
-    if company is None:
-        return raw
-    number = identifier(query)
-    siret = number if number and len(number) == 14 else None
-    closed = _describe(company, siret)
-    if ask and not prompts.ask_confirm("Utiliser ces informations pour la fiche ?", not closed):
-        return raw
-    return _merged(raw, company, siret, keep_given=True)
+    return _fill(raw, companies, query, confirm=ask, keep_given=True)
 
 
 def register_question(
@@ -64,7 +54,6 @@ def register_question(
         from newbi_clients.cli.online import register_service
         from newbi_clients.cli.render import info, warn
         from newbi_clients.errors import NewbiError
-        from newbi_clients.register import identifier
 
         if not prompts.ask_confirm("Chercher l'entreprise dans l'annuaire ?", False):
             return raw
@@ -79,17 +68,28 @@ def register_question(
         if not companies:
             info(f"Aucune entreprise trouvée pour « {query} » : saisissez la fiche.")
             return raw
-        company = companies[0] if len(companies) == 1 else _choose(companies)
-        if company is None:
-            return raw
-        number = identifier(query)
-        siret = number if number and len(number) == 14 else None
-        closed = _describe(company, siret)
-        if not prompts.ask_confirm("Utiliser ces informations pour la fiche ?", not closed):
-            return raw
-        return _merged(raw, company, siret, keep_given=False)
+        return _fill(raw, companies, query, confirm=True, keep_given=False)
 
     return ask_register
+
+
+def _fill(
+    raw: dict[str, Any], companies: "list[Company]", query: str, confirm: bool, keep_given: bool
+) -> dict[str, Any]:
+    """The fiche filled from the company chosen among ``companies`` (shown first, and
+    confirmed when ``confirm``), or ``raw`` unchanged if none is chosen or confirmed."""
+    from newbi_clients.cli import prompts
+    from newbi_clients.register import identifier
+
+    company = companies[0] if len(companies) == 1 else _choose(companies)
+    if company is None:
+        return raw
+    number = identifier(query)
+    siret = number if number and len(number) == 14 else None
+    closed = _describe(company, siret)
+    if confirm and not prompts.ask_confirm("Utiliser ces informations pour la fiche ?", not closed):
+        return raw
+    return _merged(raw, company, siret, keep_given=keep_given)
 
 
 def _choose(companies: "list[Company]") -> "Company | None":
