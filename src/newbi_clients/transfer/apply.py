@@ -172,13 +172,17 @@ class Importer:
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
         merges = ImportMerges(self.store, self.source)
-        prepared: Prepared = {}
-        if on_duplicate == "merge":
-            # the merges are computed before the write lock (reads only), so that other
-            # commands wait seconds, not minutes; they are written as computed if the book
-            # has not changed meanwhile, and computed again under the lock otherwise
+        prepared: Prepared = set()
+        if on_duplicate == "merge" and not self._book_changed():
+            # the merges are computed before the write lock, and what they write staged in
+            # temporary tables, so that other commands wait seconds, not minutes; they are
+            # written in bulk if the book has not changed meanwhile, and computed again
+            # under the lock otherwise
             with times.phase("prepare_merge"):
                 prepared = merges.prepare(plan)
+            # the staging wrote temporary tables only: not a change of the book
+            assert self._classified is not None
+            self._classified = (self._classified[0], self._state()[1])
         self.lock_seconds = 0.0
         self.merges_prepared = 0
         with self.store.transaction():
@@ -186,7 +190,7 @@ class Importer:
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
-                prepared = {}
+                prepared = set()
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -210,7 +214,7 @@ class Importer:
             # how many merges are written as computed before the lock (0 when the book changed)
             self.merges_prepared = len(prepared)
             with times.phase("merge"):
-                merges.settle(plan, on_duplicate, report, prepared)
+                merges.settle(plan, on_duplicate, report, prepared, now())
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
         self.lock_seconds = time.perf_counter() - locked
