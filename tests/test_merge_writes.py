@@ -209,11 +209,12 @@ def _statements_under_lock(tmp_path: Path, merges: int, bulk: bool) -> int:
 
 
 def test_merges_are_written_by_a_number_of_statements_that_does_not_grow(tmp_path: Path) -> None:
-    few, many = (_statements_under_lock(tmp_path, n, bulk=True) for n in (20, 200))
+    # (past the first hundred, the duplicates are read back from a temporary table)
+    few, many = (_statements_under_lock(tmp_path, n, bulk=True) for n in (120, 360))
     assert few == many, (few, many)
     # the measure sees statements run merge after merge
-    few, many = (_statements_under_lock(tmp_path, n, bulk=False) for n in (20, 200))
-    assert many > few + 180 * 5, (few, many)
+    few, many = (_statements_under_lock(tmp_path, n, bulk=False) for n in (120, 360))
+    assert many > few + 240 * 5, (few, many)
 
 
 def test_the_snapshot_in_sql_is_the_snapshot(store: ClientStore, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ to stderr. Rich honours ``NO_COLOR``.
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -101,6 +101,25 @@ _JSON_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 def emit_json(value: Any, out: TextIO | None = None) -> None:
     """One JSON document on stdout."""
     (out or sys.stdout).write(dumps(value) + "\n")
+
+
+def emit_json_streaming(value: dict[str, Any], out: TextIO | None = None) -> None:
+    """One JSON object on stdout, written as :func:`emit_json` writes it, whose iterator
+    values are arrays written item by item (memory stays flat)."""
+    out = out or sys.stdout
+    out.write("{")
+    for index, (key, item) in enumerate(value.items()):
+        out.write(("\n" if index == 0 else ",\n") + f"  {dumps(key)}: ")
+        if not isinstance(item, Iterator):
+            out.write(dumps(item).replace("\n", "\n  "))
+            continue
+        first = True
+        for element in item:
+            out.write("[\n    " if first else ",\n    ")
+            out.write(dumps(element).replace("\n", "\n    "))
+            first = False
+        out.write("[]" if first else "\n  ]")
+    out.write("\n}\n" if value else "}\n")
 
 
 def emit_json_stream(items: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:

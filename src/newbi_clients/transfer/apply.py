@@ -75,6 +75,7 @@ class Importer:
             headers = map_headers(table.header, profile, self.columns, field_defs(self.store))
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
+            plan.spool(self.store.conn)
             settings = self.store.seller_settings()
         parallel = table.size_hint >= PARALLEL_FROM
 

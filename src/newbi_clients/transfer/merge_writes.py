@@ -24,6 +24,7 @@ from newbi_clients.models import Client, Contact
 from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.schema import status_condition
 from newbi_clients.snapshots import snapshot_sql
+from newbi_clients.transfer.spool import insert_temp
 
 if TYPE_CHECKING:
     from newbi_clients.merging import Completion
@@ -113,7 +114,7 @@ class MergeStaging:
         for table, rows in self._pending.items():
             if rows:
                 marks = ", ".join("?" * len(rows[0]))
-                self.store.conn.executemany(f"INSERT INTO temp.{table} VALUES ({marks})", rows)
+                insert_temp(self.store.conn, f"INSERT INTO temp.{table} VALUES ({marks})", rows)
                 rows.clear()
 
     def finish(self) -> None:

@@ -3,8 +3,6 @@ client it duplicates, computed before the write lock where it can be, written un
 
 from __future__ import annotations
 
-from collections import Counter
-
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore
@@ -29,11 +27,18 @@ class ImportMerges:
         from newbi_clients.transfer.merge_writes import MergeStaging
 
         self.index_stage()
-        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
+        # the clients of the book that several rows duplicate (few): completed row by row
+        several = {
+            r[0]
+            for r in self.store.execute(
+                "SELECT dup_of_id FROM stage WHERE dup_of_id IS NOT NULL GROUP BY dup_of_id"
+                " HAVING count(*) > 1"
+            )
+        }
         staging = MergeStaging(self.store)
         prepared: Prepared = set()
         for dup in plan.duplicates:
-            if dup.existing_id is None or targets[dup.existing_id] > 1:
+            if dup.existing_id is None or dup.existing_id in several:
                 continue
             notes, blank = self.staged_extras(dup.row)
             source = f"import de {self.source}, ligne {dup.row}"
@@ -76,16 +81,15 @@ class ImportMerges:
             write_staged(self.store, stamp)
         elif on_duplicate == "merge":
             self.index_stage()
-        for dup in plan.duplicates:
-            if on_duplicate == "create":
-                dup.action = "create"
-            elif on_duplicate == "merge":
+        if on_duplicate == "merge":
+            for dup in plan.duplicates:
                 if dup.row not in prepared:
                     self.merge_row(dup)
-                dup.action = "merge"
-                report.merged += 1
-            else:
-                report.skipped += 1
+            report.merged = len(plan.duplicates)
+        elif on_duplicate != "create":
+            report.skipped = len(plan.duplicates)
+        if on_duplicate in ("create", "merge"):
+            plan.duplicates.set_all(lambda dup: setattr(dup, "action", on_duplicate))
         report.duplicates = plan.duplicates
 
     def target(self, dup: DuplicateRow) -> int:

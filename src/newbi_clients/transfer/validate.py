@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.read import Table
 from newbi_clients.transfer.semantics import row_fields
+from newbi_clients.transfer.spool import Spool
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
@@ -95,11 +96,23 @@ class ImportPlan:
     headers: HeaderMap
     rows: int = 0
     valid: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rejected_rows: list[int] = field(default_factory=list)
-    duplicates: list[DuplicateRow] = field(default_factory=list)
+    # what grows with the file is kept in temporary tables (see :meth:`spool`)
+    errors: Spool[RowError] = field(default_factory=Spool)
+    rejected_rows: Spool[int] = field(default_factory=Spool)
+    duplicates: Spool[DuplicateRow] = field(default_factory=Spool)
     warnings: int = 0
-    notices: list[tuple[int, str]] = field(default_factory=list)  # (row, warning)
+    notices: Spool[tuple[int, str]] = field(default_factory=Spool)  # (row, warning)
+
+    def spool(self, conn: sqlite3.Connection) -> None:
+        """Keep the errors, rejected rows, duplicates and notices in temporary tables of
+        ``conn``, only their first items in memory."""
+        self.errors = Spool(conn, "errors", 4, lambda e: (e.row, e.column, e.value, e.message),
+                            RowError)  # fmt: skip
+        self.rejected_rows = Spool(conn, "rejected")
+        self.duplicates = Spool(conn, "duplicates", 6, lambda d: (
+            d.row, d.field, d.value, d.existing_id, d.existing_row, d.existing_name
+        ), DuplicateRow)  # fmt: skip
+        self.notices = Spool(conn, "notices", 2, lambda n: n, lambda row, text: (row, text))
 
     @property
     def to_create(self) -> int:
@@ -115,19 +128,24 @@ class ImportReport:
     merged: int = 0
     skipped: int = 0
     rejected: int = 0
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    duplicates: Sequence[DuplicateRow] = field(default_factory=list)
+    errors: Sequence[RowError] = field(default_factory=list)
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of the report."""
+        return {key: list(value) if isinstance(value, Iterator) else value
+                for key, value in self.to_stream().items()}  # fmt: skip
+
+    def to_stream(self) -> dict[str, Any]:
+        """JSON shape of the report, its lists as iterators (read as they are written)."""
         return {
             "created": self.created,
             "merged": self.merged,
             "skipped": self.skipped,
             "rejected": self.rejected,
-            "duplicates": [d.to_dict() for d in self.duplicates],
-            "errors": [e.to_dict() for e in self.errors],
+            "duplicates": (d.to_dict() for d in self.duplicates),
+            "errors": (e.to_dict() for e in self.errors),
             "dry_run": self.dry_run,
         }
 
