@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from newbi_clients.transfer.plan import RowError
 from newbi_clients.transfer.spool import KEPT, Spool
-from newbi_clients.transfer.validate import RowError
 from test_hostile import MEMORY_BOUND_MB, run_import
 
 REJECTED = 300_000

@@ -8,7 +8,7 @@ from newbi_clients.cli.common import ViewFormat
 
 if TYPE_CHECKING:
     from newbi_clients.transfer.apply import Importer
-    from newbi_clients.transfer.validate import ImportPlan, ImportReport
+    from newbi_clients.transfer.plan import ImportPlan, ImportReport
 
 
 class OnDuplicate(StrEnum):
@@ -135,7 +135,7 @@ def confirm_import(plan: "ImportPlan", choice: str) -> bool:
 
 def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
     """What the import would do, for --dry-run (and --strict): nothing is written."""
-    from newbi_clients.transfer.validate import ImportReport
+    from newbi_clients.transfer.plan import ImportReport
 
     dups = len(plan.duplicates)
     plan.duplicates.set_all(lambda dup: setattr(dup, "action", choice))

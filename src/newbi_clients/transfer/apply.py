@@ -15,6 +15,7 @@ from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges, Prepared
 from newbi_clients.transfer.phases import PhaseTimes
+from newbi_clients.transfer.plan import ImportPlan, ImportReport
 from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
@@ -24,8 +25,6 @@ from newbi_clients.transfer.validate import (
     STAGE_COLUMNS,
     STAGE_TABLES,
     Chunk,
-    ImportPlan,
-    ImportReport,
     Progress,
     Validated,
     validate_all,

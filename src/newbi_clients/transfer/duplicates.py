@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
-from newbi_clients.transfer.validate import DuplicateRow, ImportPlan
+from newbi_clients.transfer.plan import DuplicateRow, ImportPlan
 
 _ACTIVE = status_condition("active", "c")
 

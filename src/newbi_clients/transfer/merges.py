@@ -6,7 +6,8 @@ from __future__ import annotations
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.validate import CONTACT_COLUMNS, DuplicateRow, ImportPlan, ImportReport
+from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
+from newbi_clients.transfer.validate import CONTACT_COLUMNS
 
 # the rows whose merge is staged, ready to be written in bulk
 Prepared = set[int]
