@@ -34,6 +34,7 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _INT = "0|[1-9][0-9]{0,14}"  # a number whose text is its own canonical form
 _DIGITS = "0123456789"
 _CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
+_STRINGS = 65_536  # shared strings remembered by the fast path
 
 
 Rows = list[tuple[int, list[str]]]
@@ -169,6 +170,7 @@ class RowParser:
         self.blanks = [""] * MAX_COLUMNS
         self.checked: set[str] = set()
         self.kinds: dict[str, tuple[str | None, str | None]] = {}
+        self.strings: dict[str, str] = {}
 
     def rows(
         self, pieces: list[str], first: int, last: int, number: int, found: Rows
@@ -253,6 +255,15 @@ class RowParser:
                 self.checked.clear()
             self.checked.add(rest)
 
+    def _load(self, index: str) -> str | None:
+        """The shared string at ``index`` (canonical digits), remembered: rows repeat them."""
+        value = self.shared(int(index))
+        if value is not None:
+            if len(self.strings) >= _STRINGS:
+                self.strings.clear()
+            self.strings[index] = value
+        return value
+
     def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
         """Values at their columns, blanks between; None for a column written twice or
         beyond the last one."""
@@ -271,7 +282,7 @@ class RowParser:
         if len(content) > MAX_CELL or any(parts[::8]):
             cells = self._general(content)
         else:
-            letters, values = self._convert(parts)
+            letters, values = self._shared(content, parts) or self._convert(parts)
             if letters == self.letters[: len(letters)]:
                 cells = values
             else:
@@ -281,18 +292,38 @@ class RowParser:
             raise Fallback
         return cells
 
+    def _shared(self, content: str, parts: list[str | None]) -> tuple[list[str], list[str]] | None:
+        """Letters and values of a row whose only cells to convert are shared strings (as
+        Excel writes text), else None."""
+        values = parts[6::8]
+        if (
+            None in values
+            or any(parts[5::8])
+            or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
+            or "&" in content
+            or "\r" in content
+        ):
+            return None
+        cache, load = self.strings, self._load
+        texts: list[str] = values  # type: ignore[assignment]
+        marks = parts[4::8]
+        found = [(cache.get(v) or load(v)) if m else v for v, m in zip(texts, marks, strict=True)]
+        if None in found:
+            return None  # an index beyond the shared strings: refused cell by cell
+        return parts[1::8], found  # type: ignore[return-value]
+
     def _convert(self, parts: list[str | None]) -> tuple[list[str], list[str]]:
         """Letters and values of the cells that hold one, converted by their type."""
         letters: list[str] = []
         values: list[str] = []
-        get, value_of, formatted = self.shared, self.value_of, self.formatted
+        get, value_of, formatted = self._load, self.value_of, self.formatted
         fields = zip(*(parts[at::8] for at in range(1, 8)), strict=True)
         for column, style, inline, shared, kind, plain, other in fields:
             if plain is not None:
                 if inline:
                     value = unescape(plain)
                 elif shared:
-                    value = get(int(plain)) or value_of(plain, "s", style)
+                    value = self.strings.get(plain) or get(plain) or value_of(plain, "s", style)
                 elif kind or style in formatted:
                     value = value_of(plain, kind, style)
                 else:
