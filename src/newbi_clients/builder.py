@@ -70,6 +70,14 @@ _ERROR_FIELD = {
 }
 
 
+# validators that answer None for a missing value, whatever their other arguments
+NONE_FOR_NONE: frozenset[Callable[..., Any]] = frozenset({
+    v.normalize_email, v.normalize_phone, v.normalize_postal_code, v.normalize_siret,
+    v.normalize_siren, v.normalize_vat, v.normalize_terms, v.parse_bool,
+    v.normalize_payment_method, v.parse_discount, v.normalize_currency,
+})  # fmt: skip
+
+
 @dataclass(slots=True)
 class Built:
     """A validated client and the warnings it deserves (shown on stderr, never fatal)."""
@@ -86,8 +94,11 @@ class _Collector:
         self.errors: list[FieldError] = []
 
     def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        value = self.raw.get(key)
+        if value is None and func in NONE_FOR_NONE:
+            return None  # most cells of an imported row are empty: no call for them
         try:
-            return func(self.raw.get(key), *args)
+            return func(value, *args)
         except ValidationFailed as exc:
             for err in exc.errors:
                 self.errors.append(
@@ -97,6 +108,8 @@ class _Collector:
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
+    if [c.raw.get(key) for key in keys].count(None) == len(keys):
+        return None  # nothing given (the usual delivery address): what the lines below give
     line1_key, line2_key, pc_key, city_key, country_key = keys
     given = v.clean(c.raw.get(country_key))
     country = default_country
@@ -225,13 +238,18 @@ def _vat_country(raw: Mapping[str, Any]) -> str | None:
     return code if code in EU_COUNTRIES or code == "GB" else None
 
 
+_FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
+
+
 def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
+    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
+    values = [c.raw.get(key) for key in CONTACT_KEYS]
+    if any(v.clean(value) for value in values if value is not None):
+        given.append((dict(zip(_FLAT_CONTACT, values, strict=True)), True))
+    if not given:
+        return []
     from newbi_clients.contacts import build_contact, with_primary
 
-    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
-    flat = {key.removeprefix("contact_"): c.raw.get(key) for key in CONTACT_KEYS}
-    if any(v.clean(value) for value in flat.values()):
-        given.append((flat, True))
     contacts = []
     for person, is_flat in given:
         try:
@@ -244,10 +262,13 @@ def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Cont
 
 
 def _field_values(c: _Collector, field_defs: Mapping[str, FieldDef]) -> dict[str, str]:
+    given = c.raw.get("fields")
+    if not given:
+        return {}
     from newbi_clients.customfields import field_key, normalize_value
 
     values: dict[str, str] = {}
-    for name, value in (c.raw.get("fields") or {}).items():
+    for name, value in given.items():
         fdef = field_defs.get(field_key(name))
         if fdef is None:
             c.errors.append(FieldError(f"fields.{name}", v.clean(value),
