@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,19 @@ COMPANY_FORMS = frozenset(
 )
 
 
+# what str.isalnum refuses: in a str pattern, \w is exactly str.isalnum plus « _ »
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def words(text: str) -> list[str]:
+    """The runs of letters and digits of ``text`` (what ``str.isalnum`` accepts).
+
+    >>> words("S.A.R.L. d'Œuvres_2")
+    ['S', 'A', 'R', 'L', 'd', 'Œuvres', '2']
+    """
+    return _NOT_ALNUM.sub(" ", text).split()
+
+
 def has_company_form(name: str | None) -> bool:
     """Whether a name carries a company legal form as a word (« ACME SAS », « S.A.R.L. »).
 
@@ -44,18 +58,13 @@ def has_company_form(name: str | None) -> bool:
     """
     if not name:
         return False
-    folded = v.fold(name).replace(".", "")
-    words = "".join(c if c.isalnum() else " " for c in folded).split()
-    return any(word in COMPANY_FORMS for word in words)
+    return any(word in COMPANY_FORMS for word in words(v.fold(name).replace(".", "")))
 
 
 def name_key(client: Client) -> str:
     """The normalised name used to find probable duplicates: no case, accents, legal form."""
-    words = v.fold(" ".join(filter(None, (client.first_name, client.name))))
-    kept = [
-        w for w in "".join(c if c.isalnum() else " " for c in words).split() if w not in LEGAL_FORMS
-    ]
-    return " ".join(kept)
+    folded = v.fold(" ".join(filter(None, (client.first_name, client.name))))
+    return " ".join(w for w in words(folded) if w not in LEGAL_FORMS)
 
 
 def search_ids(client: Client) -> str:
@@ -68,7 +77,7 @@ def search_ids(client: Client) -> str:
         client.first_name,
         client.billing_address and client.billing_address.city,
     ):
-        if text and any(c in text for c in "œŒæÆ"):
+        if text and not text.isascii() and any(c in text for c in "œŒæÆ"):
             words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
             tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
     if client.vat_number:

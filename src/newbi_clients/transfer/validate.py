@@ -330,8 +330,7 @@ def validate_chunk(
             out.rejected.append(number)
             continue
         client = built.client
-        values = client_to_row(client)
-        rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
+        rows.append((number, *client_to_row(client).values(), blank))  # STAGE_COLUMNS
         tags.extend((number, t, v.tag_key(t)) for t in client.tags)
         notes.extend((number, at, text) for at, text in row_notes)
         contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
