@@ -108,19 +108,21 @@ class _Collector:
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
-    if [c.raw.get(key) for key in keys].count(None) == len(keys):
+    values = [c.raw.get(key) for key in keys]
+    if values.count(None) == len(keys):
         return None  # nothing given (the usual delivery address): what the lines below give
-    line1_key, line2_key, pc_key, city_key, country_key = keys
-    given = v.clean(c.raw.get(country_key))
+    line1, line2, _, city, country_given = values
+    _, _, pc_key, _, country_key = keys
+    given = v.clean(country_given)
     country = default_country
     if given:
         country = c.check(country_key, v.normalize_country, default=None) or default_country
     postal_code = c.check(pc_key, v.normalize_postal_code, country)
     address = Address(
-        line1=v.normalize_text(c.raw.get(line1_key)),
-        line2=v.normalize_text(c.raw.get(line2_key)),
+        line1=v.normalize_text(line1),
+        line2=v.normalize_text(line2),
         postal_code=postal_code,
-        city=v.normalize_text(c.raw.get(city_key)),
+        city=v.normalize_text(city),
         country=overseas_country(country, postal_code),
     )
     if address.is_empty() and (not given or country_key != "country" or country == "FR"):

@@ -137,6 +137,13 @@ def french_phone(text: str) -> str | None:
     return "+33" + nsn
 
 
+@cache
+def _luhn_checksum() -> Callable[[str], int]:
+    from stdnum.luhn import checksum
+
+    return checksum
+
+
 def siret(compact: str) -> str | None:
     """The SIRET itself when python-stdnum would accept it by its Luhn keys, or None.
 
@@ -151,8 +158,7 @@ def siret(compact: str) -> str | None:
         return None
     if compact.startswith(_LA_POSTE):
         return None
-    from stdnum.luhn import checksum
-
+    checksum = _luhn_checksum()
     if checksum(compact) or checksum(compact[:9]):
         return None
     return compact

@@ -202,12 +202,16 @@ def validate_chunk(
         blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
-        row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
-        row_notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
-        raw["fields"] = {
-            key.removeprefix(FIELD_PREFIX): raw.pop(key)
-            for key in ([k for k in raw if k.startswith(FIELD_PREFIX)] if custom else ())
-        }
+        note_cell = raw.pop("notes", None)
+        row_notes = parse_notes(note_cell, stamp) if note_cell else []
+        extra_notes = raw.pop("extra_notes", None)
+        if extra_notes:
+            row_notes.extend((stamp, text) for text in extra_notes)
+        raw["fields"] = (
+            {key.removeprefix(FIELD_PREFIX): raw.pop(key)
+             for key in [k for k in raw if k.startswith(FIELD_PREFIX)]}
+            if custom else {}
+        )  # fmt: skip
         errors = scientific_errors(raw)
         for index, (at, text) in enumerate(row_notes):
             try:
@@ -229,10 +233,15 @@ def validate_chunk(
             continue
         client = built.client
         rows.append((number, *client_to_row(client).values(), blank))  # STAGE_COLUMNS
-        tags.extend((number, t, v.tag_key(t)) for t in client.tags)
-        notes.extend((number, at, text) for at, text in row_notes)
-        contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
-        values_of_fields.extend((number, name, text) for name, text in client.fields.items())
+        # (most rows have no note, contact or custom field: no generator made for them)
+        if client.tags:
+            tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        if row_notes:
+            notes.extend((number, at, text) for at, text in row_notes)
+        if client.contacts:
+            contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
+        if client.fields:
+            values_of_fields.extend((number, name, text) for name, text in client.fields.items())
         for warning in built.warnings:
             if warning in _FISCAL_WARNINGS:
                 out.warnings += 1
