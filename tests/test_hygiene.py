@@ -74,3 +74,19 @@ def test_old_data_with_escapes_is_printed_harmless(cli, db_path: Path) -> None: 
             out,
         )
     assert "ACME␛]0;pwned␇" in cli("show", "1").stdout
+
+
+def test_old_data_with_controls_keeps_them_visible_in_an_xlsx_export(  # type: ignore[no-untyped-def]
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    """XML cannot hold most C0 characters: the export writes their visible symbol."""
+    from openpyxl import load_workbook
+
+    cli("add", "--name", "Dupont", "--no-input")
+    with ClientStore(db_path) as store:  # written by an older version, or by hand
+        store.execute("UPDATE clients SET name = ?", ["ACME\x1b[2J\x07\x00 SA"])
+    target = tmp_path / "out.xlsx"
+    cli("export", "-o", str(target))
+    sheet = load_workbook(target, read_only=True).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["ACME␛[2J␇␀ SA"]

@@ -14,6 +14,7 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.apply import Importer
 from newbi_clients.transfer.cells import parse_notes, row_to_raw
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.read import cell_text, sniff_delimiter
 
 HEADER = "Type;Nom;Prénom;Email;Téléphone;Adresse;Code postal;Ville;SIRET;Tags;Notes"
@@ -292,7 +293,7 @@ def test_interrupted_apply_leaves_nothing(
     def boom(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Importer, "_merge_row", boom)
+    monkeypatch.setattr(ImportMerges, "merge_row", boom)
     with pytest.raises(KeyboardInterrupt):
         importer.apply(plan, "merge")
     assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0

@@ -285,3 +285,21 @@ def test_a_signal_while_running_raises_interrupted_with_the_shells_code() -> Non
         assert interrupts.sqlite_progress() == 1  # a running statement is cut short
     finally:
         interrupts.reset()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signals_are_taken_over_as_soon_as_the_entry_module_is_loaded(signum: int) -> None:
+    """The console script's first import puts the quiet handler in place, before the
+    command line (Typer, Rich…) is loaded: a signal then gives one line, no traceback."""
+    code = (
+        "import os, signal, sys, time\n"
+        "import newbi_clients.__main__\n"
+        "assert 'typer' not in sys.modules and 'typing' not in sys.modules, sorted(sys.modules)\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "time.sleep(5)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=20
+    )
+    assert done.returncode == 128 + signum, done.stderr
+    assert done.stderr == "\nInterrompu.\n"

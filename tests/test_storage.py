@@ -212,6 +212,15 @@ def test_resolve_not_found_and_ambiguous(store: ClientStore) -> None:
     assert store.resolve("martin elec").name == "Martin Électricité"
 
 
+@pytest.mark.parametrize("ref", ["١", "#١", "１", "²"])
+def test_an_id_is_written_with_ascii_digits(store: ClientStore, ref: str) -> None:
+    """``int()`` reads Arabic-Indic and full-width digits: a reference does not."""
+    make(store, name="Martin Plomberie")
+    assert store.resolve("1").name == "Martin Plomberie"
+    with pytest.raises(ClientNotFound):
+        store.resolve(ref)
+
+
 def test_exact_name_wins_over_prefix(store: ClientStore) -> None:
     make(store, name="Durand")
     make(store, name="Durand Frères")

@@ -10,10 +10,12 @@ The core is usable from Python without the command line::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
+# ``typing`` is not imported at run time: the command's entry point comes through this
+# module, and Ctrl-C is only taken over once it is loaded (see __main__), so it stays tiny
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from newbi_clients.builder import Built, apply_changes, build_client
     from newbi_clients.errors import (
         AmbiguousClient,
@@ -59,6 +61,8 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'newbi_clients' has no attribute {name!r}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from newbi_clients import validation as v
 from newbi_clients.errors import AmbiguousClient, ClientNotFound, ClientRef, DuplicateMatch
 from newbi_clients.schema import status_condition
+from newbi_clients.text import is_ascii_digits
 
 if TYPE_CHECKING:
     from newbi_clients.models import Client
@@ -37,9 +38,11 @@ def resolve(store: ClientStore, ref: str, follow_merged: bool = True) -> Client:
     if not text:
         raise ClientNotFound(ref)
     digits = text.lstrip("#")
-    if digits.isdigit() and len(digits) > 18:
+    # an id is written with ASCII digits (``int`` would also read « ١٢ » or « １２ »)
+    numeric = is_ascii_digits(digits)
+    if numeric and len(digits) > 18:
         raise ClientNotFound(ref)
-    if digits.isdigit() and len(digits) not in (9, 14):
+    if numeric and len(digits) not in (9, 14):
         row = store.execute("SELECT id FROM clients WHERE id = ?", [int(digits)]).fetchone()
         ids = [row[0]] if row else []
     else:
@@ -59,8 +62,8 @@ def _ids_for(store: ClientStore, text: str, state: str) -> list[int]:
     compact = v.match_key(text).upper()
     for column, value in (
         ("email_key", v.email_key(text) if "@" in text else None),
-        ("siret", compact if len(compact) == 14 and compact.isdigit() else None),
-        ("siren", compact if len(compact) == 9 and compact.isdigit() else None),
+        ("siret", compact if len(compact) == 14 and is_ascii_digits(compact) else None),
+        ("siren", compact if len(compact) == 9 and is_ascii_digits(compact) else None),
         ("vat_number", compact if len(compact) > 4 and compact[:2].isalpha() else None),
     ):
         if value is None:

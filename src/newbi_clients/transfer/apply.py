@@ -7,15 +7,13 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.models import Client, Contact
-from newbi_clients.rows import row_to_client
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
+from newbi_clients.transfer.merges import ImportMerges, Prepared
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
@@ -26,7 +24,6 @@ from newbi_clients.transfer.validate import (
     STAGE_COLUMNS,
     STAGE_TABLES,
     Chunk,
-    DuplicateRow,
     ImportPlan,
     ImportReport,
     Progress,
@@ -174,13 +171,14 @@ class Importer:
         # a larger page cache for the writes: new rows go into every index of the book
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
-        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
+        merges = ImportMerges(self.store, self.source)
+        prepared: Prepared = {}
         if on_duplicate == "merge":
             # the merges are computed before the write lock (reads only), so that other
             # commands wait seconds, not minutes; they are written as computed if the book
             # has not changed meanwhile, and computed again under the lock otherwise
             with times.phase("prepare_merge"):
-                prepared = self._prepare_merges(plan)
+                prepared = merges.prepare(plan)
         self.lock_seconds = 0.0
         self.merges_prepared = 0
         with self.store.transaction():
@@ -212,67 +210,12 @@ class Importer:
             # how many merges are written as computed before the lock (0 when the book changed)
             self.merges_prepared = len(prepared)
             with times.phase("merge"):
-                self._settle_duplicates(plan, on_duplicate, report, prepared)
+                merges.settle(plan, on_duplicate, report, prepared)
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
         self.lock_seconds = time.perf_counter() - locked
         times.add("lock", self.lock_seconds)
         return report
-
-    def _prepare_merges(self, plan: ImportPlan) -> dict[int, tuple[Any, list[tuple[str, str]]]]:
-        """The completion of each client of the book that one row of the file duplicates
-        (a client that several rows duplicate is completed row by row under the lock)."""
-        from collections import Counter
-
-        from newbi_clients.merging import plan_completion
-
-        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
-        prepared: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
-        for dup in plan.duplicates:
-            if dup.existing_id is None or targets[dup.existing_id] > 1:
-                continue
-            notes, blank = self._staged_extras(dup.row)
-            completion = plan_completion(
-                self.store, dup.existing_id, self._staged_client(dup.row),
-                f"import de {self.source}, ligne {dup.row}", blank,
-            )  # fmt: skip
-            prepared[dup.row] = (completion, notes)
-        return prepared
-
-    def _staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
-        """The notes of a staged row, and the fields it left blank."""
-        notes = self.store.execute(
-            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [row]
-        ).fetchall()
-        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [row]).fetchone()
-        return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
-
-    def _settle_duplicates(
-        self,
-        plan: ImportPlan,
-        on_duplicate: str,
-        report: ImportReport,
-        prepared: dict[int, tuple[Any, list[tuple[str, str]]]],
-    ) -> None:
-        from newbi_clients.merging import write_completion
-
-        for dup in plan.duplicates:
-            if on_duplicate == "create":
-                dup.action = "create"
-            elif on_duplicate == "merge":
-                if dup.row in prepared:
-                    completion, notes = prepared[dup.row]
-                    write_completion(
-                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
-                        notes, action="import_merge",
-                    )  # fmt: skip
-                else:
-                    self._merge_row(dup)
-                dup.action = "merge"
-                report.merged += 1
-            else:
-                report.skipped += 1
-        report.duplicates = plan.duplicates
 
     def _insert_clients(self, base: int, count: int) -> int:
         """Insert the new clients, then index them for search in one pass.
@@ -348,59 +291,6 @@ class Importer:
             " FROM stage_fields f JOIN stage_ids s ON s.row = f.row"
             " JOIN field_defs d ON d.name = f.name"
         )
-
-    def _target(self, dup: DuplicateRow) -> int:
-        db = self.store.db
-        if dup.existing_id is not None:
-            return dup.existing_id
-        row = dup.existing_row
-        while True:
-            new_id, of_id, of_row = db.execute(
-                "SELECT i.new_id, s.dup_of_id, s.dup_of_row FROM stage s"
-                " LEFT JOIN stage_ids i ON i.row = s.row WHERE s.row = ?",
-                [row],
-            ).fetchone()
-            if new_id is not None:
-                return int(new_id)
-            if of_id is not None:
-                return int(of_id)
-            row = of_row
-
-    def _staged_client(self, number: int) -> Client:
-        cursor = self.store.execute("SELECT * FROM stage WHERE row = ?", [number])
-        values = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
-        values.update(id=None, created_at=None, updated_at=None)
-        values["tag_names"] = (
-            "\x1f".join(
-                r[0]
-                for r in self.store.execute("SELECT name FROM stage_tags WHERE row = ?", [number])
-            )
-            or None
-        )
-        client = row_to_client(values)
-        client.contacts = [
-            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
-            for r in self.store.execute(
-                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
-                " ORDER BY rowid",
-                [number],
-            )
-        ]
-        client.fields = dict(
-            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
-        )
-        return client
-
-    def _merge_row(self, dup: DuplicateRow) -> None:
-        """Complete the existing client with the row (the engine of ``merge``)."""
-        from newbi_clients.merging import complete_client
-
-        notes, blank = self._staged_extras(dup.row)
-        complete_client(
-            self.store, self._target(dup), self._staged_client(dup.row),
-            f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
-            unset=blank,
-        )  # fmt: skip
 
     # --- rejected rows ------------------------------------------------------------------
 

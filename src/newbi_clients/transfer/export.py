@@ -353,8 +353,10 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xlsx_safe(value: str) -> str:
-    """Characters XML 1.0 (and so XLSX) cannot hold are dropped."""
-    return _XLSX_ILLEGAL.sub("", value)
+    """Control characters that XML 1.0 (and so XLSX) cannot hold, which only older data
+    may still carry, are written as their visible symbol (ESC as ␛), as on screen: never
+    dropped silently."""
+    return _XLSX_ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), value)
 
 
 def write_xlsx(

@@ -1,0 +1,129 @@
+"""The merge side of an import (``--on-duplicate merge``): each duplicate row completes the
+client it duplicates, computed before the write lock where it can be, written under it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from newbi_clients.models import Client, Contact
+from newbi_clients.rows import row_to_client
+from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.validate import CONTACT_COLUMNS, DuplicateRow, ImportPlan, ImportReport
+
+# the completion of a client and the notes of the row, by row number
+Prepared = dict[int, tuple[Any, list[tuple[str, str]]]]
+
+
+class ImportMerges:
+    """Completes the clients of the book with the staged rows that duplicate them."""
+
+    def __init__(self, store: ClientStore, source: str) -> None:
+        self.store = store
+        self.source = source
+
+    def prepare(self, plan: ImportPlan) -> Prepared:
+        """The completion of each client of the book that one row of the file duplicates
+        (a client that several rows duplicate is completed row by row under the lock)."""
+        from newbi_clients.merging import plan_completion
+
+        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
+        prepared: Prepared = {}
+        for dup in plan.duplicates:
+            if dup.existing_id is None or targets[dup.existing_id] > 1:
+                continue
+            notes, blank = self.staged_extras(dup.row)
+            completion = plan_completion(
+                self.store, dup.existing_id, self.staged_client(dup.row),
+                f"import de {self.source}, ligne {dup.row}", blank,
+            )  # fmt: skip
+            prepared[dup.row] = (completion, notes)
+        return prepared
+
+    def staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+        """The notes of a staged row, and the fields it left blank."""
+        notes = self.store.execute(
+            "SELECT at, text FROM stage_notes WHERE row = ? ORDER BY rowid", [row]
+        ).fetchall()
+        (blank,) = self.store.execute("SELECT blank FROM stage WHERE row = ?", [row]).fetchone()
+        return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
+
+    def settle(
+        self, plan: ImportPlan, on_duplicate: str, report: ImportReport, prepared: Prepared
+    ) -> None:
+        """Give each duplicate its action (inside the import's transaction)."""
+        from newbi_clients.merging import write_completion
+
+        for dup in plan.duplicates:
+            if on_duplicate == "create":
+                dup.action = "create"
+            elif on_duplicate == "merge":
+                if dup.row in prepared:
+                    completion, notes = prepared[dup.row]
+                    write_completion(
+                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
+                        notes, action="import_merge",
+                    )  # fmt: skip
+                else:
+                    self.merge_row(dup)
+                dup.action = "merge"
+                report.merged += 1
+            else:
+                report.skipped += 1
+        report.duplicates = plan.duplicates
+
+    def target(self, dup: DuplicateRow) -> int:
+        """The id of the client a duplicate row completes (a row earlier in the file that
+        was created, or the client of the book that row itself duplicates)."""
+        db = self.store.db
+        if dup.existing_id is not None:
+            return dup.existing_id
+        row = dup.existing_row
+        while True:
+            new_id, of_id, of_row = db.execute(
+                "SELECT i.new_id, s.dup_of_id, s.dup_of_row FROM stage s"
+                " LEFT JOIN stage_ids i ON i.row = s.row WHERE s.row = ?",
+                [row],
+            ).fetchone()
+            if new_id is not None:
+                return int(new_id)
+            if of_id is not None:
+                return int(of_id)
+            row = of_row
+
+    def staged_client(self, number: int) -> Client:
+        """The client a staged row holds."""
+        cursor = self.store.execute("SELECT * FROM stage WHERE row = ?", [number])
+        values = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        values.update(id=None, created_at=None, updated_at=None)
+        values["tag_names"] = (
+            "\x1f".join(
+                r[0]
+                for r in self.store.execute("SELECT name FROM stage_tags WHERE row = ?", [number])
+            )
+            or None
+        )
+        client = row_to_client(values)
+        client.contacts = [
+            Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
+            for r in self.store.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
+                " ORDER BY rowid",
+                [number],
+            )
+        ]
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
+
+    def merge_row(self, dup: DuplicateRow) -> None:
+        """Complete the existing client with the row (the engine of ``merge``)."""
+        from newbi_clients.merging import complete_client
+
+        notes, blank = self.staged_extras(dup.row)
+        complete_client(
+            self.store, self.target(dup), self.staged_client(dup.row),
+            f"import de {self.source}, ligne {dup.row}", notes, action="import_merge",
+            unset=blank,
+        )  # fmt: skip
