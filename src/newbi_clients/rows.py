@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from newbi_clients import validation as v
@@ -61,10 +62,26 @@ def has_company_form(name: str | None) -> bool:
     return any(word in COMPANY_FORMS for word in words(v.fold(name).replace(".", "")))
 
 
+def folded(*parts: str | None) -> str:
+    """``fold`` of the parts given, joined by spaces: folding a space-joined text is
+    folding each part (case and accents are per character), which lets the cache of
+    ``fold`` serve the names and first names that repeat in a book.
+
+    >>> folded("Dupré", None, "Éléonore")
+    'dupre eleonore'
+    """
+    return " ".join(v.fold(p) for p in parts if p)
+
+
+@lru_cache(maxsize=16384)
+def _key_words(part: str) -> tuple[str, ...]:
+    return tuple(w for w in words(v.fold(part)) if w not in LEGAL_FORMS)
+
+
 def name_key(client: Client) -> str:
     """The normalised name used to find probable duplicates: no case, accents, legal form."""
-    folded = v.fold(" ".join(filter(None, (client.first_name, client.name))))
-    return " ".join(w for w in words(folded) if w not in LEGAL_FORMS)
+    # the words of the folded « first name » are those of each part, in turn
+    return " ".join(w for p in (client.first_name, client.name) if p for w in _key_words(p))
 
 
 def search_ids(client: Client) -> str:
@@ -123,10 +140,10 @@ def client_to_row(client: Client) -> dict[str, Any]:
         "currency": client.currency,
         "sector": client.sector,
         "segment": client.segment,
-        "sort_name": v.fold(
-            client.display_name
+        "sort_name": (
+            v.fold(client.display_name)
             if client.kind is Kind.BUSINESS
-            else " ".join(filter(None, (client.name, client.first_name)))
+            else folded(client.name, client.first_name)
         ),
         "name_key": name_key(client),
         "search_ids": search_ids(client),
