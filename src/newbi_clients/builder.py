@@ -152,9 +152,11 @@ def build_client(
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
     c = _Collector(raw)
-    c.errors.extend(
-        FieldError(_ERROR_FIELD.get(key, key), value, message, key) for key, value, message in over
-    )
+    if over:
+        c.errors.extend(
+            FieldError(_ERROR_FIELD.get(key, key), value, message, key)
+            for key, value, message in over
+        )
     name = c.check("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"

@@ -132,6 +132,7 @@ _FISCAL_WARNINGS = frozenset({EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING})
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
 CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
+_BLANKABLE = (*DEFAULTED, "kind")
 Chunk = list[tuple[int, list[str]]]
 
 
@@ -199,7 +200,7 @@ def validate_chunk(
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         # blank cells hold defaults or guesses, not data: a merge must not treat them as values
-        blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
+        blank = ",".join([k for k in _BLANKABLE if v.clean(raw.get(k)) is None])
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
         note_cell = raw.pop("notes", None)
