@@ -89,6 +89,20 @@ def test_validation_of_every_fixture_is_unchanged() -> None:
     assert sum(len(o["errors"]) for o in found.values()) > 3
 
 
+def test_none_is_still_bound_as_null() -> None:
+    """The staging code registers an adapter of None (to None): NULL stays NULL."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE TABLE t (a, b)")
+        conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, ""), ("x", None)])
+        assert conn.execute("SELECT a IS NULL, b IS NULL, b FROM t").fetchall() == [
+            (1, 0, ""),
+            (0, 1, None),
+        ]
+    finally:
+        conn.close()
+
+
 # values that are invalid, unusual or hostile somewhere, dropped into generated rows
 ODD_VALUES = [
     "", " ", "x", "not an email", "a@b", "jean@@x.fr", "06 12 34 56", "0692 12 34 56",

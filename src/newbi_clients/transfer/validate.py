@@ -165,6 +165,18 @@ class Validated:
     pid: int = 0
 
 
+def _null(value: None) -> None:
+    return value
+
+
+# sqlite3 binds an exact str, int or float as it is, but looks every other value up for an
+# adapter, None included: the look-up fails through attribute searches (about 0.25 µs a
+# value, and a staged row holds some twenty None) before None is bound as NULL. With an
+# adapter of None to None registered, it is found at once; NULL stays NULL (process-wide,
+# and for every connection the same: sqlite3 binds the None it gets back as NULL).
+sqlite3.register_adapter(type(None), _null)
+
+
 def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
     """The staging rows of a chunk as a serialized in-memory SQLite database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
