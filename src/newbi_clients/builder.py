@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from newbi_clients import validation as v
@@ -293,8 +294,15 @@ def _tags(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return v.normalize_tags([value])
+        return list(_tags_of_text(value))
     return v.normalize_tags(value)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)
+def _tags_of_text(text: str) -> tuple[str, ...]:
+    """The tags of one text: a few combinations repeat over a whole file (a list that is
+    too long raises, and is not cached)."""
+    return tuple(v.normalize_tags([text]))
 
 
 def client_to_raw(client: Client) -> dict[str, Any]:
