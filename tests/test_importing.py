@@ -11,7 +11,7 @@ from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.apply import INSERT_CLIENTS, Importer
 from newbi_clients.transfer.cells import parse_notes, row_to_raw
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
@@ -443,3 +443,19 @@ def test_indexes_updated_in_place_by_an_import_smaller_than_the_book(
     report = importer.apply(importer.prepare())
     assert report.created == 1 and "index" not in importer.times.seconds
     assert store.resolve("c@x.fr").name == "C"
+
+
+def test_new_clients_inserted_in_id_order_without_a_sort(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    importer = Importer(
+        store,
+        write(tmp_path, HEADER + "\nparticulier;B;;b@x.fr;;;;;;;\nparticulier;A;;a@x.fr;;;;;;;\n"),
+    )
+    plan = importer.prepare()
+    steps = [row[-1] for row in store.db.execute("EXPLAIN QUERY PLAN " + INSERT_CLIENTS, ["", ""])]
+    # stage_ids read by its key (the file's row), which orders the new ids: no sort buffer
+    assert not [s for s in steps if "TEMP B-TREE" in s], steps
+    importer.apply(plan)
+    rows = store.db.execute("SELECT id, name FROM clients ORDER BY id").fetchall()
+    assert [name for _, name in rows] == ["B", "A"] and rows[0][0] < rows[1][0]

@@ -3,16 +3,14 @@ client it duplicates, computed before the write lock where it can be, written un
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.validate import CONTACT_COLUMNS, DuplicateRow, ImportPlan, ImportReport
+from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
+from newbi_clients.transfer.validate import CONTACT_COLUMNS
 
-# the completion of a client and the notes of the row, by row number
-Prepared = dict[int, tuple[Any, list[tuple[str, str]]]]
+# the rows whose merge is staged, ready to be written in bulk
+Prepared = set[int]
 
 
 class ImportMerges:
@@ -23,22 +21,41 @@ class ImportMerges:
         self.source = source
 
     def prepare(self, plan: ImportPlan) -> Prepared:
-        """The completion of each client of the book that one row of the file duplicates
-        (a client that several rows duplicate is completed row by row under the lock)."""
+        """Compute and stage the completion of each client of the book that one row of the
+        file duplicates (a client that several rows duplicate is completed row by row under
+        the lock); reads the book, writes only temporary tables."""
         from newbi_clients.merging import plan_completion
+        from newbi_clients.transfer.merge_writes import MergeStaging
 
-        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
-        prepared: Prepared = {}
+        self.index_stage()
+        # the clients of the book that several rows duplicate (few): completed row by row
+        several = {
+            r[0]
+            for r in self.store.execute(
+                "SELECT dup_of_id FROM stage WHERE dup_of_id IS NOT NULL GROUP BY dup_of_id"
+                " HAVING count(*) > 1"
+            )
+        }
+        staging = MergeStaging(self.store)
+        prepared: Prepared = set()
         for dup in plan.duplicates:
-            if dup.existing_id is None or targets[dup.existing_id] > 1:
+            if dup.existing_id is None or dup.existing_id in several:
                 continue
             notes, blank = self.staged_extras(dup.row)
+            source = f"import de {self.source}, ligne {dup.row}"
             completion = plan_completion(
-                self.store, dup.existing_id, self.staged_client(dup.row),
-                f"import de {self.source}, ligne {dup.row}", blank,
-            )  # fmt: skip
-            prepared[dup.row] = (completion, notes)
+                self.store, dup.existing_id, self.staged_client(dup.row), source, blank
+            )
+            staging.add(dup.row, completion, source, notes)
+            prepared.add(dup.row)
+        staging.finish()
         return prepared
+
+    def index_stage(self) -> None:
+        """Index the staged rows' tags, notes, contacts and values by row: each merge reads
+        those of its row."""
+        for table in ("stage_tags", "stage_notes", "stage_contacts", "stage_fields"):
+            self.store.execute(f"CREATE INDEX IF NOT EXISTS temp.{table}_row ON {table} (row)")
 
     def staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
         """The notes of a staged row, and the fields it left blank."""
@@ -49,27 +66,31 @@ class ImportMerges:
         return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
 
     def settle(
-        self, plan: ImportPlan, on_duplicate: str, report: ImportReport, prepared: Prepared
+        self,
+        plan: ImportPlan,
+        on_duplicate: str,
+        report: ImportReport,
+        prepared: Prepared,
+        stamp: str,
     ) -> None:
-        """Give each duplicate its action (inside the import's transaction)."""
-        from newbi_clients.merging import write_completion
+        """Give each duplicate its action (inside the import's transaction): the staged
+        merges are written in bulk, then the others row by row (none of them completes a
+        client that a staged merge completes before it)."""
+        if on_duplicate == "merge" and prepared:
+            from newbi_clients.transfer.merge_writes import write_staged
 
-        for dup in plan.duplicates:
-            if on_duplicate == "create":
-                dup.action = "create"
-            elif on_duplicate == "merge":
-                if dup.row in prepared:
-                    completion, notes = prepared[dup.row]
-                    write_completion(
-                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
-                        notes, action="import_merge",
-                    )  # fmt: skip
-                else:
+            write_staged(self.store, stamp)
+        elif on_duplicate == "merge":
+            self.index_stage()
+        if on_duplicate == "merge":
+            for dup in plan.duplicates:
+                if dup.row not in prepared:
                     self.merge_row(dup)
-                dup.action = "merge"
-                report.merged += 1
-            else:
-                report.skipped += 1
+            report.merged = len(plan.duplicates)
+        elif on_duplicate != "create":
+            report.skipped = len(plan.duplicates)
+        if on_duplicate in ("create", "merge"):
+            plan.duplicates.set_all(lambda dup: setattr(dup, "action", on_duplicate))
         report.duplicates = plan.duplicates
 
     def target(self, dup: DuplicateRow) -> int:

@@ -16,7 +16,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from newbi_clients import interrupts
@@ -30,102 +29,12 @@ from newbi_clients.rows import client_to_row, contact_to_row
 from newbi_clients.transfer.cells import parse_notes, row_to_raw, scientific_errors
 from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
-from newbi_clients.transfer.read import Table
+from newbi_clients.transfer.plan import RowError
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
 PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting workers
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A rejected value: spreadsheet row (header = 1), column as written, value, reason."""
-
-    row: int
-    column: str
-    value: str | None
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of an import error."""
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-@dataclass(slots=True)
-class DuplicateRow:
-    """A row whose email or SIRET is already in the book, or earlier in the file."""
-
-    row: int
-    field: str
-    value: str
-    existing_id: int | None
-    existing_row: int | None
-    existing_name: str
-    action: str = "skip"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of a duplicate."""
-        return {
-            "row": self.row,
-            "field": self.field,
-            "value": self.value,
-            "existing_id": self.existing_id,
-            "existing_row": self.existing_row,
-            "existing_name": self.existing_name,
-            "action": self.action,
-        }
-
-
-@dataclass(slots=True)
-class ImportPlan:
-    """What an import will do, before anything is written."""
-
-    path: Path
-    table: Table
-    headers: HeaderMap
-    rows: int = 0
-    valid: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rejected_rows: list[int] = field(default_factory=list)
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    warnings: int = 0
-    notices: list[tuple[int, str]] = field(default_factory=list)  # (row, warning)
-
-    @property
-    def to_create(self) -> int:
-        """Valid rows that duplicate nothing."""
-        return self.valid - len(self.duplicates)
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did (``import --format json``)."""
-
-    created: int = 0
-    merged: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of the report."""
-        return {
-            "created": self.created,
-            "merged": self.merged,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
-            "duplicates": [d.to_dict() for d in self.duplicates],
-            "errors": [e.to_dict() for e in self.errors],
-            "dry_run": self.dry_run,
-        }
 
 
 _FISCAL_WARNINGS = frozenset({EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING})
