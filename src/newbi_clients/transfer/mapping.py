@@ -214,8 +214,10 @@ class HeaderMap:
     singles: list[tuple[str, int]] = field(default_factory=list)
     multiples: list[tuple[str, list[int]]] = field(default_factory=list)
     # the cells of ``singles`` taken out of a row at once, and the row width that needs
-    single_cells: Callable[[list[str]], tuple[str, ...]] | None = None
-    single_width: int = 0
+    single_cells: Callable[[list[str]], tuple[str, ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    single_width: int = field(default=0, compare=False, repr=False)
 
     def plan(self) -> None:
         """Split the fields into those one plain column feeds and the others."""
