@@ -36,6 +36,9 @@ _DIGITS = "0123456789"
 _CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
 
 
+Rows = list[tuple[int, list[str]]]
+
+
 class Fallback(Exception):
     """This text is not in the fast grammar (or breaks a bound): expat reads it."""
 
@@ -91,11 +94,12 @@ def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
     # a cell as writers put it (``s`` before ``t``, no formula): letters, style, inline
     # marker, shared marker, other type, value in canonical form (an integer, or any inline
     # text), other value; both values None for an empty cell
+    # (possessive quantifiers: nothing they take is ever given back, and they are faster)
     common = re.compile(
-        f'<{p}c r="([A-Z]{{1,3}})[0-9]*"(?: s="(0|[1-9][0-9]*)")?'
-        f'(?: t="(?:(i)nlineStr|(s)|n|(b|d|e|str))")?'
-        f'(?:/>|>(?(3)<{p}is><{p}t(?: xml:space="preserve")?>|<{p}v>)'
-        f"(?:((?(3)[^<]*|(?:{_INT})))|([^<]*))(?(3)</{p}t></{p}is>|</{p}v>)</{p}c>)"
+        f'<{p}c r="([A-Z]{{1,3}})[0-9]*+"(?: s="(0|[1-9][0-9]*+)")?+'
+        f'(?: t="(?:(i)nlineStr|(s)|n|(b|d|e|str))")?+'
+        f'(?:/>|>(?(3)<{p}is><{p}t(?: xml:space="preserve")?+>|<{p}v>)'
+        f"(?:((?(3)[^<]*+|(?:{_INT})))|([^<]*+))(?(3)</{p}t></{p}is>|</{p}v>)</{p}c>)"
     )
     # any cell of the grammar: letters, attributes, formula attributes and text, value
     # marker and text, inline text attributes, marker and text, rich runs; else a stray
@@ -166,12 +170,65 @@ class RowParser:
         self.checked: set[str] = set()
         self.kinds: dict[str, tuple[str | None, str | None]] = {}
 
-    def row(self, text: str, number: int) -> tuple[int, list[str]]:
-        """(number, cells) of ``text``: white space, empty rows, then one row without its end
-        tag; ``number`` is the number of the row before.
+    def rows(
+        self, pieces: list[str], first: int, last: int, number: int, found: Rows
+    ) -> tuple[int, int]:
+        """Read ``pieces[first:last]`` (each: white space, empty rows, then a row without its
+        end tag) into ``found`` until one is not in the fast grammar; ``number`` is the
+        number of the row before. Returns the index of that piece (``last`` if none) and
+        the number of the last row read.
 
-        :raises Fallback: when any of it is not in the fast grammar.
+        The hot loop of an XLSX import. There is no step of Python per cell when the values
+        are their text (inline strings, integers): one regular expression splits the row
+        into its fields, and slices of the result gather them.
         """
+        row_start, split, checked = self.row_start.match, self.common.split, self.checked
+        letters_of = self.letters
+        for at in range(first, last):
+            piece = pieces[at]
+            before = number
+            try:
+                start = row_start(piece)
+                if start is None:
+                    raise Fallback
+                double, single, rest, empty = start.groups()
+                if empty:
+                    number, content = self._after_empty_rows(piece, number)
+                else:
+                    if rest and rest not in checked:
+                        self._check(rest)
+                    given = double or single
+                    number = int(given) if given else number + 1
+                    if number > MAX_ROW:
+                        raise Fallback
+                    content = piece[start.end() :]
+                parts = split(content)
+                values = parts[6::8]
+                if (
+                    len(content) > MAX_CELL
+                    or any(parts[::8])
+                    or None in values
+                    or any(parts[4::8])
+                    or any(parts[5::8])
+                    or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
+                ):
+                    cells = self._other_cells(content, parts)
+                else:
+                    letters = parts[1::8]
+                    if "&" in content or "\r" in content:
+                        values = [unescape(value) for value in values]
+                    if letters == letters_of[: len(letters)]:
+                        cells = values  # no empty column
+                    else:
+                        cells = self._place(letters, values) or self._general(content)
+            except Fallback:
+                return at, before
+            if cells:
+                found.append((number, cells))
+        return last, number
+
+    def _after_empty_rows(self, text: str, number: int) -> tuple[int, str]:
+        """Empty rows (``<row r="4"/>``) before the row of ``text``: its number and content."""
         at = 0
         while True:
             start = self.row_start.match(text, at)
@@ -186,14 +243,7 @@ class RowParser:
                 raise Fallback
             at = start.end()
             if not empty:
-                break
-        content = text[at:]
-        cells = self.cells(content)
-        if cells is None:
-            cells = self._general(content)
-        if sum(map(len, cells)) > MAX_ROW_CHARS:
-            raise Fallback
-        return number, cells
+                return number, text[at:]
 
     def _check(self, rest: str) -> None:
         if rest not in self.checked:
@@ -203,40 +253,33 @@ class RowParser:
                 self.checked.clear()
             self.checked.add(rest)
 
-    def cells(self, content: str) -> list[str] | None:
-        """The cells of a row's content if all are in the common shapes, else None.
-
-        The hot loop of an XLSX import, without a step of Python per cell when the values
-        are their text (inline strings, integers): one regular expression splits the row
-        into its fields, which slices of the result gather.
-        """
-        if len(content) > MAX_CELL:
-            return None
-        parts = self.common.split(content)
-        if any(parts[::8]):
-            return None  # text that is not a common cell
-        values = parts[6::8]
-        if (
-            None in values
-            or any(parts[4::8])
-            or any(parts[5::8])
-            or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
-        ):
-            letters, values = self._convert(parts)
-        else:
-            letters = parts[1::8]
-            if "&" in content or "\r" in content:
-                values = [unescape(value) for value in values]
-        if letters == self.letters[: len(letters)]:
-            return values  # no empty column
+    def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
+        """Values at their columns, blanks between; None for a column written twice or
+        beyond the last one."""
         found = dict(zip(letters, values, strict=True))
         if len(found) != len(letters):
-            return None  # a column written twice
+            return None
         try:
             width = max(map(self.index.__getitem__, letters)) + 1
         except KeyError:
-            return None  # beyond the last column
+            return None
         return list(map(found.get, self.letters[:width], self.blanks[:width]))
+
+    def _other_cells(self, content: str, parts: list[str | None]) -> list[str]:
+        """A row with empty cells, shared strings, typed or formatted values (converted
+        cell by cell), or cells outside the common shapes (the general grammar)."""
+        if len(content) > MAX_CELL or any(parts[::8]):
+            cells = self._general(content)
+        else:
+            letters, values = self._convert(parts)
+            if letters == self.letters[: len(letters)]:
+                cells = values
+            else:
+                cells = self._place(letters, values) or self._general(content)
+        # shared strings and numbers may be longer than their text
+        if sum(map(len, cells)) > MAX_ROW_CHARS:
+            raise Fallback
+        return cells
 
     def _convert(self, parts: list[str | None]) -> tuple[list[str], list[str]]:
         """Letters and values of the cells that hold one, converted by their type."""

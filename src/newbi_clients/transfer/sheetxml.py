@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from typing import IO
 
-from newbi_clients.transfer.fastrows import Fallback, RowParser
+from newbi_clients.transfer.fastrows import RowParser, Rows
 from newbi_clients.transfer.ooxml import (
     CHUNK,
     MAX_CELL,
@@ -27,7 +27,6 @@ from newbi_clients.transfer.ooxml import (
     safe_parser,
 )
 
-Rows = list[tuple[int, list[str]]]
 READ = 1 << 20  # bytes decompressed at a time by the fast path
 _HEAD_MAX = 8 << 20  # no <sheetData> with a row within this: expat reads the whole sheet
 _SHEET_DATA = re.compile(
@@ -274,23 +273,27 @@ class _Fast:
             text, suspect = region.decode("utf-8", "surrogateescape"), True
         rows: Rows = []
         pieces = text.split(self.end_tag)
-        read = self.parser.row
-        number = self.number
-        for piece in pieces[:-1]:
-            if self.slow:
-                rows += self._expat((piece + self.end_tag).encode("utf-8", "surrogateescape"))
-                number = self.number
-                continue
-            try:
-                if suspect and _ILLEGAL.search(piece):
-                    raise Fallback
-                number, cells = read(piece, number)
-            except Fallback:
-                self.number = number
-                rows += self._expat((piece + self.end_tag).encode("utf-8", "surrogateescape"))
-                number = self.number
-                continue
-            if cells:
-                rows.append((number, cells))
-        self.number = number
+        del pieces[-1]  # what follows the last end tag: nothing
+        at = 0
+        while at < len(pieces):
+            if not self.slow:
+                if suspect:
+                    at, self.number = self._checked_rows(pieces, at, rows)
+                else:
+                    at, self.number = self.parser.rows(pieces, at, len(pieces), self.number, rows)
+                if at == len(pieces):
+                    break
+            rows += self._expat((pieces[at] + self.end_tag).encode("utf-8", "surrogateescape"))
+            at += 1
         return rows
+
+    def _checked_rows(self, pieces: list[str], at: int, rows: Rows) -> tuple[int, int]:
+        """The fast path, one piece at a time, leaving to expat those with characters that
+        XML refuses."""
+        number = self.number
+        while at < len(pieces) and not _ILLEGAL.search(pieces[at]):
+            stop, number = self.parser.rows(pieces, at, at + 1, number, rows)
+            if stop == at:
+                break
+            at += 1
+        return at, number
