@@ -13,7 +13,7 @@ from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
-from newbi_clients.transfer.merges import ImportMerges, Prepared
+from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.plan import ImportPlan, ImportReport
 from newbi_clients.transfer.profiles import resolve_profile
@@ -180,7 +180,7 @@ class Importer:
         db.execute("PRAGMA cache_size = -65536")
         times = self.times
         merges = ImportMerges(self.store, self.source)
-        prepared: Prepared = set()
+        prepared = 0  # merges staged before the lock
         if on_duplicate == "merge" and not self._book_changed():
             # the merges are computed before the write lock, and what they write staged in
             # temporary tables, so that other commands wait seconds, not minutes; they are
@@ -198,7 +198,7 @@ class Importer:
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
-                prepared = set()
+                prepared = 0
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -220,7 +220,7 @@ class Importer:
                     [self.stamp, self.store.actor, self.source],
                 )
             # how many merges are written as computed before the lock (0 when the book changed)
-            self.merges_prepared = len(prepared)
+            self.merges_prepared = prepared
             with times.phase("merge"):
                 merges.settle(plan, on_duplicate, report, prepared, now())
             committing = time.perf_counter()

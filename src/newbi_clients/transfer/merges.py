@@ -3,14 +3,13 @@ client it duplicates, computed before the write lock where it can be, written un
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
 from newbi_clients.transfer.validate import CONTACT_COLUMNS
-
-# the rows whose merge is staged, ready to be written in bulk
-Prepared = set[int]
 
 
 class ImportMerges:
@@ -20,10 +19,13 @@ class ImportMerges:
         self.store = store
         self.source = source
 
-    def prepare(self, plan: ImportPlan) -> Prepared:
+    def prepare(self, plan: ImportPlan) -> int:
         """Compute and stage the completion of each client of the book that one row of the
         file duplicates (a client that several rows duplicate is completed row by row under
-        the lock); reads the book, writes only temporary tables."""
+        the lock); reads the book, writes only temporary tables.
+
+        :returns: the number of merges staged.
+        """
         from newbi_clients.merging import plan_completion
         from newbi_clients.transfer.merge_writes import MergeStaging
 
@@ -37,7 +39,6 @@ class ImportMerges:
             )
         }
         staging = MergeStaging(self.store)
-        prepared: Prepared = set()
         for dup in plan.duplicates:
             if dup.existing_id is None or dup.existing_id in several:
                 continue
@@ -47,9 +48,8 @@ class ImportMerges:
                 self.store, dup.existing_id, self.staged_client(dup.row), source, blank
             )
             staging.add(dup.row, completion, source, notes)
-            prepared.add(dup.row)
         staging.finish()
-        return prepared
+        return staging.count
 
     def index_stage(self) -> None:
         """Index the staged rows' tags, notes, contacts and values by row: each merge reads
@@ -66,32 +66,35 @@ class ImportMerges:
         return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
 
     def settle(
-        self,
-        plan: ImportPlan,
-        on_duplicate: str,
-        report: ImportReport,
-        prepared: Prepared,
-        stamp: str,
+        self, plan: ImportPlan, on_duplicate: str, report: ImportReport, staged: int, stamp: str
     ) -> None:
-        """Give each duplicate its action (inside the import's transaction): the staged
-        merges are written in bulk, then the others row by row (none of them completes a
-        client that a staged merge completes before it)."""
-        if on_duplicate == "merge" and prepared:
-            from newbi_clients.transfer.merge_writes import write_staged
-
-            write_staged(self.store, stamp)
-        elif on_duplicate == "merge":
-            self.index_stage()
+        """Give each duplicate its action (inside the import's transaction): the ``staged``
+        merges are written in bulk, then the others row by row, in the order of the file (no
+        row before a staged one completes the client it completes)."""
         if on_duplicate == "merge":
-            for dup in plan.duplicates:
-                if dup.row not in prepared:
-                    self.merge_row(dup)
+            if staged:
+                from newbi_clients.transfer.merge_writes import write_staged
+
+                write_staged(self.store, stamp)
+            else:
+                self.index_stage()
+            for dup in self._unstaged() if staged else plan.duplicates:
+                self.merge_row(dup)
             report.merged = len(plan.duplicates)
         elif on_duplicate != "create":
             report.skipped = len(plan.duplicates)
         if on_duplicate in ("create", "merge"):
             plan.duplicates.set_all(lambda dup: setattr(dup, "action", on_duplicate))
         report.duplicates = plan.duplicates
+
+    def _unstaged(self) -> Iterator[DuplicateRow]:
+        """The duplicate rows whose merge was not staged, in the order of the file."""
+        for row, of_id, of_row in self.store.execute(
+            "SELECT row, dup_of_id, dup_of_row FROM stage WHERE (dup_of_id IS NOT NULL"
+            " OR dup_of_row IS NOT NULL) AND row NOT IN (SELECT row FROM temp.merge_rows)"
+            " ORDER BY row"
+        ):
+            yield DuplicateRow(row, "", "", of_id, of_row, "")
 
     def target(self, dup: DuplicateRow) -> int:
         """The id of the client a duplicate row completes (a row earlier in the file that
