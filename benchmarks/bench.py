@@ -9,7 +9,8 @@ Usage::
 
     python benchmarks/bench.py all [--rounds N] [--rebuild] [--profile-phases]
     python benchmarks/bench.py SCENARIO [SCENARIO …], among import-csv, import-csv-1m,
-        import-xlsx, search-inprocess, commands, export, duplicates, sort-revenue
+        import-xlsx, search-inprocess, commands, export, duplicates, sort-revenue,
+        import-merge
 
 ``--profile-phases`` runs our imports with ``--debug`` and adds to each import scenario
 the median wall time of every phase that ``import --debug`` prints (read, validation per
@@ -105,6 +106,7 @@ DEFAULT_ROUNDS = {
     "export": 3,
     "duplicates": 3,
     "sort-revenue": 9,
+    "import-merge": 3,
 }
 MIN_ROUNDS = {"commands": 7, "sort-revenue": 7}
 
@@ -1182,6 +1184,89 @@ def bench_sort_revenue(ctx: Context) -> Result:
     return result
 
 
+# ---------------------------------------------------------------- 9. import-merge
+
+MERGE_BOOK_ROWS = 40_000  # clients of the book (the first rows of import_100k.csv)
+MERGE_ROWS = 20_000  # rows of the file, each a duplicate of one of them
+LOCK_LABEL = "verrou d'écriture tenu (de BEGIN à COMMIT)"
+
+
+def merge_files(book_csv: Path, dup_csv: Path) -> None:
+    """The book's rows without phone, segment, tags and payment method; the file's rows, the
+    first of them again with those values, a note each, a city changed in a quarter of them
+    (a conflict kept as a note) and a tag added in a third."""
+    with IMPORT_CSV.open(newline="", encoding="utf-8") as src:
+        reader = csv.reader(src)
+        header = next(reader)
+        rows = [next(reader) for _ in range(MERGE_BOOK_ROWS)]
+    col = {name: i for i, name in enumerate(header)}
+    blank = {col[c] for c in ("Téléphone", "Segment", "Tags", "Mode de paiement")}
+    with book_csv.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if i in blank else cell for i, cell in enumerate(row)])
+    with dup_csv.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for i, original in enumerate(rows[:MERGE_ROWS]):
+            row = list(original)
+            row[col["Notes"]] = f"Relancé pour la campagne {i % 7}"
+            if i % 4 == 0:
+                row[col["Ville"]] += " Cedex"
+            if i % 3 == 0:
+                row[col["Tags"]] = ", ".join(filter(None, (row[col["Tags"]], "Salon 2026")))
+            writer.writerow(row)
+
+
+def bench_import_merge(ctx: Context) -> Result:
+    need(IMPORT_CSV)
+    result = Result(
+        "import-merge",
+        f"import of {MERGE_ROWS:,} rows merged into the {MERGE_ROWS:,} clients they duplicate"
+        f" (book of {MERGE_BOOK_ROWS:,}): how long the write lock is held",
+    )
+    rounds = result.rounds = ctx.n("import-merge")
+    book_csv, dup_csv = ctx.scratch / "merge_book.csv", ctx.scratch / "merge_rows.csv"
+    book, copy = ctx.scratch / "merge_book.db", ctx.scratch / "merge_copy.db"
+    merge_files(book_csv, dup_csv)
+    log(f"  building the {MERGE_BOOK_ROWS:,}-client book")
+    remove_db(book)
+    ctx.run([ctx.newbi, "--db", book, "import", book_csv, "--yes"])
+    checkpoint(book)
+    # --debug prints the phases, among them the time the write lock was held
+    cmd = [ctx.newbi, "--db", copy, "--debug", "import", dup_csv, "--yes", "--on-duplicate",
+           "merge"]  # fmt: skip
+    result.commands = {"ours": f"cp {book.name} {copy.name} && {shell_line(cmd)}"}
+    merged: list[int] = []
+
+    def once(r: int) -> Sample:
+        copy_book(book, copy)
+        sample = ctx.run(cmd, sample_tree=True)
+        if r == 0:
+            conn = sqlite3.connect(copy)
+            sql = "SELECT count(*) FROM audit WHERE action = 'import_merge'"
+            merged.append(conn.execute(sql).fetchone()[0])
+            conn.close()
+        remove_db(copy)
+        return sample
+
+    samples = interleave(rounds, {"merge": once})["merge"]
+    locks = [s.phases[LOCK_LABEL] for s in samples if s.phases and LOCK_LABEL in s.phases]
+    totals = seconds(samples)
+    result.limit_row(f"write lock held, {MERGE_ROWS:,} merges", median(locks), 3.0, "s")
+    result.limit_row(f"whole import, {MERGE_ROWS:,} merges", median(totals), None, "s")
+    memory_rows(result, "import with merges", samples, None, 300)
+    result.notes.append(
+        f"merges recorded in the audit log after the first round: {merged[0]:,};"
+        " the copy of the book (cp + fsync) is not timed"
+    )
+    result.add_samples("write lock", locks)
+    result.add_samples("whole import", totals)
+    phase_table(result, {"merge": samples})
+    return result
+
+
 # ---------------------------------------------------------------- CLI
 
 SCENARIOS: dict[str, tuple[Callable[[Context], Result], str]] = {
@@ -1196,6 +1281,7 @@ SCENARIOS: dict[str, tuple[Callable[[Context], Result], str]] = {
         bench_sort_revenue,
         "list --sort revenue vs --sort name, 1M clients, 3M documents",
     ),
+    "import-merge": (bench_import_merge, "write lock held by an import merging 20,000 rows"),
 }
 
 

@@ -11,8 +11,10 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
+from newbi_clients import validation as v
 from newbi_clients.builder import (
     FIELD_KEYS,
+    NONE_FOR_NONE,
     UNSETTABLE,
     Built,
     apply_changes,
@@ -670,3 +672,14 @@ def test_a_vat_number_of_another_country_than_the_address_warns() -> None:
     )
     assert built.client.country == "BE"
     assert any("DE136695976 est celui d'un autre pays (Allemagne)" in w for w in built.warnings)
+
+
+def test_the_validators_skipped_for_missing_values_answer_none() -> None:
+    """build_client does not call these for a missing value: they would answer None."""
+    assert len(NONE_FOR_NONE) == 11
+    for func in NONE_FOR_NONE:
+        assert func(None) is None, func
+    assert v.normalize_phone(None, "DE", "97400") is None
+    assert v.normalize_postal_code(None, "DE") is None
+    assert v.normalize_vat(None, "BE") is None
+    assert v.parse_discount(None, "USD") is None

@@ -171,6 +171,34 @@ def test_phone_fast_path_agrees_with_phonenumbers(text: str) -> None:
     check_phone(text)
 
 
+def library_valid(nsn: str) -> bool:
+    number = phonenumbers.PhoneNumber(country_code=33, national_number=int(nsn))
+    return bool(phonenumbers.is_valid_number(number))
+
+
+@given(st.text("0123456789", min_size=9, max_size=9).filter(lambda t: t[0] != "0"))
+@settings(max_examples=2000, deadline=None)
+@example("612345678")
+@example("692123456")
+@example("800123456")
+@example("836012345")
+def test_french_validity_agrees_with_is_valid_number(nsn: str) -> None:
+    assert bool(fastpaths.french_valid()(nsn)) == library_valid(nsn), nsn
+
+
+def test_french_validity_agrees_on_every_prefix() -> None:
+    """Every 4-digit start of a national number, with suffixes of each shape."""
+    rnd = random.Random(33)
+    valid = 0
+    for prefix in range(1000, 10000):
+        for suffix in ("00000", "99999", f"{rnd.randrange(100000):05d}"):
+            nsn = f"{prefix}{suffix}"
+            expected = library_valid(nsn)
+            assert bool(fastpaths.french_valid()(nsn)) == expected, nsn
+            valid += expected
+    assert valid > 1000  # both answers were met
+
+
 def test_phone_fast_path_leaves_overseas_numbers_to_the_library() -> None:
     for text in ("0692 12 34 56", "0262 12 34 56", "0590 12 34 56", "0696 12 34 56"):
         assert fastpaths.french_phone(text) is None

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from newbi_clients.transfer.cells import row_to_raw
 from newbi_clients.transfer.mapping import map_headers, parse_map
 from newbi_clients.transfer.profiles import builtin_profiles, detect_profile
 from newbi_clients.transfer.semantics import row_fields
-from newbi_clients.transfer.validate import row_to_raw
 from newbi_clients.validation import normalize_country
 
 DATA = Path(__file__).parent / "data" / "migration"

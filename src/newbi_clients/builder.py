@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from newbi_clients import validation as v
@@ -70,6 +71,14 @@ _ERROR_FIELD = {
 }
 
 
+# validators that answer None for a missing value, whatever their other arguments
+NONE_FOR_NONE: frozenset[Callable[..., Any]] = frozenset({
+    v.normalize_email, v.normalize_phone, v.normalize_postal_code, v.normalize_siret,
+    v.normalize_siren, v.normalize_vat, v.normalize_terms, v.parse_bool,
+    v.normalize_payment_method, v.parse_discount, v.normalize_currency,
+})  # fmt: skip
+
+
 @dataclass(slots=True)
 class Built:
     """A validated client and the warnings it deserves (shown on stderr, never fatal)."""
@@ -86,8 +95,11 @@ class _Collector:
         self.errors: list[FieldError] = []
 
     def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
+        value = self.raw.get(key)
+        if value is None and func in NONE_FOR_NONE:
+            return None  # most cells of an imported row are empty: no call for them
         try:
-            return func(self.raw.get(key), *args)
+            return func(value, *args)
         except ValidationFailed as exc:
             for err in exc.errors:
                 self.errors.append(
@@ -97,17 +109,21 @@ class _Collector:
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
-    line1_key, line2_key, pc_key, city_key, country_key = keys
-    given = v.clean(c.raw.get(country_key))
+    values = [c.raw.get(key) for key in keys]
+    if values.count(None) == len(keys):
+        return None  # nothing given (the usual delivery address): what the lines below give
+    line1, line2, _, city, country_given = values
+    _, _, pc_key, _, country_key = keys
+    given = v.clean(country_given)
     country = default_country
     if given:
         country = c.check(country_key, v.normalize_country, default=None) or default_country
     postal_code = c.check(pc_key, v.normalize_postal_code, country)
     address = Address(
-        line1=v.normalize_text(c.raw.get(line1_key)),
-        line2=v.normalize_text(c.raw.get(line2_key)),
+        line1=v.normalize_text(line1),
+        line2=v.normalize_text(line2),
         postal_code=postal_code,
-        city=v.normalize_text(c.raw.get(city_key)),
+        city=v.normalize_text(city),
         country=overseas_country(country, postal_code),
     )
     if address.is_empty() and (not given or country_key != "country" or country == "FR"):
@@ -137,9 +153,11 @@ def build_client(
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
     c = _Collector(raw)
-    c.errors.extend(
-        FieldError(_ERROR_FIELD.get(key, key), value, message, key) for key, value, message in over
-    )
+    if over:
+        c.errors.extend(
+            FieldError(_ERROR_FIELD.get(key, key), value, message, key)
+            for key, value, message in over
+        )
     name = c.check("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"
@@ -225,13 +243,18 @@ def _vat_country(raw: Mapping[str, Any]) -> str | None:
     return code if code in EU_COUNTRIES or code == "GB" else None
 
 
+_FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
+
+
 def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
+    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
+    values = [c.raw.get(key) for key in CONTACT_KEYS]
+    if any(v.clean(value) for value in values if value is not None):
+        given.append((dict(zip(_FLAT_CONTACT, values, strict=True)), True))
+    if not given:
+        return []
     from newbi_clients.contacts import build_contact, with_primary
 
-    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
-    flat = {key.removeprefix("contact_"): c.raw.get(key) for key in CONTACT_KEYS}
-    if any(v.clean(value) for value in flat.values()):
-        given.append((flat, True))
     contacts = []
     for person, is_flat in given:
         try:
@@ -244,10 +267,13 @@ def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Cont
 
 
 def _field_values(c: _Collector, field_defs: Mapping[str, FieldDef]) -> dict[str, str]:
+    given = c.raw.get("fields")
+    if not given:
+        return {}
     from newbi_clients.customfields import field_key, normalize_value
 
     values: dict[str, str] = {}
-    for name, value in (c.raw.get("fields") or {}).items():
+    for name, value in given.items():
         fdef = field_defs.get(field_key(name))
         if fdef is None:
             c.errors.append(FieldError(f"fields.{name}", v.clean(value),
@@ -268,8 +294,15 @@ def _tags(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return v.normalize_tags([value])
+        return list(_tags_of_text(value))
     return v.normalize_tags(value)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)
+def _tags_of_text(text: str) -> tuple[str, ...]:
+    """The tags of one text: a few combinations repeat over a whole file (a list that is
+    too long raises, and is not cached)."""
+    return tuple(v.normalize_tags([text]))
 
 
 def client_to_raw(client: Client) -> dict[str, Any]:

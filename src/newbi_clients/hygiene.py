@@ -86,13 +86,15 @@ def clean_raw(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, s
     value over its length limit (the value is shown cut, with « … »)."""
     cleaned: dict[str, Any] = {}
     errors: list[tuple[str, str, str]] = []
+    limit_of = LIMITS.get
     for key, given in raw.items():
+        # this runs on every value of every imported row: clean_text and too_long inlined
         value = given
         if isinstance(given, str):
-            value = clean_text(given, key in MULTILINE)
-            message = too_long(key, value) if key != "tags" else None
-            if message:
-                errors.append((key, value[:60] + "…", message))
+            if not given.isprintable():
+                value = clean_text(given, key in MULTILINE)
+            if len(value) > limit_of(key, DEFAULT_LIMIT) and key != "tags":
+                errors.append((key, value[:60] + "…", too_long(key, value) or ""))
         cleaned[key] = value
     return cleaned, errors
 

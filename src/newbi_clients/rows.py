@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from newbi_clients import validation as v
@@ -34,6 +36,19 @@ COMPANY_FORMS = frozenset(
 )
 
 
+# what str.isalnum refuses: in a str pattern, \w is exactly str.isalnum plus « _ »
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def words(text: str) -> list[str]:
+    """The runs of letters and digits of ``text`` (what ``str.isalnum`` accepts).
+
+    >>> words("S.A.R.L. d'Œuvres_2")
+    ['S', 'A', 'R', 'L', 'd', 'Œuvres', '2']
+    """
+    return _NOT_ALNUM.sub(" ", text).split()
+
+
 def has_company_form(name: str | None) -> bool:
     """Whether a name carries a company legal form as a word (« ACME SAS », « S.A.R.L. »).
 
@@ -44,18 +59,29 @@ def has_company_form(name: str | None) -> bool:
     """
     if not name:
         return False
-    folded = v.fold(name).replace(".", "")
-    words = "".join(c if c.isalnum() else " " for c in folded).split()
-    return any(word in COMPANY_FORMS for word in words)
+    return any(word in COMPANY_FORMS for word in words(v.fold(name).replace(".", "")))
+
+
+def folded(*parts: str | None) -> str:
+    """``fold`` of the parts given, joined by spaces: folding a space-joined text is
+    folding each part (case and accents are per character), which lets the cache of
+    ``fold`` serve the names and first names that repeat in a book.
+
+    >>> folded("Dupré", None, "Éléonore")
+    'dupre eleonore'
+    """
+    return " ".join(v.fold(p) for p in parts if p)
+
+
+@lru_cache(maxsize=16384)
+def _key_words(part: str) -> tuple[str, ...]:
+    return tuple(w for w in words(v.fold(part)) if w not in LEGAL_FORMS)
 
 
 def name_key(client: Client) -> str:
     """The normalised name used to find probable duplicates: no case, accents, legal form."""
-    words = v.fold(" ".join(filter(None, (client.first_name, client.name))))
-    kept = [
-        w for w in "".join(c if c.isalnum() else " " for c in words).split() if w not in LEGAL_FORMS
-    ]
-    return " ".join(kept)
+    # the words of the folded « first name » are those of each part, in turn
+    return " ".join(w for p in (client.first_name, client.name) if p for w in _key_words(p))
 
 
 def search_ids(client: Client) -> str:
@@ -68,7 +94,7 @@ def search_ids(client: Client) -> str:
         client.first_name,
         client.billing_address and client.billing_address.city,
     ):
-        if text and any(c in text for c in "œŒæÆ"):
+        if text and not text.isascii() and any(c in text for c in "œŒæÆ"):
             words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
             tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
     if client.vat_number:
@@ -114,10 +140,10 @@ def client_to_row(client: Client) -> dict[str, Any]:
         "currency": client.currency,
         "sector": client.sector,
         "segment": client.segment,
-        "sort_name": v.fold(
-            client.display_name
+        "sort_name": (
+            v.fold(client.display_name)
             if client.kind is Kind.BUSINESS
-            else " ".join(filter(None, (client.name, client.first_name)))
+            else folded(client.name, client.first_name)
         ),
         "name_key": name_key(client),
         "search_ids": search_ids(client),

@@ -49,7 +49,7 @@ def clean(value: object) -> str | None:
     """Strip a raw value; empty strings become None."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = value.strip() if value.__class__ is str else str(value).strip()
     return text or None
 
 

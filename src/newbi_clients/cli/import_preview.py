@@ -8,7 +8,7 @@ from newbi_clients.cli.common import ViewFormat
 
 if TYPE_CHECKING:
     from newbi_clients.transfer.apply import Importer
-    from newbi_clients.transfer.validate import ImportPlan, ImportReport
+    from newbi_clients.transfer.plan import ImportPlan, ImportReport
 
 
 class OnDuplicate(StrEnum):
@@ -135,11 +135,10 @@ def confirm_import(plan: "ImportPlan", choice: str) -> bool:
 
 def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
     """What the import would do, for --dry-run (and --strict): nothing is written."""
-    from newbi_clients.transfer.validate import ImportReport
+    from newbi_clients.transfer.plan import ImportReport
 
     dups = len(plan.duplicates)
-    for dup in plan.duplicates:
-        dup.action = choice
+    plan.duplicates.set_all(lambda dup: setattr(dup, "action", choice))
     return ImportReport(
         created=plan.to_create + (dups if choice == "create" else 0),
         merged=dups if choice == "merge" else 0, skipped=dups if choice == "skip" else 0,
@@ -149,11 +148,11 @@ def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
 
 
 def emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan") -> None:
-    from newbi_clients.cli.render import emit_json
+    from newbi_clients.cli.render import emit_json_streaming
     from newbi_clients.cli.tables import emit_rows
 
     if format_ is ViewFormat.JSON:
-        emit_json(report.to_dict())
+        emit_json_streaming(report.to_stream())  # duplicates and errors read as written
         return
     if report.dry_run:  # nothing was written: what the import would do
         data: list[tuple[str, Any]] = [

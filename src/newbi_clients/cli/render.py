@@ -4,12 +4,18 @@ Data (tables, fiches, JSON, CSV, ids) goes to stdout; messages, warnings and pre
 to stderr. Rich honours ``NO_COLOR``.
 """
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from newbi_clients.cli.jsonout import (
+    dumps,
+    emit_json,
+    emit_json_stream,
+    emit_json_streaming,
+    emit_jsonl,
+)
 from newbi_clients.errors import NewbiError
 from newbi_clients.hygiene import visible
 from newbi_clients.models import Client
@@ -18,6 +24,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from newbi_clients.fiscal import SellerSettings
+
+# the JSON writers live in ``jsonout``; the commands import them from here
+__all__ = ["dumps", "emit_json", "emit_json_stream", "emit_json_streaming", "emit_jsonl"]
 
 Section = tuple[str, list[tuple[str, str]]]
 REGIME_LABELS = {
@@ -85,41 +94,7 @@ def info(message: str) -> None:
     err_console().print(escape(visible(message, True)), soft_wrap=_soft())
 
 
-# --- JSON and friends -------------------------------------------------------------------
-
-
-def dumps(value: Any, indent: int | None = 2) -> str:
-    """JSON with accents kept; C1 control characters escaped (a terminal reads them as
-    commands), C0 ones are escaped by JSON itself."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
-    return text if text.isascii() else text.translate(_JSON_C1)
-
-
-_JSON_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
-
-
-def emit_json(value: Any, out: TextIO | None = None) -> None:
-    """One JSON document on stdout."""
-    (out or sys.stdout).write(dumps(value) + "\n")
-
-
-def emit_json_stream(items: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:
-    """A JSON array written item by item, so that memory stays flat."""
-    out = out or sys.stdout
-    out.write("[")
-    first = True
-    for item in items:
-        out.write("\n" if first else ",\n")
-        out.write("  " + dumps(item, indent=None))
-        first = False
-    out.write("\n]\n" if not first else "]\n")
-
-
-def emit_jsonl(items: Iterable[dict[str, Any]], out: TextIO | None = None) -> None:
-    """One JSON object a line."""
-    out = out or sys.stdout
-    for item in items:
-        out.write(dumps(item, indent=None) + "\n")
+# --- JSON and friends (in jsonout; imported from here by the commands) ---------------
 
 
 def csv_stream() -> TextIO:

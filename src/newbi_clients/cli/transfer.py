@@ -118,5 +118,7 @@ def import_(
             info("Import annulé : rien n'a été écrit.")
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
-    emit_report(report, format_, plan)
+        # inside: the report's errors and duplicates are read from the import's temporary
+        # tables as they are written
+        emit_report(report, format_, plan)
     show_phases(importer)

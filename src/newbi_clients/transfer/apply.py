@@ -13,8 +13,9 @@ from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify
 from newbi_clients.transfer.mapping import map_headers
-from newbi_clients.transfer.merges import ImportMerges, Prepared
+from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.phases import PhaseTimes
+from newbi_clients.transfer.plan import ImportPlan, ImportReport
 from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
@@ -24,8 +25,6 @@ from newbi_clients.transfer.validate import (
     STAGE_COLUMNS,
     STAGE_TABLES,
     Chunk,
-    ImportPlan,
-    ImportReport,
     Progress,
     Validated,
     validate_all,
@@ -90,6 +89,7 @@ class Importer:
             headers = map_headers(table.header, profile, self.columns, field_defs(self.store))
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
+            plan.spool(self.store.conn)
             settings = self.store.seller_settings()
         parallel = table.size_hint >= PARALLEL_FROM
 
@@ -186,13 +186,17 @@ class Importer:
         db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         times = self.times
         merges = ImportMerges(self.store, self.source)
-        prepared: Prepared = {}
-        if on_duplicate == "merge":
-            # the merges are computed before the write lock (reads only), so that other
-            # commands wait seconds, not minutes; they are written as computed if the book
-            # has not changed meanwhile, and computed again under the lock otherwise
+        prepared = 0  # merges staged before the lock
+        if on_duplicate == "merge" and not self._book_changed():
+            # the merges are computed before the write lock, and what they write staged in
+            # temporary tables, so that other commands wait seconds, not minutes; they are
+            # written in bulk if the book has not changed meanwhile, and computed again
+            # under the lock otherwise
             with times.phase("prepare_merge"):
                 prepared = merges.prepare(plan)
+            # the staging wrote temporary tables only: not a change of the book
+            assert self._classified is not None
+            self._classified = (self._classified[0], self._state()[1])
         self.lock_seconds = 0.0
         self.merges_prepared = 0
         with self.store.transaction():
@@ -200,7 +204,7 @@ class Importer:
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
-                prepared = {}
+                prepared = 0
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = int(db.execute(
@@ -222,9 +226,9 @@ class Importer:
                     [self.stamp, self.store.actor, self.source],
                 )
             # how many merges are written as computed before the lock (0 when the book changed)
-            self.merges_prepared = len(prepared)
+            self.merges_prepared = prepared
             with times.phase("merge"):
-                merges.settle(plan, on_duplicate, report, prepared)
+                merges.settle(plan, on_duplicate, report, prepared, now())
             committing = time.perf_counter()
         times.add("commit", time.perf_counter() - committing)
         self.lock_seconds = time.perf_counter() - locked

@@ -9,10 +9,12 @@ like a client's (see :mod:`.people`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
-from newbi_clients.transfer.validate import DuplicateRow, ImportPlan
+from newbi_clients.transfer.plan import DuplicateRow, ImportPlan
 
 _ACTIVE = status_condition("active", "c")
 
@@ -24,7 +26,7 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
         "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
         " WHERE dup_field IS NOT NULL"
     )
-    plan.duplicates = []
+    plan.duplicates.clear()
     # exact keys first, then the probable keys of rows that have no exact key (the
     # keys of « duplicates »): the same phone, or the same name and postal code
     probable = "email_key IS NULL AND siret IS NULL AND"
@@ -39,7 +41,11 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
     for source in ("book", "file"):
         for key, when in probable_keys:
             _mark(store, key, when, source)
-    for row in db.execute(
+    plan.duplicates.extend(_duplicates(store))
+
+
+def _duplicates(store: ClientStore) -> Iterator[DuplicateRow]:
+    for row in store.execute(
         "SELECT s.row, s.dup_field, s.email, s.siret, s.phone, s.name, s.billing_postal_code,"
         f" s.dup_of_id, s.dup_of_row, coalesce(c.name, t.name), {CONTACT_EMAIL_SQL} FROM stage s"
         " LEFT JOIN main.clients c ON c.id = s.dup_of_id"
@@ -55,7 +61,7 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
             "name_only": ("name", name),
             "contact_email": ("contact_email", contact),
         }[key]
-        plan.duplicates.append(DuplicateRow(number, fld, value, of_id, of_row, other))
+        yield DuplicateRow(number, fld, value, of_id, of_row, other)
 
 
 def _mark(store: ClientStore, key: str, when: str, source: str) -> None:

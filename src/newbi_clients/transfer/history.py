@@ -17,8 +17,8 @@ from newbi_clients.errors import ImportRejected, ValidationFailed
 from newbi_clients.history import NewDocument, build_document, insert_document, without_vat
 from newbi_clients.models import Client, format_money, format_money_fr
 from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.plan import RowError
 from newbi_clients.transfer.read import open_table
-from newbi_clients.transfer.validate import RowError
 
 _ALIASES = {
     "client_email": ("email", "mail", "courriel", "emailclient", "clientemail"),

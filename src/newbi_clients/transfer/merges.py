@@ -3,16 +3,13 @@ client it duplicates, computed before the write lock where it can be, written un
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from collections.abc import Iterator
 
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import row_to_client
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.validate import CONTACT_COLUMNS, DuplicateRow, ImportPlan, ImportReport
-
-# the completion of a client and the notes of the row, by row number
-Prepared = dict[int, tuple[Any, list[tuple[str, str]]]]
+from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
+from newbi_clients.transfer.validate import CONTACT_COLUMNS
 
 
 class ImportMerges:
@@ -22,23 +19,43 @@ class ImportMerges:
         self.store = store
         self.source = source
 
-    def prepare(self, plan: ImportPlan) -> Prepared:
-        """The completion of each client of the book that one row of the file duplicates
-        (a client that several rows duplicate is completed row by row under the lock)."""
-        from newbi_clients.merging import plan_completion
+    def prepare(self, plan: ImportPlan) -> int:
+        """Compute and stage the completion of each client of the book that one row of the
+        file duplicates (a client that several rows duplicate is completed row by row under
+        the lock); reads the book, writes only temporary tables.
 
-        targets = Counter(d.existing_id for d in plan.duplicates if d.existing_id is not None)
-        prepared: Prepared = {}
+        :returns: the number of merges staged.
+        """
+        from newbi_clients.merging import plan_completion
+        from newbi_clients.transfer.merge_writes import MergeStaging
+
+        self.index_stage()
+        # the clients of the book that several rows duplicate (few): completed row by row
+        several = {
+            r[0]
+            for r in self.store.execute(
+                "SELECT dup_of_id FROM stage WHERE dup_of_id IS NOT NULL GROUP BY dup_of_id"
+                " HAVING count(*) > 1"
+            )
+        }
+        staging = MergeStaging(self.store)
         for dup in plan.duplicates:
-            if dup.existing_id is None or targets[dup.existing_id] > 1:
+            if dup.existing_id is None or dup.existing_id in several:
                 continue
             notes, blank = self.staged_extras(dup.row)
+            source = f"import de {self.source}, ligne {dup.row}"
             completion = plan_completion(
-                self.store, dup.existing_id, self.staged_client(dup.row),
-                f"import de {self.source}, ligne {dup.row}", blank,
-            )  # fmt: skip
-            prepared[dup.row] = (completion, notes)
-        return prepared
+                self.store, dup.existing_id, self.staged_client(dup.row), source, blank
+            )
+            staging.add(dup.row, completion, source, notes)
+        staging.finish()
+        return staging.count
+
+    def index_stage(self) -> None:
+        """Index the staged rows' tags, notes, contacts and values by row: each merge reads
+        those of its row."""
+        for table in ("stage_tags", "stage_notes", "stage_contacts", "stage_fields"):
+            self.store.execute(f"CREATE INDEX IF NOT EXISTS temp.{table}_row ON {table} (row)")
 
     def staged_extras(self, row: int) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
         """The notes of a staged row, and the fields it left blank."""
@@ -49,28 +66,35 @@ class ImportMerges:
         return [tuple(n) for n in notes], tuple(filter(None, (blank or "").split(",")))
 
     def settle(
-        self, plan: ImportPlan, on_duplicate: str, report: ImportReport, prepared: Prepared
+        self, plan: ImportPlan, on_duplicate: str, report: ImportReport, staged: int, stamp: str
     ) -> None:
-        """Give each duplicate its action (inside the import's transaction)."""
-        from newbi_clients.merging import write_completion
+        """Give each duplicate its action (inside the import's transaction): the ``staged``
+        merges are written in bulk, then the others row by row, in the order of the file (no
+        row before a staged one completes the client it completes)."""
+        if on_duplicate == "merge":
+            if staged:
+                from newbi_clients.transfer.merge_writes import write_staged
 
-        for dup in plan.duplicates:
-            if on_duplicate == "create":
-                dup.action = "create"
-            elif on_duplicate == "merge":
-                if dup.row in prepared:
-                    completion, notes = prepared[dup.row]
-                    write_completion(
-                        self.store, completion, f"import de {self.source}, ligne {dup.row}",
-                        notes, action="import_merge",
-                    )  # fmt: skip
-                else:
-                    self.merge_row(dup)
-                dup.action = "merge"
-                report.merged += 1
+                write_staged(self.store, stamp)
             else:
-                report.skipped += 1
+                self.index_stage()
+            for dup in self._unstaged() if staged else plan.duplicates:
+                self.merge_row(dup)
+            report.merged = len(plan.duplicates)
+        elif on_duplicate != "create":
+            report.skipped = len(plan.duplicates)
+        if on_duplicate in ("create", "merge"):
+            plan.duplicates.set_all(lambda dup: setattr(dup, "action", on_duplicate))
         report.duplicates = plan.duplicates
+
+    def _unstaged(self) -> Iterator[DuplicateRow]:
+        """The duplicate rows whose merge was not staged, in the order of the file."""
+        for row, of_id, of_row in self.store.execute(
+            "SELECT row, dup_of_id, dup_of_row FROM stage WHERE (dup_of_id IS NOT NULL"
+            " OR dup_of_row IS NOT NULL) AND row NOT IN (SELECT row FROM temp.merge_rows)"
+            " ORDER BY row"
+        ):
+            yield DuplicateRow(row, "", "", of_id, of_row, "")
 
     def target(self, dup: DuplicateRow) -> int:
         """The id of the client a duplicate row completes (a row earlier in the file that

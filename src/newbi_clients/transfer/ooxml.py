@@ -13,6 +13,7 @@ import pyexpat
 import zipfile
 from array import array
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -126,14 +127,19 @@ def feed(
     zipped: Package, part: str, limit: int, parser: Any, ready: Callable[[], Iterator[Any]]
 ) -> Iterator[Any]:
     """Feed ``part`` to ``parser`` chunk by chunk, yielding what ``ready`` has after each."""
-    name = zipped.name
-    try:
-        with zipped.open(part, limit) as stream:
-            while chunk := stream.read(CHUNK):
-                parser.Parse(chunk, False)
-                yield from ready()
-            parser.Parse(b"", True)
+    with reading(zipped.name, part), zipped.open(part, limit) as stream:
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
             yield from ready()
+        parser.Parse(b"", True)
+        yield from ready()
+
+
+@contextmanager
+def reading(name: str, part: str) -> Iterator[None]:
+    """Turn the failures of reading ``part`` (bad zip, bad XML, a DTD) into French refusals."""
+    try:
+        yield
     except _DtdRefused:
         raise refuse(name, f"la partie {part} déclare une DTD (entités XML refusées)") from None
     except pyexpat.ExpatError as exc:

@@ -40,15 +40,34 @@ _AS_IS = ("fields.", "contact_")
 _KIND_SOURCES = frozenset({"company_type", "is_company", "third_party_type"})
 
 
+class _Direct(dict[str, bool]):
+    """Whether a field's first value is the raw value as it is, by field key: worked out
+    once a key instead of on every cell of every row."""
+
+    def __missing__(self, key: str) -> bool:
+        self[key] = direct = key in _SINGLE_SET or key.startswith(_AS_IS)
+        return direct
+
+
+_DIRECT = _Direct()
+
+
 def cell_values(cells: list[str], headers: HeaderMap) -> dict[str, list[str]]:
     """The non-empty values of each field, in priority order (multi-values split)."""
     values: dict[str, list[str]] = {}
     width = len(cells)
-    for key, index in headers.singles:  # the usual case, kept short: it runs on every cell
-        if index < width:
-            cell = cells[index].strip()
+    take = headers.single_cells
+    if take is not None and width >= headers.single_width:  # the usual case, kept short
+        for (key, _), text in zip(headers.singles, take(cells), strict=True):
+            cell = text.strip()
             if cell:
                 values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
+    else:
+        for key, index in headers.singles:
+            if index < width:
+                cell = cells[index].strip()
+                if cell:
+                    values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
     for key, indexes in headers.multiples:
         found = [v for index in indexes if index < width for v in _cell(cells[index], headers)]
         if found:
@@ -74,9 +93,8 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     values = cell_values(cells, headers)
     if not values:
         return {}
-    raw: dict[str, Any] = {
-        k: found[0] for k, found in values.items() if k in _SINGLE_SET or k.startswith(_AS_IS)
-    }
+    direct = _DIRECT
+    raw: dict[str, Any] = {k: found[0] for k, found in values.items() if direct[k]}
     extra: list[str] = []
     emails = values.get("email", [])
     if len(emails) > 1:

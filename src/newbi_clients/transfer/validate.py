@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from newbi_clients import interrupts
@@ -28,214 +26,22 @@ from newbi_clients.fiscal import EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING
 from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import client_to_row, contact_to_row
+from newbi_clients.transfer.cells import parse_notes, row_to_raw, scientific_errors
 from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
-from newbi_clients.transfer.read import Table
-from newbi_clients.transfer.semantics import row_fields
+from newbi_clients.transfer.plan import RowError
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
 PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting workers
-_NOTE_LINE = re.compile(r"^\[(\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\] ?(.*)$")
-_ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,][^,]*?)\s*$")
-_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A rejected value: spreadsheet row (header = 1), column as written, value, reason."""
-
-    row: int
-    column: str
-    value: str | None
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of an import error."""
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-@dataclass(slots=True)
-class DuplicateRow:
-    """A row whose email or SIRET is already in the book, or earlier in the file."""
-
-    row: int
-    field: str
-    value: str
-    existing_id: int | None
-    existing_row: int | None
-    existing_name: str
-    action: str = "skip"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of a duplicate."""
-        return {
-            "row": self.row,
-            "field": self.field,
-            "value": self.value,
-            "existing_id": self.existing_id,
-            "existing_row": self.existing_row,
-            "existing_name": self.existing_name,
-            "action": self.action,
-        }
-
-
-@dataclass(slots=True)
-class ImportPlan:
-    """What an import will do, before anything is written."""
-
-    path: Path
-    table: Table
-    headers: HeaderMap
-    rows: int = 0
-    valid: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rejected_rows: list[int] = field(default_factory=list)
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    warnings: int = 0
-    notices: list[tuple[int, str]] = field(default_factory=list)  # (row, warning)
-
-    @property
-    def to_create(self) -> int:
-        """Valid rows that duplicate nothing."""
-        return self.valid - len(self.duplicates)
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did (``import --format json``)."""
-
-    created: int = 0
-    merged: int = 0
-    skipped: int = 0
-    rejected: int = 0
-    duplicates: list[DuplicateRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape of the report."""
-        return {
-            "created": self.created,
-            "merged": self.merged,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
-            "duplicates": [d.to_dict() for d in self.duplicates],
-            "errors": [e.to_dict() for e in self.errors],
-            "dry_run": self.dry_run,
-        }
-
-
-# --- from cells to raw values -----------------------------------------------------------
-
-
-def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
-    """Notes from a cell: « [ISO date] text » lines (as exported) keep their date."""
-    text = cell.strip()
-    if not text:
-        return []
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    if not _NOTE_LINE.match(lines[0]):
-        return [(stamp, text)]
-    notes: list[tuple[str, str]] = []
-    for line in lines:
-        match = _NOTE_LINE.match(line)
-        if match:
-            notes.append((match.group(1), match.group(2)))
-        else:
-            at, body = notes[-1]
-            notes[-1] = (at, f"{body}\n{line[1:] if line.startswith(' ') else line}")
-    return notes
-
-
-_FRENCH_POSTAL = frozenset({"FR", "MC"})
-
-
-def _country_code(text: object) -> str | None:
-    """The ISO code of a raw country cell (FR when empty), None when unknown."""
-    try:
-        return v.normalize_country(text)
-    except ValidationFailed:
-        return None
-
-
-def _pad_postal(code: str, country: str | None) -> str:
-    """French codes (and overseas) that lost their zero; the others are padded by the
-    validator itself (``normalize_postal_code``)."""
-    if country in _FRENCH_POSTAL and code.isdigit() and len(code) == 4:
-        return "0" + code
-    return code
-
-
-def _pad_siret(siret: str) -> str:
-    """A SIRET that lost one or two leading zeros, kept padded only when it then checks."""
-    if siret.isdigit() and len(siret) in (12, 13):
-        padded = siret.zfill(14)
-        try:
-            v.normalize_siret(padded)
-        except ValidationFailed:
-            return siret
-        return padded
-    return siret
-
-
-def _repair(raw: dict[str, Any]) -> None:
-    """Give back what a spreadsheet took: leading zeros of codes and numbers."""
-    country = _country_code(raw.get("country"))
-    in_france = country == "FR"
-    postal = raw.get("postal_code") or ""
-    if postal:
-        raw["postal_code"] = _pad_postal(postal, country)
-    if not postal and not raw.get("city") and in_france and raw.get("address"):
-        match = _ADDRESS_WITH_TOWN.match(raw["address"])
-        if match:
-            raw["address"] = match.group("street").rstrip(" ,")
-            raw["postal_code"] = match.group("cp")
-            raw["city"] = match.group("city")
-    delivery = raw.get("delivery_postal_code") or ""
-    if delivery:
-        delivery_country = _country_code(raw.get("delivery_country") or raw.get("country"))
-        raw["delivery_postal_code"] = _pad_postal(delivery, delivery_country)
-    phone = raw.get("phone") or ""
-    if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
-        raw["phone"] = "0" + phone
-    siret = raw.get("siret") or ""
-    if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
-        raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
-    elif siret:
-        raw["siret"] = _pad_siret(siret)
-
-
-def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
-    """The raw field values of a row (formula escapes removed, lost zeros restored), with
-    the person on the row (``contact``) and what must be kept as notes (``extra_notes``)."""
-    raw = row_fields(cells, headers)
-    _repair(raw)
-    return raw
-
-
-def _scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str | None, str]]:
-    errors: list[tuple[str | None, str, str | None, str]] = []
-    for key, label in (("siret", "SIRET"), ("phone", "Téléphone"), ("siren", "SIREN")):
-        value = raw.get(key)
-        if value and _SCIENTIFIC.match(value):
-            errors.append((key, key, value, (
-                f"{label} illisible : le tableur l'a écrit en notation scientifique ({value})"
-                " et a perdu des chiffres ; formatez la colonne en texte puis exportez à nouveau"
-            )))  # fmt: skip
-    return errors
 
 
 _FISCAL_WARNINGS = frozenset({EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING})
 STAGE_COLUMNS = tuple(client_to_row(Client(name="x")))
 CONTACT_COLUMNS = tuple(contact_to_row(Contact()))
 DEFAULTED = ("terms_days", "end_of_month", "currency")  # fields a blank cell gives a default
+_BLANKABLE = (*DEFAULTED, "kind")
 Chunk = list[tuple[int, list[str]]]
 
 
@@ -268,6 +74,18 @@ class Validated:
     pid: int = 0
 
 
+def _null(value: None) -> None:
+    return value
+
+
+# sqlite3 binds an exact str, int or float as it is, but looks every other value up for an
+# adapter, None included: the look-up fails through attribute searches (about 0.25 µs a
+# value, and a staged row holds some twenty None) before None is bound as NULL. With an
+# adapter of None to None registered, it is found at once; NULL stays NULL (process-wide,
+# and for every connection the same: sqlite3 binds the None it gets back as NULL).
+sqlite3.register_adapter(type(None), _null)
+
+
 def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
     """The staging rows of a chunk as a serialized in-memory SQLite database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -298,19 +116,25 @@ def validate_chunk(
     rejects: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []
     values_of_fields: list[tuple[Any, ...]] = []
+    # a row's keys come from the header's fields: without a custom field column, no row has one
+    custom = any(key.startswith(FIELD_PREFIX) for key in headers.sources)
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         # blank cells hold defaults or guesses, not data: a merge must not treat them as values
-        blank = ",".join(k for k in (*DEFAULTED, "kind") if v.clean(raw.get(k)) is None)
+        blank = ",".join([k for k in _BLANKABLE if v.clean(raw.get(k)) is None])
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
-        row_notes = parse_notes(raw.pop("notes", None) or "", stamp)
-        row_notes.extend((stamp, text) for text in raw.pop("extra_notes", None) or ())
-        raw["fields"] = {
-            key.removeprefix(FIELD_PREFIX): raw.pop(key)
-            for key in [k for k in raw if k.startswith(FIELD_PREFIX)]
-        }
-        errors = _scientific_errors(raw)
+        note_cell = raw.pop("notes", None)
+        row_notes = parse_notes(note_cell, stamp) if note_cell else []
+        extra_notes = raw.pop("extra_notes", None)
+        if extra_notes:
+            row_notes.extend((stamp, text) for text in extra_notes)
+        raw["fields"] = (
+            {key.removeprefix(FIELD_PREFIX): raw.pop(key)
+             for key in [k for k in raw if k.startswith(FIELD_PREFIX)]}
+            if custom else {}
+        )  # fmt: skip
+        errors = scientific_errors(raw)
         for index, (at, text) in enumerate(row_notes):
             try:
                 row_notes[index] = (at, clean_note(text))
@@ -330,12 +154,16 @@ def validate_chunk(
             out.rejected.append(number)
             continue
         client = built.client
-        values = client_to_row(client)
-        rows.append((number, *[values[c] for c in STAGE_COLUMNS], blank))
-        tags.extend((number, t, v.tag_key(t)) for t in client.tags)
-        notes.extend((number, at, text) for at, text in row_notes)
-        contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
-        values_of_fields.extend((number, name, text) for name, text in client.fields.items())
+        rows.append((number, *client_to_row(client).values(), blank))  # STAGE_COLUMNS
+        # (most rows have no note, contact or custom field: no generator made for them)
+        if client.tags:
+            tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+        if row_notes:
+            notes.extend((number, at, text) for at, text in row_notes)
+        if client.contacts:
+            contacts.extend((number, *contact_to_row(c).values()) for c in client.contacts)
+        if client.fields:
+            values_of_fields.extend((number, name, text) for name, text in client.fields.items())
         for warning in built.warnings:
             if warning in _FISCAL_WARNINGS:
                 out.warnings += 1

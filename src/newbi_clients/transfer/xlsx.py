@@ -1,7 +1,7 @@
 """Read an XLSX sheet as a stream of text rows, within bounds that no file can exceed.
 
-The sheet's XML is parsed with expat as it is decompressed: rows are yielded as they are
-read, so memory does not grow with the sheet (about 40 MB for 100,000 rows × 25 columns).
+The sheet's XML is read as it is decompressed (:mod:`.sheetxml`): rows are yielded as they
+are read, so memory does not grow with the sheet (about 40 MB for 100,000 rows × 25 columns).
 While reading, every cell's coordinates, every cell's and row's length and the number of
 columns are checked: a cell at XFD1048576 is refused, it allocates nothing. Cell types
 follow ECMA-376 part 1 §18.3.1.4: shared and inline strings, formula strings, booleans,
@@ -17,13 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from newbi_clients.errors import ImportRejected
+from newbi_clients.transfer.fastrows import RowParser
 from newbi_clients.transfer.ooxml import (
-    CHUNK,
-    MAX_CELL,
     MAX_COLUMNS,
-    MAX_ROW,
-    MAX_ROW_CHARS,
-    MAX_ROW_XML,
     MAX_SHEET_XML,
     Package,
     SharedStrings,
@@ -32,13 +28,11 @@ from newbi_clients.transfer.ooxml import (
     column_index,
     column_letters,
     corrupt,
-    feed,
+    reading,
     refuse,
-    safe_parser,
     shared_strings,
 )
-
-_DIGITS = "0123456789"
+from newbi_clients.transfer.sheetxml import ExpatRows, sheet_rows
 
 
 @dataclass(slots=True)
@@ -91,108 +85,18 @@ class _SheetReader:
         self.styles = cell_styles(package, book.styles)
         self.epoch = dt.datetime(1904, 1, 1) if book.date1904 else None
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells) for each row holding a value, as the sheet is read.
+    def rows(self, fast: bool = True) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) for each row holding a value, as the sheet is read; with
+        ``fast`` False, expat reads every row (the reference the fast path is tested against)."""
+        self.expat = ExpatRows(self.name, self._value, self._column)
+        formatted = {str(i) for i, fmt in enumerate(self.styles) if fmt is not None}
 
-        The expat handlers keep their state in closure variables: this is the hot loop of
-        an XLSX import (one call per tag), so it avoids attribute and dict look-ups.
-        """
-        done: list[tuple[int, list[str]]] = []
-        parser = safe_parser()
-        columns: dict[str, int] = {}
-        tags: dict[str, str] = {}
-        row: list[str] = []
-        buf: list[str] = []
-        number = size = chars = rph = end_at = 0
-        ref: str | None = None
-        kind: str | None = None
-        style: str | None = None
-        text_on = inline = has = False
-        value_of = self._value
+        def parser(prefix: str) -> RowParser:
+            return RowParser(prefix, self._value, self.strings.get, formatted)
 
-        def start(raw: str, attrs: dict[str, str]) -> None:
-            nonlocal ref, kind, style, size, has, text_on, number, chars, inline, rph
-            tag = tags.get(raw) or tags.setdefault(raw, raw.rpartition(":")[2])
-            if tag == "c":
-                ref, kind, style = attrs.get("r"), attrs.get("t"), attrs.get("s")
-                buf.clear()
-                size = 0
-                has = False
-            elif tag == "v" or (tag == "t" and inline and not rph):
-                text_on = has = True
-            elif tag == "row":
-                given = attrs.get("r")
-                number = int(given) if given and given.isdigit() else number + 1
-                if number > MAX_ROW:
-                    raise self._beyond_last_row(number)
-                row.clear()
-                chars = 0
-            elif tag == "is":
-                inline = True
-            elif tag == "rPh":
-                rph += 1
-
-        def end(raw: str) -> None:
-            nonlocal text_on, inline, rph, chars, end_at
-            tag = tags.get(raw) or tags.setdefault(raw, raw.rpartition(":")[2])
-            if tag == "c":
-                if not has:
-                    return
-                if ref:
-                    letters = ref.rstrip(_DIGITS)
-                    col = columns.get(letters)
-                    if col is None:
-                        col = columns[letters] = self._column(letters, ref)
-                else:
-                    col = len(row)
-                value = "".join(buf)
-                if kind != "inlineStr":
-                    value = value_of(value, kind, style)
-                chars += len(value)
-                if chars > MAX_ROW_CHARS:
-                    raise self._row_too_long(number)
-                width = len(row)
-                if col == width:
-                    row.append(value)
-                elif col > width:
-                    row.extend([""] * (col - width))
-                    row.append(value)
-                else:
-                    row[col] = value
-            elif tag in {"v", "t"}:
-                text_on = False
-            elif tag == "row":
-                if row:
-                    done.append((number, row.copy()))
-                end_at = parser.CurrentByteIndex
-            elif tag == "is":
-                inline = False
-            elif tag == "rPh":
-                rph -= 1
-
-        def data(text: str) -> None:
-            nonlocal size
-            if text_on:
-                size += len(text)
-                if size > MAX_CELL:
-                    raise refuse(self.name, f"cellule {ref or ''} de plus de {MAX_CELL} caractères")
-                buf.append(text)
-
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = data
-        fed = 0
-
-        def ready() -> Iterator[tuple[int, list[str]]]:
-            nonlocal fed
-            fed += CHUNK
-            if fed - end_at > MAX_ROW_XML + CHUNK:
-                raise refuse(self.name, f"ligne {number + 1} démesurée (plus de 16 Mo de XML)")
-            rows = done.copy()
-            done.clear()
-            return iter(rows)
-
-        return feed(self.package, self.part, MAX_SHEET_XML, parser, ready)
+        with reading(self.name, self.part), self.package.open(self.part, MAX_SHEET_XML) as part:
+            for rows in sheet_rows(part, self.expat, parser if fast else None):
+                yield from rows
 
     def _column(self, letters: str, ref: str) -> int:
         col = column_index(letters.upper()) if letters.isalpha() else -1
@@ -204,11 +108,10 @@ class _SheetReader:
             )
         return col
 
-    def _beyond_last_row(self, number: int) -> ImportRejected:
-        return refuse(self.name, f"ligne {number} au-delà de la dernière d'Excel ({MAX_ROW})")
-
-    def _row_too_long(self, number: int) -> ImportRejected:
-        return refuse(self.name, f"ligne {number} de plus de {MAX_ROW_CHARS} caractères")
+    def _format(self, style: str | None) -> str | None:
+        if style and style.isdigit() and int(style) < len(self.styles):
+            return self.styles[int(style)]
+        return None
 
     def _value(self, text: str, kind: str | None, style: str | None) -> str:
         if kind in ("inlineStr", "str", "e"):
@@ -223,12 +126,7 @@ class _SheetReader:
             return "oui" if text.strip() in ("1", "true") else "non"
         if kind == "d":
             return text[:-9] if text.endswith("T00:00:00") else text
-        fmt = (
-            self.styles[int(style)]
-            if style and style.isdigit() and int(style) < len(self.styles)
-            else None
-        )
-        return number_text(text, fmt, self.epoch)
+        return number_text(text, self._format(style), self.epoch)
 
 
 def number_text(text: str, fmt: str | None, epoch: dt.datetime | None = None) -> str:

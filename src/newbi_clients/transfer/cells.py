@@ -1,0 +1,116 @@
+"""From the cells of an imported row to the raw values of a client: notes read back with
+their dates, and what a spreadsheet took given back (the leading zeros of postal codes,
+SIRETs and phone numbers; a town written in the address; a SIREN in the SIRET column).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newbi_clients import validation as v
+from newbi_clients.errors import ValidationFailed
+from newbi_clients.transfer.mapping import HeaderMap
+from newbi_clients.transfer.semantics import row_fields
+
+_NOTE_LINE = re.compile(r"^\[(\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\] ?(.*)$")
+_ADDRESS_WITH_TOWN = re.compile(r"^(?P<street>.*?)[\s,]+(?P<cp>\d{5})\s+(?P<city>[^\d,][^,]*?)\s*$")
+_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
+
+
+def parse_notes(cell: str, stamp: str) -> list[tuple[str, str]]:
+    """Notes from a cell: « [ISO date] text » lines (as exported) keep their date."""
+    text = cell.strip()
+    if not text:
+        return []
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if not _NOTE_LINE.match(lines[0]):
+        return [(stamp, text)]
+    notes: list[tuple[str, str]] = []
+    for line in lines:
+        match = _NOTE_LINE.match(line)
+        if match:
+            notes.append((match.group(1), match.group(2)))
+        else:
+            at, body = notes[-1]
+            notes[-1] = (at, f"{body}\n{line[1:] if line.startswith(' ') else line}")
+    return notes
+
+
+_FRENCH_POSTAL = frozenset({"FR", "MC"})
+
+
+def _country_code(text: object) -> str | None:
+    """The ISO code of a raw country cell (FR when empty), None when unknown."""
+    try:
+        return v.normalize_country(text)
+    except ValidationFailed:
+        return None
+
+
+def _pad_postal(code: str, country: str | None) -> str:
+    """French codes (and overseas) that lost their zero; the others are padded by the
+    validator itself (``normalize_postal_code``)."""
+    if country in _FRENCH_POSTAL and code.isdigit() and len(code) == 4:
+        return "0" + code
+    return code
+
+
+def _pad_siret(siret: str) -> str:
+    """A SIRET that lost one or two leading zeros, kept padded only when it then checks."""
+    if siret.isdigit() and len(siret) in (12, 13):
+        padded = siret.zfill(14)
+        try:
+            v.normalize_siret(padded)
+        except ValidationFailed:
+            return siret
+        return padded
+    return siret
+
+
+def _repair(raw: dict[str, Any]) -> None:
+    """Give back what a spreadsheet took: leading zeros of codes and numbers."""
+    country = _country_code(raw.get("country"))
+    in_france = country == "FR"
+    postal = raw.get("postal_code") or ""
+    if postal:
+        raw["postal_code"] = _pad_postal(postal, country)
+    if not postal and not raw.get("city") and in_france and raw.get("address"):
+        match = _ADDRESS_WITH_TOWN.match(raw["address"])
+        if match:
+            raw["address"] = match.group("street").rstrip(" ,")
+            raw["postal_code"] = match.group("cp")
+            raw["city"] = match.group("city")
+    delivery = raw.get("delivery_postal_code") or ""
+    if delivery:
+        delivery_country = _country_code(raw.get("delivery_country") or raw.get("country"))
+        raw["delivery_postal_code"] = _pad_postal(delivery, delivery_country)
+    phone = raw.get("phone") or ""
+    if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
+        raw["phone"] = "0" + phone
+    siret = raw.get("siret") or ""
+    if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
+        raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
+    elif siret:
+        raw["siret"] = _pad_siret(siret)
+
+
+def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
+    """The raw field values of a row (formula escapes removed, lost zeros restored), with
+    the person on the row (``contact``) and what must be kept as notes (``extra_notes``)."""
+    raw = row_fields(cells, headers)
+    _repair(raw)
+    return raw
+
+
+def scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str | None, str]]:
+    """(key, field, value, message) of each identifier a spreadsheet wrote as 7.3E+13."""
+    errors: list[tuple[str | None, str, str | None, str]] = []
+    for key, label in (("siret", "SIRET"), ("phone", "Téléphone"), ("siren", "SIREN")):
+        value = raw.get(key)
+        if value and _SCIENTIFIC.match(value):
+            errors.append((key, key, value, (
+                f"{label} illisible : le tableur l'a écrit en notation scientifique ({value})"
+                " et a perdu des chiffres ; formatez la colonne en texte puis exportez à nouveau"
+            )))  # fmt: skip
+    return errors

@@ -1,0 +1,383 @@
+"""The rows of a sheet in the shapes spreadsheet writers produce, read with regular expressions.
+
+Excel, LibreOffice, Google Sheets, openpyxl and xlsxwriter write the cells of a sheet in a
+handful of shapes (ECMA-376 part 1, §18.3.1.4): ``<c r="B2" s="3" t="s"><v>12</v></c>``,
+inline strings ``<is><t xml:space="preserve">…</t></is>``, rich runs, formulas with their
+cached ``<v>``, empty styled cells, a namespace prefix (``<x:c>``). A row made only of those
+is read here, with the semantics of an XML parser: the five entities and character
+references, line ends normalised, illegal characters refused. Anything else — a comment,
+CDATA, a processing instruction, an unknown element, phonetic runs, a value out of bounds —
+raises :class:`Fallback`, and the row is read by expat instead (:mod:`.sheetxml`), which
+gives the same rows or the same refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from newbi_clients.transfer.ooxml import (
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_ROW,
+    MAX_ROW_CHARS,
+    column_letters,
+)
+
+W = "[ \t\r\n]"  # XML white space (``\s`` would also take Unicode spaces)
+_NAME = "[A-Za-z_][A-Za-z0-9_.:-]*"
+_ATTRS = f"""(?:{W}+{_NAME}{W}*={W}*(?:"[^"<]*"|'[^'<]*'))*"""
+_ATTR = re.compile(f"""{W}+({_NAME}){W}*={W}*(?:"([^"]*)"|'([^']*)')""")
+_ALL_ATTRS = re.compile(f"{_ATTRS}{W}*")
+_REF = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));|&")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_INT = "0|[1-9][0-9]{0,14}"  # a number whose text is its own canonical form
+_DIGITS = "0123456789"
+_CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
+
+
+Rows = list[tuple[int, list[str]]]
+
+
+class Fallback(Exception):
+    """This text is not in the fast grammar (or breaks a bound): expat reads it."""
+
+
+def _legal(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _reference(match: re.Match[str]) -> str:
+    named, decimal, hexa = match.groups()
+    if named:
+        return _NAMED[named]
+    if not (decimal or hexa) or len(decimal or hexa) > 8:
+        raise Fallback  # a bare « & », or a number no character has
+    code = int(decimal) if decimal else int(hexa, 16)
+    if not _legal(code):
+        raise Fallback
+    return chr(code)
+
+
+def unescape(text: str) -> str:
+    """Character data as an XML parser reports it: line ends normalised, references replaced.
+
+    >>> unescape("a &amp; b&#10;c\\r\\nd&#x0D;")
+    'a & b\\nc\\nd\\r'
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _REF.sub(_reference, text) if "&" in text else text
+
+
+def attributes(text: str) -> dict[str, str]:
+    """The attributes of a start tag (what follows its name), if the fast path takes them."""
+    if not _ALL_ATTRS.fullmatch(text):
+        raise Fallback
+    found: dict[str, str] = {}
+    for name, double, single in _ATTR.findall(text):
+        value = double or single
+        if name in found or "&" in value or "\t" in value or "\n" in value or "\r" in value:
+            raise Fallback  # duplicates are an XML error; references and breaks are rare
+        found[name] = value
+    return found
+
+
+def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    p = re.escape(prefix)
+    row = re.compile(f"""{W}*<{p}row(?:{W}+r=(?:"([0-9]+)"|'([0-9]+)'))?({_ATTRS}){W}*(/?)>""")
+    # a cell as writers put it (``s`` before ``t``, no formula): letters, style, inline
+    # marker, shared marker, other type, value in canonical form (an integer, or any inline
+    # text), other value; both values None for an empty cell
+    # (possessive quantifiers: nothing they take is ever given back, and they are faster)
+    common = re.compile(
+        f'<{p}c r="([A-Z]{{1,3}})[0-9]*+"(?: s="(0|[1-9][0-9]*+)")?+'
+        f'(?: t="(?:(i)nlineStr|(s)|n|(b|d|e|str))")?+'
+        f'(?:/>|>(?(3)<{p}is><{p}t(?: xml:space="preserve")?+>|<{p}v>)'
+        f"(?:((?(3)[^<]*+|(?:{_INT})))|([^<]*+))(?(3)</{p}t></{p}is>|</{p}v>)</{p}c>)"
+    )
+    # any cell of the grammar: letters, attributes, formula attributes and text, value
+    # marker and text, inline text attributes, marker and text, rich runs; else a stray
+    general = re.compile(
+        f'<{p}c(?:{W}+r="([A-Z]{{1,3}})[0-9]*")?({_ATTRS}){W}*(?:/>|>{W}*'
+        f"(?:<{p}f({_ATTRS}){W}*(?:/>|>([^<]*)</{p}f>){W}*)?"
+        f"(?:<{p}v(>)([^<]*)</{p}v>"
+        f"|<{p}is>{W}*<{p}t({_ATTRS}){W}*(>)([^<]*)</{p}t>{W}*</{p}is>"
+        f"|<{p}is>{W}*(<{p}r>(?:[^<]|<(?!/{p}is>))*)</{p}is>)?{W}*</{p}c>)|{W}+|(.)",
+        re.S,
+    )
+    return row, common, general
+
+
+_RUN_PROPERTIES = (
+    "b|i|strike|condense|extend|outline|shadow|u|vertAlign|sz|color|rFont|family|charset|scheme"
+)
+
+
+def _runs(prefix: str) -> re.Pattern[str]:
+    p = re.escape(prefix)
+    return re.compile(
+        f"(<{p}r>|</{p}r>|<{p}rPr>|</{p}rPr>)|<{p}(?:{_RUN_PROPERTIES})({_ATTRS}){W}*/>"
+        f"|<{p}t({_ATTRS}){W}*>([^<]*)</{p}t>|{W}+()|(.)",
+        re.S,
+    )
+
+
+# the grammar of rich runs, ``(<r> [<rPr> properties </rPr>] <t>…</t> </r>)+``, as
+# (expected, read) → expected next
+_RUN_MOVES = {
+    ("r", "r"): "rPr|t",
+    ("rPr|t", "rPr"): "e",
+    ("rPr|t", "t"): "/r",
+    ("e", "e"): "e",
+    ("e", "/rPr"): "t",
+    ("t", "t"): "/r",
+    ("/r", "/r"): "r",
+}
+
+
+class RowParser:
+    """Reads the rows of one sheet written with ``prefix`` (``""`` or ``"x:"``).
+
+    ``value_of(text, type, style)`` converts a cell's text as expat's reader does,
+    ``shared(index)`` is a shared string (None beyond the last), ``formatted`` the styles
+    that make a number a date or a percentage.
+    """
+
+    def __init__(
+        self,
+        prefix: str,
+        value_of: Callable[[str, str | None, str | None], str],
+        shared: Callable[[int], str | None],
+        formatted: set[str],
+    ) -> None:
+        self.prefix = prefix
+        self.row_start, self.common, self.general = _patterns(prefix)
+        self.runs = _runs(prefix)
+        self.tags = {f"<{prefix}{tag}>": tag for tag in ("r", "rPr")}
+        self.tags.update({f"</{prefix}{tag}>": f"/{tag}" for tag in ("r", "rPr")})
+        self.value_of = value_of
+        self.shared = shared
+        self.formatted = formatted
+        self.letters = [column_letters(col) for col in range(MAX_COLUMNS)]
+        self.index = {letters: col for col, letters in enumerate(self.letters)}
+        self.blanks = [""] * MAX_COLUMNS
+        self.checked: set[str] = set()
+        self.kinds: dict[str, tuple[str | None, str | None]] = {}
+
+    def rows(
+        self, pieces: list[str], first: int, last: int, number: int, found: Rows
+    ) -> tuple[int, int]:
+        """Read ``pieces[first:last]`` (each: white space, empty rows, then a row without its
+        end tag) into ``found`` until one is not in the fast grammar; ``number`` is the
+        number of the row before. Returns the index of that piece (``last`` if none) and
+        the number of the last row read.
+
+        The hot loop of an XLSX import. There is no step of Python per cell when the values
+        are their text (inline strings, integers): one regular expression splits the row
+        into its fields, and slices of the result gather them.
+        """
+        row_start, split, checked = self.row_start.match, self.common.split, self.checked
+        letters_of = self.letters
+        for at in range(first, last):
+            piece = pieces[at]
+            before = number
+            try:
+                start = row_start(piece)
+                if start is None:
+                    raise Fallback
+                double, single, rest, empty = start.groups()
+                if empty:
+                    number, content = self._after_empty_rows(piece, number)
+                else:
+                    if rest and rest not in checked:
+                        self._check(rest)
+                    given = double or single
+                    number = int(given) if given else number + 1
+                    if number > MAX_ROW:
+                        raise Fallback
+                    content = piece[start.end() :]
+                parts = split(content)
+                values = parts[6::8]
+                if (
+                    len(content) > MAX_CELL
+                    or any(parts[::8])
+                    or None in values
+                    or any(parts[4::8])
+                    or any(parts[5::8])
+                    or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
+                ):
+                    cells = self._other_cells(content, parts)
+                else:
+                    letters = parts[1::8]
+                    if "&" in content or "\r" in content:
+                        values = [unescape(value) for value in values]
+                    if letters == letters_of[: len(letters)]:
+                        cells = values  # no empty column
+                    else:
+                        cells = self._place(letters, values) or self._general(content)
+            except Fallback:
+                return at, before
+            if cells:
+                found.append((number, cells))
+        return last, number
+
+    def _after_empty_rows(self, text: str, number: int) -> tuple[int, str]:
+        """Empty rows (``<row r="4"/>``) before the row of ``text``: its number and content."""
+        at = 0
+        while True:
+            start = self.row_start.match(text, at)
+            if start is None:
+                raise Fallback
+            double, single, rest, empty = start.groups()
+            if rest:
+                self._check(rest)
+            given = double or single
+            number = int(given) if given else number + 1
+            if number > MAX_ROW:
+                raise Fallback
+            at = start.end()
+            if not empty:
+                return number, text[at:]
+
+    def _check(self, rest: str) -> None:
+        if rest not in self.checked:
+            if "r" in attributes(rest):
+                raise Fallback
+            if len(self.checked) > _CACHE:
+                self.checked.clear()
+            self.checked.add(rest)
+
+    def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
+        """Values at their columns, blanks between; None for a column written twice or
+        beyond the last one."""
+        found = dict(zip(letters, values, strict=True))
+        if len(found) != len(letters):
+            return None
+        try:
+            width = max(map(self.index.__getitem__, letters)) + 1
+        except KeyError:
+            return None
+        return list(map(found.get, self.letters[:width], self.blanks[:width]))
+
+    def _other_cells(self, content: str, parts: list[str | None]) -> list[str]:
+        """A row with empty cells, shared strings, typed or formatted values (converted
+        cell by cell), or cells outside the common shapes (the general grammar)."""
+        if len(content) > MAX_CELL or any(parts[::8]):
+            cells = self._general(content)
+        else:
+            letters, values = self._convert(parts)
+            if letters == self.letters[: len(letters)]:
+                cells = values
+            else:
+                cells = self._place(letters, values) or self._general(content)
+        # shared strings and numbers may be longer than their text
+        if sum(map(len, cells)) > MAX_ROW_CHARS:
+            raise Fallback
+        return cells
+
+    def _convert(self, parts: list[str | None]) -> tuple[list[str], list[str]]:
+        """Letters and values of the cells that hold one, converted by their type."""
+        letters: list[str] = []
+        values: list[str] = []
+        get, value_of, formatted = self.shared, self.value_of, self.formatted
+        fields = zip(*(parts[at::8] for at in range(1, 8)), strict=True)
+        for column, style, inline, shared, kind, plain, other in fields:
+            if plain is not None:
+                if inline:
+                    value = unescape(plain)
+                elif shared:
+                    value = get(int(plain)) or value_of(plain, "s", style)
+                elif kind or style in formatted:
+                    value = value_of(plain, kind, style)
+                else:
+                    value = plain
+            elif other is not None:
+                value = value_of(unescape(other), "s" if shared else kind, style)
+            else:
+                continue  # an empty cell
+            letters.append(column)
+            values.append(value)
+        return letters, values
+
+    def _kind(self, rest: str) -> tuple[str | None, str | None]:
+        """(type, style) of a cell's attributes other than its reference."""
+        found = self.kinds.get(rest)
+        if found is None:
+            attrs = attributes(rest)
+            if "r" in attrs:
+                raise Fallback
+            found = (attrs.get("t"), attrs.get("s"))
+            if len(self.kinds) > _CACHE:
+                self.kinds.clear()
+            self.kinds[rest] = found
+        return found
+
+    def _general(self, content: str) -> list[str]:
+        row: list[str] = []
+        for match in self.general.findall(content):
+            letters, rest, f_attrs, formula, v_on, v_text, t_attrs, t_on, t_text, rich, stray = (
+                match
+            )
+            if stray:
+                raise Fallback
+            if letters or not rest:
+                kind, style = self._kind(rest)
+            else:  # attributes in another order: the reference is among them
+                attrs = attributes(rest)
+                kind, style, ref = attrs.get("t"), attrs.get("s"), attrs.get("r", "")
+                letters = (ref.rstrip(_DIGITS).upper() or "?") if ref else ""
+            if f_attrs:
+                attributes(f_attrs)
+            if formula:
+                unescape(formula)  # refuses what an XML parser would
+            if t_attrs:
+                attributes(t_attrs)
+            if rich:
+                chars = self._rich(rich)
+            elif v_on or t_on:
+                chars = unescape(v_text or t_text)
+            else:
+                continue  # an empty cell, or white space
+            if len(chars) > MAX_CELL:
+                raise Fallback
+            value = chars if kind == "inlineStr" else self.value_of(chars, kind, style)
+            width = len(row)
+            col = self.index.get(letters, MAX_COLUMNS) if letters else width
+            if col < width or col >= MAX_COLUMNS:
+                raise Fallback  # a column out of order, or beyond the last: rare
+            row += self.blanks[: col - width]
+            row.append(value)
+        return row
+
+    def _rich(self, runs: str) -> str:
+        texts: list[str] = []
+        expect = "r"
+        for match in self.runs.finditer(runs):
+            kind = match.lastindex
+            if kind == 1:
+                step = self.tags[match.group(1)]
+            elif kind == 2:
+                attributes(match.group(2))
+                step = "e"
+            elif kind == 4:
+                if match.group(3):
+                    attributes(match.group(3))
+                texts.append(unescape(match.group(4)))
+                step = "t"
+            elif kind == 5:
+                continue  # white space
+            else:
+                raise Fallback
+            following = _RUN_MOVES.get((expect, step))
+            if following is None:
+                raise Fallback
+            expect = following
+        if expect != "r":
+            raise Fallback
+        return "".join(texts)
