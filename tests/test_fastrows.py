@@ -212,6 +212,10 @@ def test_rows_in_the_writers_shapes_are_read_fast_as_expat_reads_them(sheet: str
     '<worksheet xmlns="x"><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v>'
     '</c></row><row r="2"><c r="SG2"><v>1</v></c></row></sheetData></worksheet>'
 )
+@example(  # a far column holding a shared string beyond the table: the column is refused
+    '<worksheet xmlns="x"><sheetData><row r=\'1\'/><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    '</t></is></c><c r="SG1" t="s"><v>5</v></c></row></sheetData></worksheet>'
+)
 def test_any_row_gives_what_expat_gives(sheet: str) -> None:
     compare(sheet)
 

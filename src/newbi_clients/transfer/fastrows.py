@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.ooxml import (
     MAX_CELL,
     MAX_COLUMNS,
@@ -223,7 +224,9 @@ class RowParser:
                         cells = values  # no empty column
                     else:
                         cells = self._place(letters, values) or self._general(content)
-            except Fallback:
+            except (Fallback, ImportRejected):
+                # a refusal too goes through expat, whose checks come in the order of the
+                # file's text (a far column before the value it holds): the same message
                 return at, before
             if cells:
                 found.append((number, cells))
