@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.customfields import define_field
@@ -61,6 +61,7 @@ def _import(store: ClientStore, path: Path, on_duplicate: str) -> Importer:
     # the clients of the book that one row duplicates: their merges are written in bulk
     targets = [d.existing_id for d in plan.duplicates if d.existing_id is not None]
     importer.single = sum(1 for t in targets if targets.count(t) == 1)  # type: ignore[attr-defined]
+    importer.each_once = importer.single == len(plan.duplicates)  # type: ignore[attr-defined]
     return importer
 
 
@@ -141,11 +142,27 @@ def _row_by_row() -> Iterator[None]:
         yield
 
 
+_BLANK = {
+    "phone": "",
+    "city": "",
+    "tags": "",
+    "note": "",
+    "person": "",
+    "origin": "",
+    "segment": "",
+}
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(ROW, min_size=1, max_size=5),
     st.lists(st.tuples(st.integers(0, 6), ROW), min_size=1, max_size=8),
 )
+@example(  # client 0 completed row by row takes Anne's email first, in the file's order
+    book=[{**_BLANK}, {**_BLANK}, {**_BLANK}],
+    rows=[(0, {**_BLANK}), (0, {**_BLANK, "person": "anne@acme.fr"}),
+          (1, {**_BLANK, "person": "anne@acme.fr"})],
+)  # fmt: skip
 def test_bulk_merges_give_the_book_of_merges_written_one_by_one(
     book: list[dict[str, str]], rows: list[tuple[int, dict[str, str]]]
 ) -> None:
@@ -166,7 +183,10 @@ def test_bulk_merges_give_the_book_of_merges_written_one_by_one(
                     with _row_by_row():
                         assert _import(store, file, "merge").merges_prepared == 0
             dumps.append(_dump(path))
-        assert bulk.merges_prepared == bulk.single  # type: ignore[attr-defined]
+        if bulk.each_once:  # type: ignore[attr-defined]
+            assert bulk.merges_prepared == bulk.single  # type: ignore[attr-defined]
+        else:  # a staged merge that a row completed row by row claims first waits its turn
+            assert bulk.merges_prepared <= bulk.single  # type: ignore[attr-defined]
         assert dumps[0] == dumps[1]
 
 

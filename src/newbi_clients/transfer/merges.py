@@ -11,6 +11,13 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
 from newbi_clients.transfer.validate import CONTACT_COLUMNS
 
+# the values of a staged row that only one client may hold
+_CLAIMS = (
+    "SELECT row, 'e:' || email_key AS key FROM stage WHERE email_key IS NOT NULL"
+    " UNION ALL SELECT row, 's:' || siret FROM stage WHERE siret IS NOT NULL"
+    " UNION ALL SELECT row, 'e:' || email_key FROM stage_contacts WHERE email_key IS NOT NULL"
+)
+
 
 class ImportMerges:
     """Completes the clients of the book with the staged rows that duplicate them."""
@@ -38,10 +45,13 @@ class ImportMerges:
                 " HAVING count(*) > 1"
             )
         }
+        claims = self._claims_in_order(several)
         staging = MergeStaging(self.store)
         for dup in plan.duplicates:
             if dup.existing_id is None or dup.existing_id in several:
                 continue
+            if claims and self._claimed_before(dup.row, claims):
+                continue  # completed row by row, after the rows that claim first
             notes, blank = self.staged_extras(dup.row)
             source = f"import de {self.source}, ligne {dup.row}"
             completion = plan_completion(
@@ -50,6 +60,30 @@ class ImportMerges:
             staging.add(dup.row, completion, source, notes)
         staging.finish()
         return staging.count
+
+    def _claims_in_order(self, several: set[int]) -> dict[str, int]:
+        """The values only one client may hold (an email, of the client or of a contact; a
+        SIRET) that the rows completed row by row carry, each with the first row carrying
+        it. Those rows are written after the staged ones: a staged merge that could take
+        such a value from a row before it is completed row by row as well, so that the
+        file's order decides who gets it, as when every merge is written row by row."""
+        marks = ", ".join("?" * len(several))
+        unstaged = "SELECT row FROM stage WHERE dup_of_row IS NOT NULL" + (
+            f" OR dup_of_id IN ({marks})" if several else ""
+        )
+        claims: dict[str, int] = {}
+        for key, row in self.store.execute(
+            f"SELECT key, min(row) FROM ({_CLAIMS}) WHERE row IN ({unstaged}) GROUP BY key",
+            [*several],
+        ):
+            claims[key] = row
+        return claims
+
+    def _claimed_before(self, row: int, claims: dict[str, int]) -> bool:
+        return any(
+            claims.get(key, row) < row
+            for (key,) in self.store.execute(f"SELECT key FROM ({_CLAIMS}) WHERE row = ?", [row])
+        )
 
     def index_stage(self) -> None:
         """Index the staged rows' tags, notes, contacts and values by row: each merge reads
