@@ -11,7 +11,7 @@ from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.apply import INSERT_CLIENTS, Importer
+from newbi_clients.transfer.apply import FTS_HASH_BYTES, INSERT_CLIENTS, Importer
 from newbi_clients.transfer.cells import parse_notes, row_to_raw
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
@@ -443,6 +443,22 @@ def test_indexes_updated_in_place_by_an_import_smaller_than_the_book(
     report = importer.apply(importer.prepare())
     assert report.created == 1 and "index" not in importer.times.seconds
     assert store.resolve("c@x.fr").name == "C"
+
+
+def test_search_index_flushed_in_larger_segments_stays_whole(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    names = [f"Durand{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(300)]
+    rows = "".join(f"\nparticulier;{name};Éléonore;{name}@x.fr;;;;Lyon;;;" for name in names)
+    run(store, write(tmp_path, HEADER + rows))
+    (hash_bytes,) = store.db.execute(
+        "SELECT v FROM clients_fts_config WHERE k = 'hashsize'"
+    ).fetchone()
+    assert hash_bytes == FTS_HASH_BYTES
+    store.db.execute("INSERT INTO clients_fts (clients_fts) VALUES ('integrity-check')")
+    found = list(store.iter_clients(ClientQuery(text="eleonore durandbc")))
+    assert [c.name for c in found] == ["Durandbc"]
+    assert len(list(store.iter_clients(ClientQuery(text="lyon")))) == 300
 
 
 def test_new_clients_inserted_in_id_order_without_a_sort(

@@ -32,6 +32,13 @@ from newbi_clients.transfer.validate import (
 
 COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
+# the page cache of an import's write, in KiB: each new row goes into every index of the
+# clients, whose pages are spread over the whole book (see the README, « Performance »)
+WRITE_CACHE_KIB = 96 * 1024
+# the search index's pending entries are written out in segments of this size (FTS5's
+# « hashsize », 1 MB by default): a large import makes half as many segments, which a big
+# book's index merges with its own (measured: 1, 2, 4, 8 and 16 MB; above 2 MB, no faster)
+FTS_HASH_BYTES = 2 * 1024 * 1024
 # the new clients in id order, read straight from stage_ids by its key: the ids are given
 # in row order (see apply), so ordering by row needs no sort, whose buffer held a copy of
 # every row (about 37 MB for 100,000 rows) while the page cache filled
@@ -176,8 +183,7 @@ class Importer:
         report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
         db = self.store.db
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
-        # a larger page cache for the writes: new rows go into every index of the book
-        db.execute("PRAGMA cache_size = -65536")
+        db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
         times = self.times
         merges = ImportMerges(self.store, self.source)
         prepared = 0  # merges staged before the lock
@@ -261,6 +267,14 @@ class Importer:
                     db.execute(sql)
         columns = ", ".join(FTS_COLUMNS)
         with self.times.phase("fts"):
+            (hash_bytes,) = db.execute(
+                "SELECT coalesce((SELECT v FROM clients_fts_config WHERE k = 'hashsize'), 0)"
+            ).fetchone()
+            if hash_bytes != FTS_HASH_BYTES:
+                db.execute(
+                    "INSERT INTO clients_fts (clients_fts, rank) VALUES ('hashsize', ?)",
+                    [FTS_HASH_BYTES],
+                )
             db.execute(
                 f"INSERT INTO clients_fts (rowid, {columns}) SELECT id, {columns} FROM clients"
                 " WHERE id >= ?",
