@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.transfer.fastrows import unescape
 from newbi_clients.transfer.ooxml import MAX_COLUMNS, Package, Workbook, column_letters
 from newbi_clients.transfer.xlsx import _SheetReader
+from newbi_clients.transfer.xmltext import unescape
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(DATA / "hostile"))

@@ -24,14 +24,8 @@ from newbi_clients.transfer.ooxml import (
     MAX_ROW_CHARS,
     column_letters,
 )
+from newbi_clients.transfer.xmltext import ATTRS, Fallback, W, attributes, unescape
 
-W = "[ \t\r\n]"  # XML white space (``\s`` would also take Unicode spaces)
-_NAME = "[A-Za-z_][A-Za-z0-9_.:-]*"
-_ATTRS = f"""(?:{W}+{_NAME}{W}*={W}*(?:"[^"<]*"|'[^'<]*'))*"""
-_ATTR = re.compile(f"""{W}+({_NAME}){W}*={W}*(?:"([^"]*)"|'([^']*)')""")
-_ALL_ATTRS = re.compile(f"{_ATTRS}{W}*")
-_REF = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));|&")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _INT = "0|[1-9][0-9]{0,14}"  # a number whose text is its own canonical form
 _DIGITS = "0123456789"
 _CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
@@ -41,58 +35,9 @@ _STRINGS = 65_536  # shared strings remembered by the fast path
 Rows = list[tuple[int, list[str]]]
 
 
-class Fallback(Exception):
-    """This text is not in the fast grammar (or breaks a bound): expat reads it."""
-
-
-def _legal(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    )
-
-
-def _reference(match: re.Match[str]) -> str:
-    named, decimal, hexa = match.groups()
-    if named:
-        return _NAMED[named]
-    if not (decimal or hexa) or len(decimal or hexa) > 8:
-        raise Fallback  # a bare « & », or a number no character has
-    code = int(decimal) if decimal else int(hexa, 16)
-    if not _legal(code):
-        raise Fallback
-    return chr(code)
-
-
-def unescape(text: str) -> str:
-    """Character data as an XML parser reports it: line ends normalised, references replaced.
-
-    >>> unescape("a &amp; b&#10;c\\r\\nd&#x0D;")
-    'a & b\\nc\\nd\\r'
-    """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _REF.sub(_reference, text) if "&" in text else text
-
-
-def attributes(text: str) -> dict[str, str]:
-    """The attributes of a start tag (what follows its name), if the fast path takes them."""
-    if not _ALL_ATTRS.fullmatch(text):
-        raise Fallback
-    found: dict[str, str] = {}
-    for name, double, single in _ATTR.findall(text):
-        value = double or single
-        if name in found or "&" in value or "\t" in value or "\n" in value or "\r" in value:
-            raise Fallback  # duplicates are an XML error; references and breaks are rare
-        found[name] = value
-    return found
-
-
 def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     p = re.escape(prefix)
-    row = re.compile(f"""{W}*<{p}row(?:{W}+r=(?:"([0-9]+)"|'([0-9]+)'))?({_ATTRS}){W}*(/?)>""")
+    row = re.compile(f"""{W}*<{p}row(?:{W}+r=(?:"([0-9]+)"|'([0-9]+)'))?({ATTRS}){W}*(/?)>""")
     # a cell as writers put it (``s`` before ``t``, no formula): letters, style, inline
     # marker, shared marker, other type, value in canonical form (an integer, or any inline
     # text), other value; both values None for an empty cell
@@ -106,10 +51,10 @@ def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
     # any cell of the grammar: letters, attributes, formula attributes and text, value
     # marker and text, inline text attributes, marker and text, rich runs; else a stray
     general = re.compile(
-        f'<{p}c(?:{W}+r="([A-Z]{{1,3}})[0-9]*")?({_ATTRS}){W}*(?:/>|>{W}*'
-        f"(?:<{p}f({_ATTRS}){W}*(?:/>|>([^<]*)</{p}f>){W}*)?"
+        f'<{p}c(?:{W}+r="([A-Z]{{1,3}})[0-9]*")?({ATTRS}){W}*(?:/>|>{W}*'
+        f"(?:<{p}f({ATTRS}){W}*(?:/>|>([^<]*)</{p}f>){W}*)?"
         f"(?:<{p}v(>)([^<]*)</{p}v>"
-        f"|<{p}is>{W}*<{p}t({_ATTRS}){W}*(>)([^<]*)</{p}t>{W}*</{p}is>"
+        f"|<{p}is>{W}*<{p}t({ATTRS}){W}*(>)([^<]*)</{p}t>{W}*</{p}is>"
         f"|<{p}is>{W}*(<{p}r>(?:[^<]|<(?!/{p}is>))*)</{p}is>)?{W}*</{p}c>)|{W}+|(.)",
         re.S,
     )
@@ -124,8 +69,8 @@ _RUN_PROPERTIES = (
 def _runs(prefix: str) -> re.Pattern[str]:
     p = re.escape(prefix)
     return re.compile(
-        f"(<{p}r>|</{p}r>|<{p}rPr>|</{p}rPr>)|<{p}(?:{_RUN_PROPERTIES})({_ATTRS}){W}*/>"
-        f"|<{p}t({_ATTRS}){W}*>([^<]*)</{p}t>|{W}+()|(.)",
+        f"(<{p}r>|</{p}r>|<{p}rPr>|</{p}rPr>)|<{p}(?:{_RUN_PROPERTIES})({ATTRS}){W}*/>"
+        f"|<{p}t({ATTRS}){W}*>([^<]*)</{p}t>|{W}+()|(.)",
         re.S,
     )
 
