@@ -11,6 +11,10 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.plan import DuplicateRow, ImportPlan, ImportReport
 from newbi_clients.transfer.validate import CONTACT_COLUMNS
 
+# the clients of the book that several rows duplicate (few): completed row by row
+_SEVERAL = (
+    "SELECT dup_of_id FROM stage WHERE dup_of_id IS NOT NULL GROUP BY dup_of_id HAVING count(*) > 1"
+)
 # the values of a staged row that only one client may hold
 _CLAIMS = (
     "SELECT row, 'e:' || email_key AS key FROM stage WHERE email_key IS NOT NULL"
@@ -37,15 +41,8 @@ class ImportMerges:
         from newbi_clients.transfer.merge_writes import MergeStaging
 
         self.index_stage()
-        # the clients of the book that several rows duplicate (few): completed row by row
-        several = {
-            r[0]
-            for r in self.store.execute(
-                "SELECT dup_of_id FROM stage WHERE dup_of_id IS NOT NULL GROUP BY dup_of_id"
-                " HAVING count(*) > 1"
-            )
-        }
-        claims = self._claims_in_order(several)
+        several = {r[0] for r in self.store.execute(_SEVERAL)}
+        claims = self._claims_in_order()
         staging = MergeStaging(self.store)
         for dup in plan.duplicates:
             if dup.existing_id is None or dup.existing_id in several:
@@ -61,23 +58,20 @@ class ImportMerges:
         staging.finish()
         return staging.count
 
-    def _claims_in_order(self, several: set[int]) -> dict[str, int]:
+    def _claims_in_order(self) -> dict[str, int]:
         """The values only one client may hold (an email, of the client or of a contact; a
         SIRET) that the rows completed row by row carry, each with the first row carrying
         it. Those rows are written after the staged ones: a staged merge that could take
         such a value from a row before it is completed row by row as well, so that the
         file's order decides who gets it, as when every merge is written row by row."""
-        marks = ", ".join("?" * len(several))
-        unstaged = "SELECT row FROM stage WHERE dup_of_row IS NOT NULL" + (
-            f" OR dup_of_id IN ({marks})" if several else ""
+        unstaged = (
+            f"SELECT row FROM stage WHERE dup_of_row IS NOT NULL OR dup_of_id IN ({_SEVERAL})"
         )
-        claims: dict[str, int] = {}
-        for key, row in self.store.execute(
-            f"SELECT key, min(row) FROM ({_CLAIMS}) WHERE row IN ({unstaged}) GROUP BY key",
-            [*several],
-        ):
-            claims[key] = row
-        return claims
+        return dict(
+            self.store.execute(
+                f"SELECT key, min(row) FROM ({_CLAIMS}) WHERE row IN ({unstaged}) GROUP BY key"
+            ).fetchall()
+        )
 
     def _claimed_before(self, row: int, claims: dict[str, int]) -> bool:
         return any(
