@@ -89,27 +89,27 @@ def import_(
             refuse_book(errors, store.path)
             count = importer.write_errors(plan, errors)
             info(f"{count} ligne(s) rejetée(s) écrite(s) dans {errors}")
+        refusal = None
         if plan.rejected_rows and not plan.valid:
-            if format_ is ViewFormat.JSON:
-                emit_report(
-                    dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
-                )
-            raise ImportRejected(
+            refusal = (
                 f"Aucune ligne importable : les {len(plan.rejected_rows)} ligne(s) du fichier"
                 " ont été rejetées ; rien n'a été écrit. Corrigez-les (--errors FICHIER les"
                 " écrit avec leur motif) puis relancez l'import."
             )
-        if strict and plan.rejected_rows:
-            if format_ is ViewFormat.JSON:
-                emit_report(
-                    dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
-                )
-            raise ImportRejected(
+        elif strict and plan.rejected_rows:
+            refusal = (
                 f"Import refusé (--strict) : {len(plan.rejected_rows)} ligne(s) rejetée(s) ;"
                 " rien n'a été écrit."
             )
-        if dry_run:
-            emit_report(dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan)
+        if refusal or dry_run:
+            # nothing is written: the report says what the import would have done (a
+            # refusal's only in JSON, where scripts read it; on screen the message says it)
+            if not refusal or format_ is ViewFormat.JSON:
+                emit_report(
+                    dry_report(plan, (on_duplicate or OnDuplicate.SKIP).value), format_, plan
+                )
+            if refusal:
+                raise ImportRejected(refusal)
             info("Simulation (--dry-run) : rien n'a été écrit.")
             show_phases(importer)
             return
