@@ -97,6 +97,8 @@ class Package:
             )
         try:
             return self.zip.open(info)
+        # zipfile raises NotImplementedError for a compression method it cannot read
+        # (Deflate64, for one) and RuntimeError for an entry that needs a password
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
             raise corrupt(self.name) from None
 

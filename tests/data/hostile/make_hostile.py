@@ -13,6 +13,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from newbi_clients.transfer.ooxml import column_letters
+
 HERE = Path(__file__).resolve().parent
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -130,7 +132,7 @@ def make_all(folder: Path = HERE) -> list[Path]:
         '<row r="2">' + _inline("A2", "&xxe;") + "</row>",
         prolog='<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
     )))  # fmt: skip
-    wide = "".join(_inline(f"{_letters(i)}2", f"c{i}") for i in range(10_000))
+    wide = "".join(_inline(f"{column_letters(i)}2", f"c{i}") for i in range(10_000))
     made.append(write_xlsx(folder / "columns-10000.xlsx", _sheet(f'<row r="2">{wide}</row>')))
     long_shared = _shared(f"<si><t>{'x' * 40_000}</t></si>")
     made.append(write_xlsx(folder / "long-shared-string.xlsx", _sheet('<row r="2"><c r="A2" t="s"><v>0</v></c></row>'), long_shared))  # fmt: skip
@@ -149,15 +151,6 @@ def make_all(folder: Path = HERE) -> list[Path]:
     made.append(folder / "truncated.xlsx")
     made.extend(_csv_files(folder))
     return made
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _csv_files(folder: Path) -> list[Path]:
