@@ -115,8 +115,12 @@ def test_import_bad_files(cli, tmp_path: Path, name: str, content: bytes, messag
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_import_missing_file(cli, tmp_path: Path) -> None:
+def test_import_missing_file(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = tmp_path / "nouveau.db"
+    monkeypatch.setenv("NEWBI_CLIENTS_DB", str(book))
     assert "introuvable" in cli("import", str(tmp_path / "nope.csv"), code=1).stderr
+    assert "dossier" in cli("import", str(tmp_path), code=1).stderr
+    assert not book.exists()  # a mistyped path creates no book
 
 
 def _seed(cli, tmp_path: Path) -> None:

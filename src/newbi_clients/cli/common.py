@@ -258,8 +258,12 @@ def scratch_store() -> "Iterator[ClientStore]":
 @contextmanager
 def input_file(path: Path) -> "Iterator[Path]":
     """``path`` itself, or for « - » the standard input copied to a private temporary file
-    (the readers look at a file several times: encoding, delimiter, rows)."""
+    (the readers look at a file several times: encoding, delimiter, rows). A path that
+    names no file is refused first, before a book is opened or created for it."""
     if str(path) != "-":
+        from newbi_clients.transfer.read import check_input
+
+        check_input(path)
         yield path
         return
     import shutil

@@ -73,8 +73,13 @@ def import_(
 
     ask = interactive(no_input) and str(file) != "-"
     columns = parse_map(map_ or [])
-    opened = scratch_store() if dry_run and not book_exists() else open_store(write=not dry_run)
-    with input_file(file) as path, opened as store:
+    # the input is checked before the book is opened: a mistyped path creates no book
+    with (
+        input_file(file) as path,
+        (
+            scratch_store() if dry_run and not book_exists() else open_store(write=not dry_run)
+        ) as store,
+    ):
         file = path
         if save_map:
             keep_map(store, save_map, columns)

@@ -43,6 +43,20 @@ class Table:
     size_hint: int = 0  # approximate number of data rows, for the progress bar
 
 
+def check_input(path: Path) -> None:
+    """Refuse a path that names no regular file (a typo, a folder, a FIFO or a device,
+    which would block or never end), before anything else is done.
+
+    :raises ImportRejected: naming the path and what it is.
+    """
+    if not path.exists():
+        raise ImportRejected(f"Fichier introuvable : {path}")
+    if path.is_dir():
+        raise ImportRejected(f"{path} est un dossier, pas un fichier")
+    if not path.is_file():
+        raise ImportRejected(f"{path} n'est pas un fichier ordinaire (tube, périphérique…)")
+
+
 def open_table(
     path: Path,
     encoding: str | None = None,
@@ -53,12 +67,7 @@ def open_table(
 
     :raises ImportRejected: unsupported, empty, corrupted, encrypted or binary files.
     """
-    if not path.exists():
-        raise ImportRejected(f"Fichier introuvable : {path}")
-    if path.is_dir():
-        raise ImportRejected(f"{path} est un dossier, pas un fichier")
-    if not path.is_file():  # a FIFO or a device would block or never end
-        raise ImportRejected(f"{path} n'est pas un fichier ordinaire (tube, périphérique…)")
+    check_input(path)
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
