@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import pyexpat
 import zipfile
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -149,7 +150,8 @@ def reading(name: str, part: str) -> Iterator[None]:
             f"{name} n'est pas un fichier Excel valide : XML mal formé dans {part}"
             f" ({pyexpat.errors.messages.get(exc.code, exc)})."
         ) from None
-    except (zipfile.BadZipFile, EOFError, OSError):
+    # zlib.error: a deflated part damaged in a way that no CRC check reaches first
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
         raise corrupt(name) from None
 
 
