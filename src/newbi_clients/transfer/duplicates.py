@@ -10,6 +10,7 @@ like a client's (see :mod:`.people`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore
@@ -21,36 +22,55 @@ from newbi_clients.transfer.people import (
 )
 from newbi_clients.transfer.plan import DuplicateRow, ImportPlan
 
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
 _ACTIVE = status_condition("active", "c")
 # the columns of the staged rows that the rules read, and what they mark: the rules run
 # over this narrow copy (some sixty bytes a row) rather than over the wide staged rows,
 # each of which they would otherwise read a dozen times
 _KEYS = "row, email_key, siret, phone, name_key, billing_postal_code, kind"
 _MARKS = ("dup_of_id", "dup_of_row", "dup_field")
+_INDEXED = ("email_key", "siret", "phone", "name_key")
 
 
-def classify(store: ClientStore, plan: ImportPlan) -> None:
-    """Duplicates against the book first, then within the file (first occurrence wins)."""
-    db = store.db
-    marks = ", ".join(f"{m} = NULL" for m in _MARKS)
-    if db.execute(f"SELECT 1 FROM temp.sqlite_master WHERE name = '{KEYS}'").fetchone():
-        # found again (the book changed): the rows marked the first time are set free
-        db.execute(
-            f"UPDATE stage SET {marks}"
-            f" WHERE row IN (SELECT row FROM {KEYS} WHERE dup_field IS NOT NULL)"
-        )
-        db.execute(f"DROP TABLE temp.{KEYS}")
+def create_keys(db: Database) -> None:
+    """The (empty) narrow copy of the staged rows' keys."""
+    db.execute(f"DROP TABLE IF EXISTS temp.{KEYS}")
     db.execute(
         f"CREATE TEMP TABLE {KEYS} (row INTEGER PRIMARY KEY, {_KEYS.removeprefix('row, ')},"
         f" {', '.join(_MARKS)})"
     )
-    db.execute(f"INSERT INTO {KEYS} ({_KEYS}) SELECT {_KEYS} FROM stage")
+
+
+def stage_keys(conn: sqlite3.Connection, source: str) -> None:
+    """Copy the keys of staged rows (``source``, a table of :data:`STAGE_TABLES`' stage
+    shape): done as each validated chunk comes, while the workers validate the next."""
+    conn.execute(f"INSERT INTO temp.{KEYS} ({_KEYS}) SELECT {_KEYS} FROM {source}")
+
+
+def classify(store: ClientStore, plan: ImportPlan) -> None:
+    """Duplicates against the book first, then within the file (first occurrence wins).
+
+    The keys of every staged row must be in the narrow copy (:func:`stage_keys`)."""
+    db = store.db
+    marks = ", ".join(f"{m} = NULL" for m in _MARKS)
+    # found again (the book changed): the rows marked the first time are set free
+    db.execute(
+        f"UPDATE stage SET {marks}"
+        f" WHERE row IN (SELECT row FROM {KEYS} WHERE dup_field IS NOT NULL)"
+    )
+    db.execute(f"UPDATE {KEYS} SET {marks} WHERE dup_field IS NOT NULL")
+    # built once all the keys are there: from sorted keys, four times cheaper (measured)
+    # than updated as each chunk comes
+    for key in _INDEXED:
+        db.execute(f"CREATE INDEX IF NOT EXISTS temp.{KEYS}_{key} ON {KEYS} ({key}, row)")
     plan.duplicates.clear()
     # exact keys first, then the probable keys of rows that have no exact key (the
     # keys of « duplicates »): the same phone, or the same name and postal code
     probable = "email_key IS NULL AND siret IS NULL AND"
-    for key in ("email_key", "siret", "phone", "name_key"):
-        db.execute(f"CREATE INDEX temp.{KEYS}_{key} ON {KEYS} ({key}, row)")
     sources = ("book", "file") if holds_rows(db, "main.clients") else ("file",)
     for source in sources:
         for key in ("email_key", "siret"):
