@@ -215,9 +215,10 @@ class Importer:
             ).fetchone()[0])  # fmt: skip
             with times.phase("insert"):
                 db.execute("DELETE FROM stage_ids")
+                # (the narrow copy of the keys holds the same marks as the staged rows)
                 count = db.execute(
                     f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER"
-                    f" (ORDER BY row) FROM stage WHERE {creating}"
+                    f" (ORDER BY row) FROM stage_keys WHERE {creating}"
                 ).rowcount
             report.created = self._insert_clients(base, count)
             with times.phase("extras"):
