@@ -11,7 +11,7 @@ from pathlib import Path
 from newbi_clients.errors import ImportRejected
 from newbi_clients.schema import FTS_COLUMNS, status_condition
 from newbi_clients.storage import ClientStore, now
-from newbi_clients.transfer.duplicates import classify
+from newbi_clients.transfer.duplicates import classify, create_keys, stage_keys
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.phases import PhaseTimes
@@ -134,6 +134,7 @@ class Importer:
         db.execute("ALTER TABLE temp.stage ADD COLUMN dup_field TEXT")
         # the ids given to the created rows: a narrow table, cheaper than rewriting wide rows
         db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
+        create_keys(db)
 
     def _stage(self, done: Validated, plan: ImportPlan) -> None:
         """Copy a validated chunk (a serialized database made by a worker) into the staging
@@ -155,6 +156,7 @@ class Importer:
                 conn.execute(
                     f"INSERT INTO temp.{table} ({names}) SELECT {names} FROM chunk.{table}"
                 )
+            stage_keys(conn, "chunk.stage")
         finally:
             conn.execute("DETACH DATABASE chunk")
 
@@ -213,9 +215,10 @@ class Importer:
             ).fetchone()[0])  # fmt: skip
             with times.phase("insert"):
                 db.execute("DELETE FROM stage_ids")
+                # (the narrow copy of the keys holds the same marks as the staged rows)
                 count = db.execute(
                     f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER"
-                    f" (ORDER BY row) FROM stage WHERE {creating}"
+                    f" (ORDER BY row) FROM stage_keys WHERE {creating}"
                 ).rowcount
             report.created = self._insert_clients(base, count)
             with times.phase("extras"):
