@@ -39,7 +39,9 @@ from newbi_clients.transfer.ooxml import (
 from newbi_clients.transfer.richruns import RichRuns
 from newbi_clients.transfer.xmltext import ATTRS, Fallback, W, attributes, decoded, unescape
 
-READ = 1 << 20  # bytes decompressed at a time by the fast path
+# bytes decompressed at a time by the fast path, which hands to expat any string of more
+# XML than that: far below MAX_ROW_XML, so expat never refuses a part the fast path reads
+READ = 1 << 20
 _HEAD = re.compile(
     rb"""(?:<\?xml version=(["'])1\.0\1(?: encoding=(["'])(?i:utf-8)\2)?"""
     rb"""(?: standalone=(["'])(?:yes|no)\3)?[ \t\r\n]*\?>)?[ \t\r\n]*"""
