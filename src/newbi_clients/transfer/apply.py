@@ -169,7 +169,7 @@ class Importer:
         report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
         db = self.store.db
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
-        set_write_cache(self.store)
+        set_write_cache(self.store, plan.valid if on_duplicate == "create" else plan.to_create)
         times = self.times
         merges = ImportMerges(self.store, self.source)
         prepared = 0  # merges staged before the lock
