@@ -23,6 +23,7 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as stdnum_siret
 
@@ -205,8 +206,6 @@ def test_phone_fast_path_leaves_overseas_numbers_to_the_library() -> None:
 
 
 def luhn_completed(body: str) -> str:
-    from stdnum import luhn
-
     return body + luhn.calc_check_digit(body)
 
 
@@ -226,6 +225,24 @@ def siret_like(draw: st.DrawFn) -> str:
 @example("35600000049837")
 def test_siret_fast_path_agrees_with_stdnum(text: str) -> None:
     check_siret(text)
+
+
+@given(st.text("0123456789", min_size=1, max_size=40))
+@settings(max_examples=5000, deadline=None)
+@example("73282932000074")
+@example("9")
+@example("0" * 14)
+def test_luhn_agrees_with_stdnum(digits: str) -> None:
+    assert fastpaths.luhn(digits) == luhn.checksum(digits), digits
+
+
+def test_luhn_agrees_with_stdnum_on_every_short_number() -> None:
+    """Every string of 1 to 5 digits: each digit at each place from the right, doubled
+    or not, and every carry of the sum."""
+    for length in range(1, 6):
+        for number in range(10**length):
+            digits = f"{number:0{length}d}"
+            assert fastpaths.luhn(digits) == luhn.checksum(digits), digits
 
 
 # --- every value of the fixtures, the tests and the benchmark data --------------------

@@ -5,10 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ValidationFailed
-from newbi_clients.hygiene import clean_note, clean_text, visible
+from newbi_clients.hygiene import (
+    LIMITS,
+    MULTILINE,
+    clean_note,
+    clean_raw,
+    clean_text,
+    too_long,
+    visible,
+)
 from newbi_clients.storage import ClientStore
 
 HOSTILE = "ACME\x1b]0;pwned\x07\x1b[2J\x00\x9b31m SA"
@@ -90,3 +100,33 @@ def test_old_data_with_controls_keeps_them_visible_in_an_xlsx_export(  # type: i
     sheet = load_workbook(target, read_only=True).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["ACME␛[2J␇␀ SA"]
+
+
+def reference_clean_raw(
+    raw: dict[str, object],
+) -> tuple[dict[str, object], list[tuple[str, str, str]]]:
+    """What clean_raw must give: every text cleaned, every text over its limit reported."""
+    cleaned: dict[str, object] = {}
+    errors = []
+    for key, cell in raw.items():
+        value = clean_text(cell, key in MULTILINE) if isinstance(cell, str) else cell
+        message = too_long(key, value) if isinstance(value, str) else None
+        if message and key != "tags":
+            errors.append((key, value[:60] + "…", message))
+        cleaned[key] = value
+    return cleaned, errors
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([*LIMITS, "tags", "sector", "notes"]),
+        st.none()
+        | st.integers()
+        | st.text(st.sampled_from("ab \t\n\r\x1b\x85é"), max_size=260)
+        | st.text(max_size=30),
+    )
+)
+@settings(max_examples=2000, deadline=None)
+@example({"postal_code": "x" * 21, "email": "a" * 255, "tags": "t" * 300, "name": "a\x1bb"})
+def test_clean_raw_cleans_and_bounds_every_text(raw: dict[str, object]) -> None:
+    assert clean_raw(raw) == reference_clean_raw(raw)

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newbi_clients.models import Client
-from newbi_clients.rows import _NOT_ALNUM, LEGAL_FORMS, folded, has_company_form, name_key, words
+from newbi_clients.models import Address, Blocked, Client, Discount, Kind, PaymentMethod
+from newbi_clients.rows import (
+    _NOT_ALNUM,
+    LEGAL_FORMS,
+    ROW_COLUMNS,
+    client_to_row,
+    client_values,
+    folded,
+    has_company_form,
+    name_key,
+    words,
+)
 from newbi_clients.text import fold
 
 
@@ -45,3 +56,52 @@ def test_folding_by_parts_is_folding_the_joined_name(first: str | None, name: st
     joined = " ".join(filter(None, (first, client.name)))
     assert folded(first, client.name) == fold(joined)
     assert name_key(client) == " ".join(w for w in words(fold(joined)) if w not in LEGAL_FORMS)
+
+
+def test_a_client_row_holds_every_field_by_column() -> None:
+    """The row of a client with every field set, column by column (the import stages the
+    same values as a tuple, in the order of the columns)."""
+    client = Client(
+        name="Œuvres Dupré SARL",
+        kind=Kind.BUSINESS,
+        email="Contact@Oeuvres.fr",
+        phone="+33612345678",
+        billing_address=Address("1 rue A", "Bât. B", "75002", "Paris", "FR"),
+        delivery_address=Address("2 quai C", None, "10115", "Berlin", "DE"),
+        siret="73282932000074",
+        siren="732829320",
+        vat_number="FR44732829320",
+        terms_days=45,
+        end_of_month=True,
+        payment_method=PaymentMethod.CHEQUE,
+        discount=Discount("percent", Decimal("12.50")),
+        currency="EUR",
+        sector="Tech",
+        segment="VIP",
+        merged_into=7,
+        archived_at="2026-01-02",
+        blocked=Blocked("2026-01-03", "impayés"),
+    )
+    row = client_to_row(client)
+    assert row == {
+        "kind": "business", "name": "Œuvres Dupré SARL", "first_name": None,
+        "email": "Contact@Oeuvres.fr", "email_key": "contact@oeuvres.fr", "phone": "+33612345678",
+        "billing_line1": "1 rue A", "billing_line2": "Bât. B", "billing_postal_code": "75002",
+        "billing_city": "Paris", "billing_country": "FR",
+        "delivery_line1": "2 quai C", "delivery_line2": None, "delivery_postal_code": "10115",
+        "delivery_city": "Berlin", "delivery_country": "DE",
+        "siret": "73282932000074", "siren": "732829320", "vat_number": "FR44732829320",
+        "zone": "France", "terms_days": 45, "end_of_month": 1, "payment_method": "cheque",
+        "discount_type": "percent", "discount_value": "12.5", "currency": "EUR",
+        "sector": "Tech", "segment": "VIP", "sort_name": "œuvres dupre sarl",
+        "name_key": "œuvres dupre",
+        "search_ids": "73282932000074 732829320 oeuvres FR44732829320 44732829320 33612345678"
+        " 0612345678",
+        "merged_into": 7, "archived_at": "2026-01-02", "blocked_at": "2026-01-03",
+        "blocked_reason": "impayés",
+    }  # fmt: skip
+    assert tuple(row) == ROW_COLUMNS
+    assert client_values(client) == tuple(row.values())
+    bare = client_to_row(Client(name="Martin", first_name="Zoé"))
+    assert bare["kind"] == "individual" and bare["billing_country"] == "FR"
+    assert bare["delivery_country"] is None and bare["sort_name"] == "martin zoe"

@@ -11,6 +11,8 @@ import socket
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as stdnum_siret
@@ -940,3 +942,16 @@ def test_tag_longer_than_100_characters_is_refused() -> None:
 
 def test_tag_key() -> None:
     assert v.tag_key("Éco  Responsable") == v.tag_key("eco responsable") == "eco responsable"
+
+
+@given(st.text() | st.text(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u3000\u200bab"))
+@settings(max_examples=3000, deadline=None)
+@example("Le  Bon Coin")
+@example("Le\u00a0Bon")
+@example("a\x1fb")
+def test_collapse_is_split_and_join(text: str) -> None:
+    """The shortcut of ``collapse`` gives what splitting and joining give, on any text
+    stripped as ``clean`` strips it."""
+    stripped = text.strip()
+    assert v.collapse(stripped) == " ".join(stripped.split())
+    assert v.normalize_text(text) == (" ".join(text.split()) or None)

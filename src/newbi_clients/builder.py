@@ -109,7 +109,7 @@ class _Collector:
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
-    values = [c.raw.get(key) for key in keys]
+    values = list(map(c.raw.get, keys))
     if values.count(None) == len(keys):
         return None  # nothing given (the usual delivery address): what the lines below give
     line1, line2, _, city, country_given = values
@@ -119,12 +119,13 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
     if given:
         country = c.check(country_key, v.normalize_country, default=None) or default_country
     postal_code = c.check(pc_key, v.normalize_postal_code, country)
-    address = Address(
-        line1=v.normalize_text(line1),
-        line2=v.normalize_text(line2),
-        postal_code=postal_code,
-        city=v.normalize_text(city),
-        country=overseas_country(country, postal_code),
+    normalize_text = v.normalize_text
+    address = Address(  # line1, line2, postal code, city, country
+        normalize_text(line1),
+        normalize_text(line2),
+        postal_code,
+        normalize_text(city),
+        overseas_country(country, postal_code),
     )
     if address.is_empty() and (not given or country_key != "country" or country == "FR"):
         return None  # an address is more than a country (but a billing country alone counts)
@@ -248,8 +249,9 @@ _FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
 
 def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
     given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in c.raw.get("contacts") or []]
-    values = [c.raw.get(key) for key in CONTACT_KEYS]
-    if any(v.clean(value) for value in values if value is not None):
+    values = list(map(c.raw.get, CONTACT_KEYS))
+    # most rows have no « Contact … » column: all None, counted without a Python loop
+    if values.count(None) < len(values) and any(v.clean(value) for value in values):
         given.append((dict(zip(_FLAT_CONTACT, values, strict=True)), True))
     if not given:
         return []

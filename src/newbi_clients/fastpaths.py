@@ -22,7 +22,10 @@ What keeps each one from disagreeing with its library:
   (overseas prefixes 0262, 0590, 0692…, which belong to other numbering regions) go
   to the library.
 - SIRET: 14 ASCII digits outside La Poste's SIREN 356000000 (checked differently),
-  whose Luhn checksums (SIRET and SIREN) python-stdnum's ``luhn.checksum`` computes.
+  whose Luhn checksums (SIRET and SIREN) are zero. python-stdnum's ``luhn.checksum``
+  spends about 5 µs on one (a tuple of digits, ``divmod`` per doubled digit), and an
+  import computes two a SIRET: here the same sum is taken on bytes (``luhn``), proved
+  equal to stdnum's on every string of ASCII digits by ``tests/test_fastpaths.py``.
 
 ``tests/test_fastpaths.py`` checks each against its library with hypothesis and on
 every value of the test fixtures and of the benchmark's generated data.
@@ -137,11 +140,21 @@ def french_phone(text: str) -> str | None:
     return "+33" + nsn
 
 
-@cache
-def _luhn_checksum() -> Callable[[str], int]:
-    from stdnum.luhn import checksum
+# a digit doubled, its two digits summed (Luhn's doubling): 7 → 14 → 5
+_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
-    return checksum
+
+def luhn(digits: str) -> int:
+    """python-stdnum's ``luhn.checksum`` of a string of ASCII digits (0 when it checks),
+    in a tenth of its time: the digits from the right, every second one doubled, summed
+    as bytes (each ASCII digit is its value plus 48).
+
+    >>> luhn("73282932000074"), luhn("732829320"), luhn("73282932000075")
+    (0, 0, 1)
+    """
+    data = digits.encode()
+    summed = data[-1::-2] + data[-2::-2].translate(_DOUBLED)
+    return (sum(summed) - 48 * len(summed)) % 10
 
 
 def siret(compact: str) -> str | None:
@@ -158,7 +171,6 @@ def siret(compact: str) -> str | None:
         return None
     if compact.startswith(_LA_POSTE):
         return None
-    checksum = _luhn_checksum()
-    if checksum(compact) or checksum(compact[:9]):
+    if luhn(compact) or luhn(compact[:9]):
         return None
     return compact

@@ -81,21 +81,23 @@ def too_long(key: str, text: str) -> str | None:
     return f"{label} trop long : {len(text)} caractères (au plus {limit})"
 
 
+_SHORTEST_LIMIT = min(LIMITS.values())
+
+
 def clean_raw(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """Raw field values without control characters, and the (key, value, message) of each
     value over its length limit (the value is shown cut, with « … »)."""
-    cleaned: dict[str, Any] = {}
+    cleaned = dict(raw)
     errors: list[tuple[str, str, str]] = []
-    limit_of = LIMITS.get
     for key, given in raw.items():
-        # this runs on every value of every imported row: clean_text and too_long inlined
-        value = given
-        if isinstance(given, str):
-            if not given.isprintable():
-                value = clean_text(given, key in MULTILINE)
-            if len(value) > limit_of(key, DEFAULT_LIMIT) and key != "tags":
-                errors.append((key, value[:60] + "…", too_long(key, value) or ""))
+        # this runs on every value of every imported row, most of them short printable
+        # texts: nothing to clean and no limit reached, so nothing else is done for them
+        if not isinstance(given, str) or (len(given) <= _SHORTEST_LIMIT and given.isprintable()):
+            continue
+        value = given if given.isprintable() else clean_text(given, key in MULTILINE)
         cleaned[key] = value
+        if len(value) > LIMITS.get(key, DEFAULT_LIMIT) and key != "tags":
+            errors.append((key, value[:60] + "…", too_long(key, value) or ""))
     return cleaned, errors
 
 

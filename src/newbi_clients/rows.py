@@ -19,6 +19,7 @@ from newbi_clients.models import (
     Kind,
     Note,
     PaymentMethod,
+    Zone,
     format_decimal,
 )
 from newbi_clients.vies import check_of
@@ -89,11 +90,8 @@ def search_ids(client: Client) -> str:
     and the words of the name and city written with a ligature (« Œuvre »), spelt out
     (« oeuvre ») since the index's tokenizer does not unfold them."""
     tokens = [client.siret, client.siren]
-    for text in (
-        client.name,
-        client.first_name,
-        client.billing_address and client.billing_address.city,
-    ):
+    billing = client.billing_address
+    for text in (client.name, client.first_name, billing and billing.city):
         if text and not text.isascii() and any(c in text for c in "œŒæÆ"):
             words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
             tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
@@ -104,54 +102,81 @@ def search_ids(client: Client) -> str:
         tokens.append(digits)
         if client.phone.startswith("+33"):
             tokens.append("0" + client.phone[3:])
-    return " ".join(t for t in tokens if t)
+    return " ".join(filter(None, tokens))
+
+
+ROW_COLUMNS = (
+    "kind", "name", "first_name", "email", "email_key", "phone",
+    "billing_line1", "billing_line2", "billing_postal_code", "billing_city", "billing_country",
+    "delivery_line1", "delivery_line2", "delivery_postal_code", "delivery_city",
+    "delivery_country",
+    "siret", "siren", "vat_number", "zone", "terms_days", "end_of_month", "payment_method",
+    "discount_type", "discount_value", "currency", "sector", "segment",
+    "sort_name", "name_key", "search_ids",
+    "merged_into", "archived_at", "blocked_at", "blocked_reason",
+)  # fmt: skip
+_NO_ADDRESS = Address()
+_NO_DELIVERY = (None,) * 5
+# an enum's ``.value`` goes through a descriptor (about 0.1 µs a read): from dicts instead
+_KINDS = {member: member.value for member in Kind}
+_METHODS = {member: member.value for member in PaymentMethod}
+_ZONES = {member: member.value for member in Zone}
 
 
 def client_to_row(client: Client) -> dict[str, Any]:
     """The ``clients`` row of a client (without id and timestamps)."""
-    billing = client.billing_address or Address()
+    return dict(zip(ROW_COLUMNS, client_values(client), strict=True))
+
+
+def client_values(client: Client) -> tuple[Any, ...]:
+    """The values of :func:`client_to_row`, in the order of :data:`ROW_COLUMNS`: an
+    import stages a tuple of them for every row, with no dict made on the way."""
+    billing = client.billing_address or _NO_ADDRESS
     delivery = client.delivery_address
-    return {
-        "kind": client.kind.value,
-        "name": client.name,
-        "first_name": client.first_name,
-        "email": client.email,
-        "email_key": v.email_key(client.email),
-        "phone": client.phone,
-        "billing_line1": billing.line1,
-        "billing_line2": billing.line2,
-        "billing_postal_code": billing.postal_code,
-        "billing_city": billing.city,
-        "billing_country": billing.country,
-        "delivery_line1": delivery.line1 if delivery else None,
-        "delivery_line2": delivery.line2 if delivery else None,
-        "delivery_postal_code": delivery.postal_code if delivery else None,
-        "delivery_city": delivery.city if delivery else None,
-        "delivery_country": delivery.country if delivery else None,
-        "siret": client.siret,
-        "siren": client.siren,
-        "vat_number": client.vat_number,
-        "zone": zone_of(billing.country).value,
-        "terms_days": client.terms_days,
-        "end_of_month": int(client.end_of_month),
-        "payment_method": client.payment_method.value if client.payment_method else None,
-        "discount_type": client.discount.type if client.discount else None,
-        "discount_value": _discount_value(client),
-        "currency": client.currency,
-        "sector": client.sector,
-        "segment": client.segment,
-        "sort_name": (
+    discount = client.discount
+    blocked = client.blocked
+    kind = client.kind
+    return (
+        _KINDS[kind],
+        client.name,
+        client.first_name,
+        client.email,
+        v.email_key(client.email),
+        client.phone,
+        billing.line1,
+        billing.line2,
+        billing.postal_code,
+        billing.city,
+        billing.country,
+        *(
+            (delivery.line1, delivery.line2, delivery.postal_code, delivery.city, delivery.country)
+            if delivery
+            else _NO_DELIVERY
+        ),
+        client.siret,
+        client.siren,
+        client.vat_number,
+        _ZONES[zone_of(billing.country)],
+        client.terms_days,
+        int(client.end_of_month),
+        _METHODS[client.payment_method] if client.payment_method else None,
+        discount.type if discount else None,
+        _discount_value(client),
+        client.currency,
+        client.sector,
+        client.segment,
+        (
             v.fold(client.display_name)
-            if client.kind is Kind.BUSINESS
+            if kind is Kind.BUSINESS
             else folded(client.name, client.first_name)
         ),
-        "name_key": name_key(client),
-        "search_ids": search_ids(client),
-        "merged_into": client.merged_into,
-        "archived_at": client.archived_at,
-        "blocked_at": client.blocked.at if client.blocked else None,
-        "blocked_reason": client.blocked.reason if client.blocked else None,
-    }
+        name_key(client),
+        search_ids(client),
+        client.merged_into,
+        client.archived_at,
+        blocked.at if blocked else None,
+        blocked.reason if blocked else None,
+    )
 
 
 def _address(row: dict[str, Any], prefix: str) -> Address | None:

@@ -64,13 +64,28 @@ def normalize_name(value: object) -> str:
     text = clean(value)
     if text is None:
         raise _fail("name", None, NAME_MESSAGE)
-    return " ".join(text.split())
+    return collapse(text)
 
 
 def normalize_text(value: object) -> str | None:
     """Optional free text: stripped, inner whitespace collapsed, None when empty."""
     text = clean(value)
-    return " ".join(text.split()) if text else None
+    return collapse(text) if text else None
+
+
+def collapse(text: str) -> str:
+    """A stripped text with each run of whitespace made one space: ``" ".join(text.split())``.
+
+    Stripped and printable, a text's only whitespace is the plain space (tabs, breaks and
+    the other Unicode spaces are not printable): without two in a row there is nothing to
+    collapse. Most values of an import are such, and skip the split and join.
+
+    >>> collapse("Le  Bon\tCoin"), collapse("Le Bon Coin")
+    ('Le Bon Coin', 'Le Bon Coin')
+    """
+    if "  " not in text and text.isprintable():
+        return text
+    return " ".join(text.split())
 
 
 _KINDS = {

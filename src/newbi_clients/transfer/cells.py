@@ -108,7 +108,8 @@ def scientific_errors(raw: dict[str, Any]) -> list[tuple[str | None, str, str | 
     errors: list[tuple[str | None, str, str | None, str]] = []
     for key, label in (("siret", "SIRET"), ("phone", "Téléphone"), ("siren", "SIREN")):
         value = raw.get(key)
-        if value and _SCIENTIFIC.match(value):
+        # the pattern needs an E: values without one (nearly all) are not matched at all
+        if value and ("E" in value or "e" in value) and _SCIENTIFIC.match(value):
             errors.append((key, key, value, (
                 f"{label} illisible : le tableur l'a écrit en notation scientifique ({value})"
                 " et a perdu des chiffres ; formatez la colonne en texte puis exportez à nouveau"

@@ -26,7 +26,7 @@ from newbi_clients.errors import ValidationFailed
 from newbi_clients.fiscal import EU_NO_VAT_WARNING, FRENCH_NO_SIRET_WARNING
 from newbi_clients.hygiene import clean_note
 from newbi_clients.models import Client, Contact
-from newbi_clients.rows import client_to_row, contact_to_row
+from newbi_clients.rows import client_to_row, client_values, contact_to_row
 from newbi_clients.transfer.cells import parse_notes, row_to_raw, scientific_errors
 from newbi_clients.transfer.mapping import FIELD_PREFIX, HeaderMap
 from newbi_clients.transfer.phases import PhaseTimes
@@ -155,7 +155,7 @@ def validate_chunk(
             out.rejected.append(number)
             continue
         client = built.client
-        rows.append((number, *client_to_row(client).values(), blank))  # STAGE_COLUMNS
+        rows.append((number, *client_values(client), blank))  # STAGE_COLUMNS
         # (most rows have no note, contact or custom field: no generator made for them)
         if client.tags:
             tags.extend((number, t, v.tag_key(t)) for t in client.tags)
