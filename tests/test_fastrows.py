@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
+import unittest.mock
 import zipfile
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def read(path: Path, fast: bool) -> tuple[object, int]:
     return rows, reader.expat.count
 
 
-def compare(sheet: str) -> tuple[object, int]:
+def compare(sheet: str, shared: str = SHARED) -> tuple[object, int]:
     """Read ``sheet`` both ways: the same outcome; returns it with expat's row count."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "f.xlsx"
@@ -72,7 +73,7 @@ def compare(sheet: str) -> tuple[object, int]:
             z.writestr("xl/workbook.xml", WORKBOOK)
             z.writestr("xl/_rels/workbook.xml.rels", RELS)
             z.writestr("xl/worksheets/sheet1.xml", sheet.encode("utf-8", "surrogatepass"))
-            z.writestr("xl/sharedStrings.xml", SHARED)
+            z.writestr("xl/sharedStrings.xml", shared)
             z.writestr("xl/styles.xml", STYLES)
         fast, counted = read(path, True)
         slow, _ = read(path, False)
@@ -208,6 +209,65 @@ def test_rows_in_the_writers_shapes_are_read_fast_as_expat_reads_them(sheet: str
 )
 def test_any_row_gives_what_expat_gives(sheet: str) -> None:
     compare(sheet)
+
+
+_MANY = 3000  # shared strings: three blocks of 1,024, the last one partial
+_MANY_SHARED = (
+    f'<sst xmlns="{MAIN}">'
+    + "".join(f"<si><t>{'texte long ' * (n % 7)}{n}</t></si>" for n in range(_MANY))
+    + "</sst>"
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(st.integers(0, _MANY - 1), st.integers(_MANY, _MANY + 2000)), max_size=6
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    blocks=st.integers(1, 4),
+    chars=st.sampled_from([10, 2_000, 10**7]),
+    inline=st.booleans(),
+)
+def test_shared_strings_of_many_blocks_give_what_expat_gives(
+    rows: list[list[int]], blocks: int, chars: int, inline: bool
+) -> None:
+    """Strings from several blocks, fewer blocks kept than the rows use, bounds that refuse
+    to keep a block, indexes beyond the table: the rows (or the refusal) of expat."""
+    cells = [
+        "".join(
+            f'<c r="{column_letters(col)}{n}" t="s"><v>{index}</v></c>'
+            for col, index in enumerate(indexes)
+        )
+        + (f'<c r="Z{n}" t="inlineStr"><is><t>{n}</t></is></c>' if inline else "")
+        for n, indexes in enumerate(rows, start=1)
+    ]
+    sheet = (
+        f'<worksheet xmlns="{MAIN}"><sheetData>'
+        + "".join(f'<row r="{n}">{row}</row>' for n, row in enumerate(cells, start=1))
+        + "</sheetData></worksheet>"
+    )
+    with (
+        unittest.mock.patch("newbi_clients.transfer.fastrows._BLOCKS", blocks),
+        unittest.mock.patch("newbi_clients.transfer.fastrows._CHARS", chars),
+    ):
+        fast, counted = compare(sheet, _MANY_SHARED)
+    if all(index < _MANY for row in rows for index in row):
+        assert counted == 0  # no row left to expat
+        assert fast == [
+            (
+                n,
+                [f"{'texte long ' * (i % 7)}{i}" for i in row]
+                + ([""] * (25 - len(row)) + [str(n)] if inline else []),
+            )
+            for n, row in enumerate(rows, start=1)
+            if row or inline
+        ]
+    else:
+        assert fast[0] == "refusé"
 
 
 @pytest.mark.parametrize(

@@ -25,12 +25,18 @@ from newbi_clients.transfer.ooxml import (
     column_letters,
 )
 from newbi_clients.transfer.richruns import RichRuns
+from newbi_clients.transfer.sharedstrings import SharedStrings
 from newbi_clients.transfer.xmltext import ATTRS, Fallback, W, attributes, unescape
 
 _INT = "0|[1-9][0-9]{0,14}"  # a number whose text is its own canonical form
 _DIGITS = "0123456789"
 _CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
-_STRINGS = 65_536  # shared strings remembered by the fast path
+# shared strings kept decoded, as lists of 1,024 strings (a block): rows use strings from
+# the whole table (the same cities and names come back), so as many blocks as fit in
+# bounds that the strings of 100,000 client rows (414,000 strings, 9 million characters)
+# stay within, while a larger table is decoded again as the rows need its blocks
+_BLOCKS = 512
+_CHARS = 16_000_000
 
 
 Rows = list[tuple[int, list[str]]]
@@ -66,7 +72,7 @@ class RowParser:
     """Reads the rows of one sheet written with ``prefix`` (``""`` or ``"x:"``).
 
     ``value_of(text, type, style)`` converts a cell's text as expat's reader does,
-    ``shared(index)`` is a shared string (None beyond the last), ``formatted`` the styles
+    ``table`` holds the shared strings, ``formatted`` the styles
     that make a number a date or a percentage.
     """
 
@@ -74,21 +80,22 @@ class RowParser:
         self,
         prefix: str,
         value_of: Callable[[str, str | None, str | None], str],
-        shared: Callable[[int], str | None],
+        table: SharedStrings,
         formatted: set[str],
     ) -> None:
         self.prefix = prefix
         self.row_start, self.common, self.general = _patterns(prefix)
         self.runs = RichRuns(prefix)
         self.value_of = value_of
-        self.shared = shared
+        self.table = table
         self.formatted = formatted
         self.letters = [column_letters(col) for col in range(MAX_COLUMNS)]
         self.index = {letters: col for col, letters in enumerate(self.letters)}
         self.blanks = [""] * MAX_COLUMNS
         self.checked: set[str] = set()
         self.kinds: dict[str, tuple[str | None, str | None]] = {}
-        self.strings: dict[str, str] = {}
+        self.decoded: dict[int, list[str]] = {}  # block number: its strings
+        self.chars = 0  # characters of the decoded blocks
 
     def rows(
         self, pieces: list[str], first: int, last: int, number: int, found: Rows
@@ -175,14 +182,32 @@ class RowParser:
                 self.checked.clear()
             self.checked.add(rest)
 
-    def _load(self, index: str) -> str | None:
-        """The shared string at ``index`` (canonical digits), remembered: rows repeat them."""
-        value = self.shared(int(index))
-        if value is not None:
-            if len(self.strings) >= _STRINGS:
-                self.strings.clear()
-            self.strings[index] = value
-        return value
+    def _string(self, index: str) -> str | None:
+        """The shared string at ``index`` (canonical digits), None beyond the last."""
+        number = int(index)
+        if number >= self.table.count:
+            return None
+        if not self._decode({number >> SharedStrings.SHIFT}):
+            return self.table.get(number)
+        return self.decoded[number >> SharedStrings.SHIFT][number & (SharedStrings.BLOCK - 1)]
+
+    def _decode(self, blocks: set[int]) -> bool:
+        """Keeps ``blocks`` decoded (the others are dropped when the bounds are reached);
+        False if they cannot all be kept within the bounds."""
+        decoded, packed = self.decoded, self.table.blocks
+        missing = blocks.difference(decoded)
+        if missing:
+            chars = sum(len(packed[number]) for number in missing)
+            if len(decoded) + len(missing) > _BLOCKS or self.chars + chars > _CHARS:
+                decoded.clear()
+                missing, self.chars = blocks, 0
+                chars = sum(len(packed[number]) for number in missing)
+                if len(missing) > _BLOCKS or chars > _CHARS:
+                    return False
+            for number in missing:
+                decoded[number] = self.table.block(number)
+            self.chars += chars
+        return True
 
     def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
         """Values at their columns, blanks between; None for a column written twice or
@@ -224,26 +249,36 @@ class RowParser:
             or "\r" in content
         ):
             return None
-        cache, load = self.strings, self._load
         texts: list[str] = values  # type: ignore[assignment]
         marks = parts[4::8]
-        found = [(cache.get(v) or load(v)) if m else v for v, m in zip(texts, marks, strict=True)]
-        if None in found:
-            return None  # an index beyond the shared strings: refused cell by cell
+        if not any(marks):
+            return parts[1::8], texts  # type: ignore[return-value]
+        shift, mask, decoded = SharedStrings.SHIFT, SharedStrings.BLOCK - 1, self.decoded
+        pairs = zip(texts, marks, strict=True)
+        try:
+            found = [decoded[(n := int(v)) >> shift][n & mask] if m else v for v, m in pairs]
+        except (KeyError, IndexError):  # a block not decoded yet, or an index beyond the last
+            numbers = [int(v) for v, m in zip(texts, marks, strict=True) if m]
+            if max(numbers) >= self.table.count:
+                return None  # an index beyond the shared strings: refused cell by cell
+            if not self._decode({n >> shift for n in numbers}):
+                return None  # more than the bounds keep: read cell by cell
+            pairs = zip(texts, marks, strict=True)
+            found = [decoded[(n := int(v)) >> shift][n & mask] if m else v for v, m in pairs]
         return parts[1::8], found  # type: ignore[return-value]
 
     def _convert(self, parts: list[str | None]) -> tuple[list[str], list[str]]:
         """Letters and values of the cells that hold one, converted by their type."""
         letters: list[str] = []
         values: list[str] = []
-        get, value_of, formatted = self._load, self.value_of, self.formatted
+        get, value_of, formatted = self._string, self.value_of, self.formatted
         fields = zip(*(parts[at::8] for at in range(1, 8)), strict=True)
         for column, style, inline, shared, kind, plain, other in fields:
             if plain is not None:
                 if inline:
                     value = unescape(plain)
                 elif shared:
-                    value = self.strings.get(plain) or get(plain) or value_of(plain, "s", style)
+                    value = get(plain) or value_of(plain, "s", style)
                 elif kind or style in formatted:
                     value = value_of(plain, kind, style)
                 else:

@@ -53,7 +53,8 @@ class SharedStrings:
     """The shared strings, packed in blocks (one string and offsets per 1,024 strings)
     rather than one Python object each: a sheet of 2 million strings stays compact."""
 
-    BLOCK = 1024
+    SHIFT = 10
+    BLOCK = 1 << SHIFT
 
     def __init__(self) -> None:
         self.blocks: list[str] = []
@@ -93,6 +94,12 @@ class SharedStrings:
         block, at = divmod(index, self.BLOCK)
         offsets = self.offsets[block]
         return self.blocks[block][offsets[at] : offsets[at + 1]]
+
+    def block(self, number: int) -> list[str]:
+        """The strings of block ``number`` (``index // BLOCK``), as a list: a reader of rows
+        keeps a few of them, and finds a string by an index into a list."""
+        text, offsets = self.blocks[number], self.offsets[number]
+        return list(map(text.__getitem__, map(slice, offsets[:-1], offsets[1:])))
 
 
 def shared_strings(zipped: Package, part: str | None, fast: bool = True) -> SharedStrings:

@@ -91,7 +91,7 @@ class _SheetReader:
         formatted = {str(i) for i, fmt in enumerate(self.styles) if fmt is not None}
 
         def parser(prefix: str) -> RowParser:
-            return RowParser(prefix, self._value, self.strings.get, formatted)
+            return RowParser(prefix, self._value, self.strings, formatted)
 
         with reading(self.name, self.part), self.package.open(self.part, MAX_SHEET_XML) as part:
             for rows in sheet_rows(part, self.expat, parser if fast else None):

@@ -71,7 +71,9 @@ def decoded(data: bytes) -> tuple[str, bool]:
     except UnicodeDecodeError:
         return data.decode("utf-8", "surrogateescape"), True
     suspect = len(data.translate(None, _CONTROLS)) != len(data) or b"]]>" in data
-    return text, suspect or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+    if suspect or b"\xef\xbf" not in data:  # one scan for both, which are rare
+        return text, suspect
+    return text, b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
 
 def attributes(text: str) -> dict[str, str]:
