@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 
 from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.ooxml import (
@@ -40,6 +41,7 @@ _CHARS = 16_000_000
 
 
 Rows = list[tuple[int, list[str]]]
+Take = Callable[[list[str]], tuple[str, ...]]  # the values of a row in column order
 
 
 def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
@@ -93,6 +95,7 @@ class RowParser:
         self.index = {letters: col for col, letters in enumerate(self.letters)}
         self.blanks = [""] * MAX_COLUMNS
         self.checked: set[str] = set()
+        self.shapes: dict[tuple[str, ...], Take] = {}
         self.kinds: dict[str, tuple[str | None, str | None]] = {}
         self.decoded: dict[int, list[str]] = {}  # block number: its strings
         self.chars = 0  # characters of the decoded blocks
@@ -211,15 +214,32 @@ class RowParser:
 
     def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
         """Values at their columns, blanks between; None for a column written twice or
-        beyond the last one."""
-        found = dict(zip(letters, values, strict=True))
-        if len(found) != len(letters):
-            return None
+        beyond the last one. Rows repeat a few shapes (the columns they fill): each shape
+        becomes a getter that takes the values, and a blank, in the order of the columns."""
+        shape = tuple(letters)
+        take = self.shapes.get(shape)
+        if take is None:
+            take = self._shape(shape)
+            if take is None:
+                return None
+        return list(take([*values, ""]))
+
+    def _shape(self, shape: tuple[str, ...]) -> Take | None:
+        at = {letters: n for n, letters in enumerate(shape)}
+        if len(at) != len(shape):
+            return None  # a column written twice
         try:
-            width = max(map(self.index.__getitem__, letters)) + 1
+            width = max(map(self.index.__getitem__, shape)) + 1
         except KeyError:
-            return None
-        return list(map(found.get, self.letters[:width], self.blanks[:width]))
+            return None  # beyond the last column
+        blank = len(shape)
+        columns = [at.get(letters, blank) for letters in self.letters[:width]]
+        # (a getter of one item gives the item, not a tuple: the shape of column A alone)
+        take = itemgetter(*columns) if width > 1 else itemgetter(slice(0, 1))
+        if len(self.shapes) > _CACHE:
+            self.shapes.clear()
+        self.shapes[shape] = take
+        return take
 
     def _other_cells(self, content: str, parts: list[str | None]) -> list[str]:
         """A row with empty cells, shared strings, typed or formatted values (converted
