@@ -242,7 +242,7 @@ def test_shared_strings_of_many_blocks_give_what_expat_gives(
             f'<c r="{column_letters(col)}{n}" t="s"><v>{index}</v></c>'
             for col, index in enumerate(indexes)
         )
-        + (f'<c r="Z{n}" t="inlineStr"><is><t>{n}</t></is></c>' if inline else "")
+        + (f'<c r="Z{n}" t="inlineStr"><is><t>{n} &amp; cie</t></is></c>' if inline else "")
         for n, indexes in enumerate(rows, start=1)
     ]
     sheet = (
@@ -261,7 +261,7 @@ def test_shared_strings_of_many_blocks_give_what_expat_gives(
             (
                 n,
                 [f"{'texte long ' * (i % 7)}{i}" for i in row]
-                + ([""] * (25 - len(row)) + [str(n)] if inline else []),
+                + ([""] * (25 - len(row)) + [f"{n} & cie"] if inline else []),
             )
             for n, row in enumerate(rows, start=1)
             if row or inline

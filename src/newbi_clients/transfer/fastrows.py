@@ -132,25 +132,7 @@ class RowParser:
                     if number > MAX_ROW:
                         raise Fallback
                     content = piece[start.end() :]
-                parts = split(content)
-                values = parts[6::8]
-                if (
-                    len(content) > MAX_CELL
-                    or any(parts[::8])
-                    or None in values
-                    or any(parts[4::8])
-                    or any(parts[5::8])
-                    or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
-                ):
-                    cells = self._other_cells(content, parts)
-                else:
-                    letters = parts[1::8]
-                    if "&" in content or "\r" in content:
-                        values = [unescape(value) for value in values]
-                    if letters == letters_of[: len(letters)]:
-                        cells = values  # no empty column
-                    else:
-                        cells = self._place(letters, values) or self._general(content)
+                cells = self._cells(content, split(content), letters_of)
             except (Fallback, ImportRejected):
                 # a refusal too goes through expat, whose checks come in the order of the
                 # file's text (a far column before the value it holds): the same message
@@ -241,13 +223,44 @@ class RowParser:
         self.shapes[shape] = take
         return take
 
+    def _cells(self, content: str, parts: list[str | None], letters_of: list[str]) -> list[str]:
+        """The cells of a row split by the common grammar into ``parts``."""
+        values = parts[6::8]
+        if (
+            len(content) > MAX_CELL
+            or any(parts[::8])
+            or None in values
+            or any(parts[5::8])
+            or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
+        ):
+            return self._other_cells(content, parts)
+        texts: list[str] = values  # type: ignore[assignment]
+        letters: list[str] = parts[1::8]  # type: ignore[assignment]
+        if "&" in content or "\r" in content:
+            texts = [unescape(text) for text in texts]  # (shared indexes are digits)
+        marks = parts[4::8]
+        shared = any(marks)
+        if shared:
+            found = self._shared(texts, marks)
+            if found is None:
+                return self._other_cells(content, parts)
+            texts = found
+        if letters == letters_of[: len(letters)]:
+            cells = texts  # no empty column
+        else:
+            cells = self._place(letters, texts) or self._general(content)
+        # shared strings may be longer than their text
+        if shared and sum(map(len, cells)) > MAX_ROW_CHARS:
+            raise Fallback
+        return cells
+
     def _other_cells(self, content: str, parts: list[str | None]) -> list[str]:
         """A row with empty cells, shared strings, typed or formatted values (converted
         cell by cell), or cells outside the common shapes (the general grammar)."""
         if len(content) > MAX_CELL or any(parts[::8]):
             cells = self._general(content)
         else:
-            letters, values = self._shared(content, parts) or self._convert(parts)
+            letters, values = self._convert(parts)
             if letters == self.letters[: len(letters)]:
                 cells = values
             else:
@@ -257,22 +270,10 @@ class RowParser:
             raise Fallback
         return cells
 
-    def _shared(self, content: str, parts: list[str | None]) -> tuple[list[str], list[str]] | None:
-        """Letters and values of a row whose only cells to convert are shared strings (as
-        Excel writes text), else None."""
-        values = parts[6::8]
-        if (
-            None in values
-            or any(parts[5::8])
-            or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
-            or "&" in content
-            or "\r" in content
-        ):
-            return None
-        texts: list[str] = values  # type: ignore[assignment]
-        marks = parts[4::8]
-        if not any(marks):
-            return parts[1::8], texts  # type: ignore[return-value]
+    def _shared(self, texts: list[str], marks: list[str | None]) -> list[str] | None:
+        """The values of a row's cells, shared strings (``marks``: as Excel writes text) in
+        place of their indexes; None for an index beyond the table, or blocks beyond the
+        bounds (then read cell by cell)."""
         shift, mask, decoded = SharedStrings.SHIFT, SharedStrings.BLOCK - 1, self.decoded
         pairs = zip(texts, marks, strict=True)
         try:
@@ -280,12 +281,12 @@ class RowParser:
         except (KeyError, IndexError):  # a block not decoded yet, or an index beyond the last
             numbers = [int(v) for v, m in zip(texts, marks, strict=True) if m]
             if max(numbers) >= self.table.count:
-                return None  # an index beyond the shared strings: refused cell by cell
+                return None  # refused cell by cell
             if not self._decode({n >> shift for n in numbers}):
-                return None  # more than the bounds keep: read cell by cell
+                return None
             pairs = zip(texts, marks, strict=True)
             found = [decoded[(n := int(v)) >> shift][n & mask] if m else v for v, m in pairs]
-        return parts[1::8], found  # type: ignore[return-value]
+        return found
 
     def _convert(self, parts: list[str | None]) -> tuple[list[str], list[str]]:
         """Letters and values of the cells that hold one, converted by their type."""
