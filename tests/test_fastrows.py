@@ -6,6 +6,7 @@ of tests/data."""
 from __future__ import annotations
 
 import random
+import re
 import sys
 import tempfile
 import unittest.mock
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.ooxml import MAX_COLUMNS, Package, Workbook, column_letters
 from newbi_clients.transfer.xlsx import _SheetReader
-from newbi_clients.transfer.xmltext import unescape
+from newbi_clients.transfer.xmltext import decoded, unescape
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(DATA / "hostile"))
@@ -323,3 +324,25 @@ def test_every_xlsx_file_of_the_test_data_reads_the_same(path: Path) -> None:
     except ImportRejected as exc:
         slow = str(exc)
     assert fast == slow
+
+
+_PIECES = [b"]", b"]]>", b">", b"a", b"\t", b"\x01", b"\x1f", b"\xef", b"\xff"]
+_PIECES += [chr(c).encode() for c in (0xE9, 0xF000, 0xFFBE, 0xFFFD, 0xFFFE, 0xFFFF, 0x1F600)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=40),
+        st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.lists(st.sampled_from(_PIECES), max_size=12).map(b"".join),
+    )
+)
+def test_a_region_is_suspect_exactly_when_it_may_hold_what_xml_refuses(data: bytes) -> None:
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        assert decoded(data) == (data.decode("utf-8", "surrogateescape"), True)
+        return
+    refused = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|]]>", text)
+    assert decoded(data) == (text, refused is not None)

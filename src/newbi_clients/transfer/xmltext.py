@@ -70,10 +70,13 @@ def decoded(data: bytes) -> tuple[str, bool]:
         text = data.decode()
     except UnicodeDecodeError:
         return data.decode("utf-8", "surrogateescape"), True
-    suspect = len(data.translate(None, _CONTROLS)) != len(data) or b"]]>" in data
-    if suspect or b"\xef\xbf" not in data:  # one scan for both, which are rare
-        return text, suspect
-    return text, b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+    if len(data.translate(None, _CONTROLS)) != len(data):
+        return text, True
+    # a search for one byte is far quicker than for several: « ] » and the first byte of
+    # U+F000 to U+FFFF are rare, and where they are not found nothing else need be
+    if b"]" in data and b"]]>" in data:
+        return text, True
+    return text, b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
 
 
 def attributes(text: str) -> dict[str, str]:
