@@ -16,6 +16,7 @@ from newbi_clients.privacy import delete_clients
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.apply import Importer
+from newbi_clients.transfer.merges import ImportMerges
 
 ROWS = (
     "Nom;Email;Téléphone;Adresse;Contact prénom;Contact email\n"
@@ -27,6 +28,7 @@ ROWS = (
     "Zeta;Claire@acme.fr;;;;\n"  # 7: ACME's contact's email, or row 2's
     "Eta;;01 42 00 00 00;;;\n"  # 8: ACME's phone
     "Theta;;01 42 00 00 00;;;\n"  # 9: ACME's phone, or row 8's
+    "Kappa SARL;k@x.fr;;;;\n"  # 10: Kappa's email, the one row to complete Kappa
 )
 MARKS = "SELECT row, dup_of_id, dup_of_row, dup_field FROM {} ORDER BY row"
 
@@ -38,6 +40,7 @@ def _acme(store: ClientStore) -> Client:
         ).client
     )
     add_contact(store, acme, build_contact({"first_name": "Claire", "email": "claire@acme.fr"}))
+    store.add(build_client({"name": "Kappa", "email": "k@x.fr"}).client)
     return acme
 
 
@@ -97,5 +100,47 @@ def test_duplicates_classified_again_as_a_preview_of_the_changed_book(
     assert report.skipped == (len(expected) if on_duplicate == "skip" else 0)
     assert report.merged == (len(expected) if on_duplicate == "merge" else 0)
     names = {2: "ACME Lyon", 3: "Beta", 4: "Gamma", 5: "Delta", 6: "Epsilon", 7: "Zeta",
-             8: "Eta", 9: "Theta"}  # fmt: skip
+             8: "Eta", 9: "Theta", 10: "Kappa SARL"}  # fmt: skip
     assert _names(store) == sorted([*book, *(names[int(n)] for n in new)])
+
+
+@pytest.mark.parametrize("change", ["added", "archived"])
+def test_merges_computed_before_the_lock_are_dropped_when_the_book_changes_meanwhile(
+    store: ClientStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:  # fmt: skip
+    """The merges are computed before the write lock; another command changes the book
+    after that, before the lock is taken: they are computed again from the duplicates
+    found again, and rows freed by the change are created."""
+    if change != "added":
+        _acme(store)
+    path = tmp_path / "in.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    prepare = ImportMerges.prepare
+
+    def prepare_then_change(merges: ImportMerges, plan: Any) -> int:
+        staged = prepare(merges, plan)
+        assert staged == (change == "archived")  # Kappa's, when the book holds it
+        _change(db_path, change)
+        return staged
+
+    monkeypatch.setattr(ImportMerges, "prepare", prepare_then_change)
+    report = importer.apply(plan, "merge")
+    assert "prepare_merge" in importer.times.seconds and "reclassify" in importer.times.seconds
+    assert importer.merges_prepared == 0
+    monkeypatch.setattr(ImportMerges, "prepare", prepare)
+    # the same import into a book that was already as the change left it
+    with ClientStore(tmp_path / "fresh.db") as fresh_store:
+        _acme(fresh_store)
+        if change == "archived":
+            fresh_store.execute(
+                "UPDATE clients SET archived_at = '2026-01-01' WHERE name = 'ACME SAS'"
+            )
+        fresh = Importer(fresh_store, path)
+        expected = fresh.apply(fresh.prepare(), "merge")
+        assert _marks(store) == _marks(fresh_store)
+        assert _names(store) == _names(fresh_store)
+    assert _found(report.duplicates) == _found(expected.duplicates)
+    assert (report.created, report.merged) == (expected.created, expected.merged)
