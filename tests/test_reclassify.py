@@ -70,23 +70,28 @@ def _names(store: ClientStore) -> list[str]:
     return sorted(c.name for c in store.iter_clients(ClientQuery(status="all")))
 
 
-@pytest.mark.parametrize("on_duplicate", ["skip", "merge", "create"])
-@pytest.mark.parametrize("change", ["added", "archived", "deleted"])
-def test_duplicates_classified_again_as_a_preview_of_the_changed_book(
-    store: ClientStore, db_path: Path, tmp_path: Path, on_duplicate: str, change: str
-) -> None:
+def _previewed(store: ClientStore, tmp_path: Path, change: str) -> tuple[Importer, Any]:
+    """The import of :data:`ROWS` previewed in a book as it was before ``change``."""
     if change != "added":
         _acme(store)
     path = tmp_path / "in.csv"
     path.write_text(ROWS, encoding="utf-8")
     importer = Importer(store, path)
-    plan = importer.prepare()
+    return importer, importer.prepare()
+
+
+@pytest.mark.parametrize("on_duplicate", ["skip", "merge", "create"])
+@pytest.mark.parametrize("change", ["added", "archived", "deleted"])
+def test_duplicates_classified_again_as_a_preview_of_the_changed_book(
+    store: ClientStore, db_path: Path, tmp_path: Path, on_duplicate: str, change: str
+) -> None:
+    importer, plan = _previewed(store, tmp_path, change)
     before = _marks(store)
     assert before[0] == before[1]
     _change(db_path, change)
     # what a preview of the changed book finds (its own connection, its own staging)
     with ClientStore(db_path) as other:
-        fresh = Importer(other, path)
+        fresh = Importer(other, importer.path)
         expected = _found(fresh.prepare().duplicates)
         expected_marks = _marks(other)
         book = _names(other)
@@ -95,13 +100,13 @@ def test_duplicates_classified_again_as_a_preview_of_the_changed_book(
     assert "reclassify" in importer.times.seconds
     assert _marks(store) == expected_marks
     assert _found(report.duplicates) == expected
-    new = [f"{r[0]}" for r in expected_marks[0] if on_duplicate == "create" or r[3] is None]
+    new = [r[0] for r in expected_marks[0] if on_duplicate == "create" or r[3] is None]
     assert report.created == len(new)
     assert report.skipped == (len(expected) if on_duplicate == "skip" else 0)
     assert report.merged == (len(expected) if on_duplicate == "merge" else 0)
     names = {2: "ACME Lyon", 3: "Beta", 4: "Gamma", 5: "Delta", 6: "Epsilon", 7: "Zeta",
              8: "Eta", 9: "Theta", 10: "Kappa SARL"}  # fmt: skip
-    assert _names(store) == sorted([*book, *(names[int(n)] for n in new)])
+    assert _names(store) == sorted([*book, *(names[n] for n in new)])
 
 
 @pytest.mark.parametrize("change", ["added", "archived"])
@@ -112,12 +117,7 @@ def test_merges_computed_before_the_lock_are_dropped_when_the_book_changes_meanw
     """The merges are computed before the write lock; another command changes the book
     after that, before the lock is taken: they are computed again from the duplicates
     found again, and rows freed by the change are created."""
-    if change != "added":
-        _acme(store)
-    path = tmp_path / "in.csv"
-    path.write_text(ROWS, encoding="utf-8")
-    importer = Importer(store, path)
-    plan = importer.prepare()
+    importer, plan = _previewed(store, tmp_path, change)
     prepare = ImportMerges.prepare
 
     def prepare_then_change(merges: ImportMerges, plan: Any) -> int:
@@ -138,7 +138,7 @@ def test_merges_computed_before_the_lock_are_dropped_when_the_book_changes_meanw
             fresh_store.execute(
                 "UPDATE clients SET archived_at = '2026-01-01' WHERE name = 'ACME SAS'"
             )
-        fresh = Importer(fresh_store, path)
+        fresh = Importer(fresh_store, importer.path)
         expected = fresh.apply(fresh.prepare(), "merge")
         assert _marks(store) == _marks(fresh_store)
         assert _names(store) == _names(fresh_store)
