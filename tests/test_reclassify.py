@@ -4,6 +4,8 @@ must then be exactly those a preview of the changed book gives, whatever the act
 
 from __future__ import annotations
 
+import contextlib
+import random
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 
 from newbi_clients.builder import build_client
 from newbi_clients.contacts import add_contact, build_contact
+from newbi_clients.errors import DuplicateClient
 from newbi_clients.models import Client
 from newbi_clients.privacy import delete_clients
 from newbi_clients.search import ClientQuery
@@ -144,3 +147,73 @@ def test_merges_computed_before_the_lock_are_dropped_when_the_book_changes_meanw
         assert _names(store) == _names(fresh_store)
     assert _found(report.duplicates) == _found(expected.duplicates)
     assert (report.created, report.merged) == (expected.created, expected.merged)
+
+
+# the values the random books and files draw from: few, so that rows often share them
+_EMAILS = ["", "a@x.fr", "b@x.fr", "c@x.fr", "d@x.fr"]
+_PHONES = ["", "01 42 00 00 00", "06 12 34 56 78"]
+_SIRETS = ["", "73282932000074", "73282932000009", "52012345600011"]
+_NAMES = ["ACME SAS", "Beta", "Gamma"]
+_POSTAL = ["", "75002", "69002"]
+
+
+def _random_raw(rnd: random.Random) -> dict[str, str]:
+    return {
+        "kind": rnd.choice(["professionnel", "particulier"]),
+        "name": rnd.choice(_NAMES),
+        "email": rnd.choice(_EMAILS),
+        "phone": rnd.choice(_PHONES),
+        "siret": rnd.choice(_SIRETS),
+        "postal_code": rnd.choice(_POSTAL),
+        "contact_email": rnd.choice(_EMAILS),
+    }
+
+
+def _random_book(store: ClientStore, rnd: random.Random, count: int) -> None:
+    for _ in range(count):
+        raw = _random_raw(rnd)
+        contact = raw.pop("contact_email")
+        if raw["kind"] == "particulier":
+            raw["siret"] = ""
+        client = store.add(build_client(raw).client, allow_duplicate=True)
+        if contact:
+            with contextlib.suppress(DuplicateClient):  # (an email another holds)
+                add_contact(store, client, build_contact({"first_name": "Zoé", "email": contact}))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_books_changed_after_the_preview(
+    store: ClientStore, db_path: Path, tmp_path: Path, seed: int
+) -> None:
+    """Random books and files drawn from a few shared values; after the preview, clients
+    of the book are archived, deleted or added: the import classifies its rows again as a
+    preview of the changed book does."""
+    rnd = random.Random(seed)
+    _random_book(store, rnd, rnd.randrange(0, 5))
+    path = tmp_path / "in.csv"
+    lines = ["Type;Nom;Email;Téléphone;SIRET;Code postal;Contact prénom;Contact email"]
+    for _ in range(12):
+        r = _random_raw(rnd)
+        lines.append(f"{r['kind']};{r['name']};{r['email']};{r['phone']};"
+                     f"{r['siret'] if r['kind'] == 'professionnel' else ''};{r['postal_code']};"
+                     f"{'Zoé' if r['contact_email'] else ''};{r['contact_email']}")  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    importer = Importer(store, path)
+    plan = importer.prepare()
+    with ClientStore(db_path) as other:
+        ids = [r[0] for r in other.execute("SELECT id FROM clients")]
+        for client_id in rnd.sample(ids, rnd.randrange(0, len(ids) + 1)):
+            if rnd.random() < 0.5:
+                other.execute("UPDATE clients SET archived_at = '2026-01-01' WHERE id = ?",
+                              [client_id])  # fmt: skip
+            else:
+                delete_clients(other, [client_id])
+        _random_book(other, rnd, rnd.randrange(0, 3))
+        fresh = Importer(other, path)
+        expected = _found(fresh.prepare().duplicates)
+        expected_marks = _marks(other)
+    on_duplicate = rnd.choice(["skip", "merge"])
+    report = importer.apply(plan, on_duplicate)
+    assert _marks(store) == expected_marks
+    assert _found(report.duplicates) == expected
+    assert report.created == len([m for m in expected_marks[0] if m[3] is None])
