@@ -81,3 +81,25 @@ def test_rules_skipped_over_empty_tables_change_no_mark(
         assert any(d[3] is not None for d in found)
     if book == "contacts":
         assert (2, "email", "claire@acme.fr", 1, None) in found
+
+
+MIGRATION = sorted((Path(__file__).parent / "data" / "migration").iterdir())
+
+
+@pytest.mark.parametrize("path", MIGRATION, ids=[p.name for p in MIGRATION])
+def test_exports_of_other_tools_classified_alike_with_rules_skipped(
+    store: ClientStore, db_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path
+) -> None:
+    """The exports of Odoo, Dolibarr, HubSpot, Google, Outlook and vCards (some with
+    contacts), previewed into an empty book and into the book they filled."""
+    empty = _classified(db_path, path)
+    importer = Importer(store, path)
+    importer.apply(importer.prepare())
+    filled = _classified(db_path, path)
+    monkeypatch.setattr(duplicates, "holds_rows", lambda *_: True)
+    monkeypatch.setattr(people, "holds_rows", lambda *_: True)
+    assert _classified(db_path, path) == filled
+    store.execute("DELETE FROM contacts")
+    store.execute("DELETE FROM clients")
+    assert _classified(db_path, path) == empty
+    assert filled[0] and all(d[3] is not None for d in filled[0])  # each row: its client
