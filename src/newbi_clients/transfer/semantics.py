@@ -126,7 +126,9 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
 def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The people of a vCard's company (« contacts »: JSON); our template's « Contact … »
     columns stay flat keys, which build_client reads as one more contact."""
-    return [p for text in values.get("contacts", ()) for p in json.loads(text)]
+    if "contacts" not in values:
+        return []  # the usual row: no comprehension run for nothing
+    return [p for text in values["contacts"] for p in json.loads(text)]
 
 
 def _unique(items: list[str], key: Any) -> list[str]:
