@@ -11,8 +11,9 @@ from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.apply import FTS_HASH_BYTES, INSERT_CLIENTS, Importer
+from newbi_clients.transfer.apply import Importer
 from newbi_clients.transfer.cells import parse_notes, row_to_raw
+from newbi_clients.transfer.insert import FTS_HASH_BYTES, INSERT_CLIENTS
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.read import cell_text, sniff_delimiter

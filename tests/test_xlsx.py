@@ -88,3 +88,19 @@ def test_a_shared_string_index_out_of_range_is_a_corrupt_file(tmp_path: Path) ->
 def test_an_unknown_sheet_names_the_sheets(tmp_path: Path) -> None:
     with pytest.raises(ImportRejected, match="feuilles : Clients"):
         open_table(_package(tmp_path / "s.xlsx"), sheet="Autre")
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_a_part_that_does_not_decompress_is_a_corrupt_file(tmp_path: Path, part: str) -> None:
+    path = _package(tmp_path / "damaged.xlsx")
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    data = bytearray(path.read_bytes())
+    name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    for at in range(start, start + info.compress_size):
+        data[at] ^= 0x55  # the deflate stream damaged: zlib refuses it
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRejected, match="n'est pas un fichier Excel valide"):
+        list(open_table(path).rows)

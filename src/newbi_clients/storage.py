@@ -1,8 +1,8 @@
 """ClientStore: the address book in one SQLite file, through sqlite-utils.
 
-The file is created with mode 0600, in WAL mode with foreign keys on and a busy timeout,
-so that several commands may write at once: each write transaction starts with
-``BEGIN IMMEDIATE`` and waits for its turn instead of failing.
+The file is opened by :mod:`.connection` (mode 0600, WAL, busy timeout), so that several
+commands may write at once: each write transaction starts with ``BEGIN IMMEDIATE`` and
+waits for its turn instead of failing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.backup import backup_before_migration
+from newbi_clients.connection import connect, opening
 from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
 from newbi_clients.customfields import FIELDS_SQL, save_values
 from newbi_clients.errors import (
@@ -27,9 +28,7 @@ from newbi_clients.errors import (
     DuplicateClient,
     DuplicateMatch,
     StaleClient,
-    StorageError,
 )
-from newbi_clients.files import create_private
 from newbi_clients.fiscal import SellerSettings
 from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
 # the location helpers live in ``paths``; callers have long imported them from here
 __all__ = ["APP_NAME", "ClientStore", "default_db_path", "now", "resolve_db_path"]
 
-BUSY_TIMEOUT_S = 60.0
 _TAGS_SQL = (
     "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
     " WHERE ct.client_id = c.id) AS tag_names"
@@ -67,43 +65,16 @@ class ClientStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        try:
-            create_private(self.path)
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            # a signal stops a long statement within a few milliseconds (see interrupts)
-            conn.set_progress_handler(interrupts.sqlite_progress, 20_000)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            # a larger page cache: imports update several indexes at once
-            conn.execute("PRAGMA cache_size = -32768")
-            self.conn = conn
+        with opening(self.path):
+            self.conn = connect(self.path)
             self._db: Database | None = None
             # a book of an older schema is copied aside before it is migrated
             self.migration_backup: Path | None = None
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
             if version != SCHEMA_VERSION:
                 if 0 < version < SCHEMA_VERSION:
-                    self.migration_backup = backup_before_migration(conn, self.path, version)
+                    self.migration_backup = backup_before_migration(self.conn, self.path, version)
                 migrate(self.db)
-        except sqlite3.OperationalError as exc:
-            if "readonly" in str(exc):
-                raise StorageError(
-                    f"La base {self.path} n'est pas accessible en écriture (droits du fichier ou"
-                    " de son dossier)."
-                ) from exc
-            raise StorageError(f"Impossible d'ouvrir la base {self.path} : {exc}.") from exc
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"Impossible d'ouvrir la base {self.path} : {exc}. Vérifiez qu'il s'agit bien"
-                " d'une base newbi-clients (option --db ou variable NEWBI_CLIENTS_DB)."
-            ) from exc
-        except OSError as exc:
-            raise StorageError(f"Impossible de créer la base {self.path} : {exc.strerror}") from exc
         self.actor = _actor()
 
     # --- plumbing ---------------------------------------------------------------------

@@ -9,9 +9,10 @@ from itertools import islice
 from pathlib import Path
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.schema import FTS_COLUMNS, status_condition
+from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore, now
-from newbi_clients.transfer.duplicates import classify
+from newbi_clients.transfer.duplicates import classify, create_keys, stage_keys
+from newbi_clients.transfer.insert import insert_clients, set_write_cache
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.phases import PhaseTimes
@@ -22,7 +23,6 @@ from newbi_clients.transfer.validate import (
     CHUNK,
     CONTACT_COLUMNS,
     PARALLEL_FROM,
-    STAGE_COLUMNS,
     STAGE_TABLES,
     Chunk,
     Progress,
@@ -30,23 +30,7 @@ from newbi_clients.transfer.validate import (
     validate_all,
 )
 
-COLUMNS = STAGE_COLUMNS
 REASON_COLUMN = "Motif du rejet"
-# the page cache of an import's write, in KiB: each new row goes into every index of the
-# clients, whose pages are spread over the whole book (see the README, « Performance »)
-WRITE_CACHE_KIB = 96 * 1024
-# the search index's pending entries are written out in segments of this size (FTS5's
-# « hashsize », 1 MB by default): a large import makes half as many segments, which a big
-# book's index merges with its own (measured: 1, 2, 4, 8 and 16 MB; above 2 MB, no faster)
-FTS_HASH_BYTES = 2 * 1024 * 1024
-# the new clients in id order, read straight from stage_ids by its key: the ids are given
-# in row order (see apply), so ordering by row needs no sort, whose buffer held a copy of
-# every row (about 37 MB for 100,000 rows) while the page cache filled
-INSERT_CLIENTS = (
-    f"INSERT INTO clients (id, {', '.join(COLUMNS)}, created_at, updated_at)"
-    f" SELECT i.new_id, {', '.join(COLUMNS)}, ?, ? FROM stage_ids i JOIN stage s ON s.row = i.row"
-    " ORDER BY i.row"
-)
 _ACTIVE = status_condition("active", "c")
 
 
@@ -134,6 +118,7 @@ class Importer:
         db.execute("ALTER TABLE temp.stage ADD COLUMN dup_field TEXT")
         # the ids given to the created rows: a narrow table, cheaper than rewriting wide rows
         db.execute("CREATE TEMP TABLE stage_ids (row INTEGER PRIMARY KEY, new_id INTEGER)")
+        create_keys(db)
 
     def _stage(self, done: Validated, plan: ImportPlan) -> None:
         """Copy a validated chunk (a serialized database made by a worker) into the staging
@@ -155,6 +140,7 @@ class Importer:
                 conn.execute(
                     f"INSERT INTO temp.{table} ({names}) SELECT {names} FROM chunk.{table}"
                 )
+            stage_keys(conn, "chunk.stage")
         finally:
             conn.execute("DETACH DATABASE chunk")
 
@@ -183,7 +169,7 @@ class Importer:
         report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
         db = self.store.db
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
-        db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+        set_write_cache(self.store, plan.valid if on_duplicate == "create" else plan.to_create)
         times = self.times
         merges = ImportMerges(self.store, self.source)
         prepared = 0  # merges staged before the lock
@@ -213,11 +199,12 @@ class Importer:
             ).fetchone()[0])  # fmt: skip
             with times.phase("insert"):
                 db.execute("DELETE FROM stage_ids")
+                # (the narrow copy of the keys holds the same marks as the staged rows)
                 count = db.execute(
                     f"INSERT INTO stage_ids SELECT row, {base} - 1 + row_number() OVER"
-                    f" (ORDER BY row) FROM stage WHERE {creating}"
+                    f" (ORDER BY row) FROM stage_keys WHERE {creating}"
                 ).rowcount
-            report.created = self._insert_clients(base, count)
+            report.created = insert_clients(self.store, times, self.stamp, base, count)
             with times.phase("extras"):
                 self._insert_tags_and_notes()
                 db.execute(
@@ -234,54 +221,6 @@ class Importer:
         self.lock_seconds = time.perf_counter() - locked
         times.add("lock", self.lock_seconds)
         return report
-
-    def _insert_clients(self, base: int, count: int) -> int:
-        """Insert the new clients, then index them for search in one pass.
-
-        The per-row search-index trigger is set aside for the statement (inside the
-        transaction: an interruption puts it back) and the new rows are indexed in bulk,
-        which costs a fraction of row-by-row indexing in a large book. When the import
-        holds at least as many clients as the book (``base`` - 1 ids so far), the indexes
-        of the clients are dropped and built again after the insert, from sorted keys,
-        rather than updated row by row; in a larger book, building them again would cost
-        more than updating them.
-        """
-        db = self.store.db
-        trigger = db.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'clients_fts_insert'"
-        ).fetchone()[0]
-        db.execute("DROP TRIGGER clients_fts_insert")
-        indexes: list[tuple[str, str]] = []
-        if count >= base - 1:
-            indexes = db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-                " AND tbl_name = 'clients' AND sql IS NOT NULL"
-            ).fetchall()
-            for name, _ in indexes:
-                db.execute(f"DROP INDEX {name}")
-        with self.times.phase("insert"):
-            created = db.execute(INSERT_CLIENTS, [self.stamp, self.stamp]).rowcount
-        if indexes:
-            with self.times.phase("index"):
-                for _, sql in indexes:
-                    db.execute(sql)
-        columns = ", ".join(FTS_COLUMNS)
-        with self.times.phase("fts"):
-            (hash_bytes,) = db.execute(
-                "SELECT coalesce((SELECT v FROM clients_fts_config WHERE k = 'hashsize'), 0)"
-            ).fetchone()
-            if hash_bytes != FTS_HASH_BYTES:
-                db.execute(
-                    "INSERT INTO clients_fts (clients_fts, rank) VALUES ('hashsize', ?)",
-                    [FTS_HASH_BYTES],
-                )
-            db.execute(
-                f"INSERT INTO clients_fts (rowid, {columns}) SELECT id, {columns} FROM clients"
-                " WHERE id >= ?",
-                [base],
-            )
-        db.execute(trigger)
-        return int(created)
 
     def _insert_tags_and_notes(self) -> None:
         db = self.store.db

@@ -10,37 +10,82 @@ like a client's (see :mod:`.people`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore
-from newbi_clients.transfer.people import CONTACT_EMAIL_SQL, classify_contact_emails
+from newbi_clients.transfer.people import (
+    CONTACT_EMAIL_SQL,
+    KEYS,
+    classify_contact_emails,
+    holds_rows,
+)
 from newbi_clients.transfer.plan import DuplicateRow, ImportPlan
 
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
+
 _ACTIVE = status_condition("active", "c")
+# the columns of the staged rows that the rules read, and what they mark: the rules run
+# over this narrow copy (some sixty bytes a row) rather than over the wide staged rows,
+# each of which they would otherwise read a dozen times
+_KEYS = "row, email_key, siret, phone, name_key, billing_postal_code, kind"
+_MARKS = ("dup_of_id", "dup_of_row", "dup_field")
+_INDEXED = ("email_key", "siret", "phone", "name_key")
+
+
+def create_keys(db: Database) -> None:
+    """The (empty) narrow copy of the staged rows' keys."""
+    db.execute(f"DROP TABLE IF EXISTS temp.{KEYS}")
+    db.execute(
+        f"CREATE TEMP TABLE {KEYS} (row INTEGER PRIMARY KEY, {_KEYS.removeprefix('row, ')},"
+        f" {', '.join(_MARKS)})"
+    )
+
+
+def stage_keys(conn: sqlite3.Connection, source: str) -> None:
+    """Copy the keys of staged rows (``source``, a table of :data:`STAGE_TABLES`' stage
+    shape): done as each validated chunk comes, while the workers validate the next."""
+    conn.execute(f"INSERT INTO temp.{KEYS} ({_KEYS}) SELECT {_KEYS} FROM {source}")
 
 
 def classify(store: ClientStore, plan: ImportPlan) -> None:
-    """Duplicates against the book first, then within the file (first occurrence wins)."""
+    """Duplicates against the book first, then within the file (first occurrence wins).
+
+    The keys of every staged row must be in the narrow copy (:func:`stage_keys`)."""
     db = store.db
+    marks = ", ".join(f"{m} = NULL" for m in _MARKS)
+    # found again (the book changed): the rows marked the first time are set free
     db.execute(
-        "UPDATE stage SET dup_of_id = NULL, dup_of_row = NULL, dup_field = NULL"
-        " WHERE dup_field IS NOT NULL"
+        f"UPDATE stage SET {marks}"
+        f" WHERE row IN (SELECT row FROM {KEYS} WHERE dup_field IS NOT NULL)"
     )
+    db.execute(f"UPDATE {KEYS} SET {marks} WHERE dup_field IS NOT NULL")
+    # built once all the keys are there: from sorted keys, four times cheaper (measured)
+    # than updated as each chunk comes
+    for key in _INDEXED:
+        db.execute(f"CREATE INDEX IF NOT EXISTS temp.{KEYS}_{key} ON {KEYS} ({key}, row)")
     plan.duplicates.clear()
     # exact keys first, then the probable keys of rows that have no exact key (the
     # keys of « duplicates »): the same phone, or the same name and postal code
     probable = "email_key IS NULL AND siret IS NULL AND"
-    for key in ("email_key", "siret", "phone", "name_key"):
-        db.execute(f"CREATE INDEX IF NOT EXISTS temp.stage_{key} ON stage ({key}, row)")
-    for source in ("book", "file"):
+    sources = ("book", "file") if holds_rows(db, "main.clients") else ("file",)
+    for source in sources:
         for key in ("email_key", "siret"):
             _mark(store, key, "", source)
     classify_contact_emails(db)  # a contact's email is a key like a client's
     probable_keys = (("phone", probable), ("name_key", probable),
                      ("name_only", "siret IS NULL AND"))  # fmt: skip
-    for source in ("book", "file"):
+    for source in sources:
         for key, when in probable_keys:
             _mark(store, key, when, source)
+    copied = ", ".join(f"{m} = k.{m}" for m in _MARKS)
+    db.execute(
+        f"UPDATE stage SET {copied} FROM {KEYS} k"
+        " WHERE k.row = stage.row AND k.dup_field IS NOT NULL"
+    )
     plan.duplicates.extend(_duplicates(store))
 
 
@@ -69,22 +114,22 @@ def _mark(store: ClientStore, key: str, when: str, source: str) -> None:
     # name_only: a business row without address (a contact row of Odoo, Dolibarr…)
     # whose name is a business's: the contact of a client already there
     column = "name_key" if key == "name_only" else key
-    same = f"{{t}}.{column} = stage.{column}"
+    same = f"{{t}}.{column} = {KEYS}.{column}"
     present = f"{column} IS NOT NULL"
     if key == "name_only":
         same += " AND {t}.kind = 'business'"
         present += " AND name_key <> '' AND billing_postal_code IS NULL AND kind = 'business'"
     if key == "name_key":
-        same += " AND {t}.billing_postal_code = stage.billing_postal_code"
+        same += f" AND {{t}}.billing_postal_code = {KEYS}.billing_postal_code"
         present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
     if source == "book":
         target = "dup_of_id = (SELECT min(c.id) {found})"
         found = f"FROM main.clients c WHERE {same.format(t='c')} AND {_ACTIVE}"
     else:
         target = "dup_of_row = (SELECT min(t.row) {found})"
-        found = f"FROM stage t WHERE {same.format(t='t')} AND t.row < stage.row"
+        found = f"FROM {KEYS} t WHERE {same.format(t='t')} AND t.row < {KEYS}.row"
     store.db.execute(
-        f"UPDATE stage SET dup_field = '{key}', {target.format(found=found)}"
+        f"UPDATE {KEYS} SET dup_field = '{key}', {target.format(found=found)}"
         f" WHERE {when} dup_of_id IS NULL AND dup_of_row IS NULL AND {present}"
         f" AND EXISTS (SELECT 1 {found})"
     )

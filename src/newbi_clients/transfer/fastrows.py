@@ -24,6 +24,7 @@ from newbi_clients.transfer.ooxml import (
     MAX_ROW_CHARS,
     column_letters,
 )
+from newbi_clients.transfer.richruns import RichRuns
 from newbi_clients.transfer.xmltext import ATTRS, Fallback, W, attributes, unescape
 
 _INT = "0|[1-9][0-9]{0,14}"  # a number whose text is its own canonical form
@@ -61,33 +62,6 @@ def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
     return row, common, general
 
 
-_RUN_PROPERTIES = (
-    "b|i|strike|condense|extend|outline|shadow|u|vertAlign|sz|color|rFont|family|charset|scheme"
-)
-
-
-def _runs(prefix: str) -> re.Pattern[str]:
-    p = re.escape(prefix)
-    return re.compile(
-        f"(<{p}r>|</{p}r>|<{p}rPr>|</{p}rPr>)|<{p}(?:{_RUN_PROPERTIES})({ATTRS}){W}*/>"
-        f"|<{p}t({ATTRS}){W}*>([^<]*)</{p}t>|{W}+()|(.)",
-        re.S,
-    )
-
-
-# the grammar of rich runs, ``(<r> [<rPr> properties </rPr>] <t>…</t> </r>)+``, as
-# (expected, read) → expected next
-_RUN_MOVES = {
-    ("r", "r"): "rPr|t",
-    ("rPr|t", "rPr"): "e",
-    ("rPr|t", "t"): "/r",
-    ("e", "e"): "e",
-    ("e", "/rPr"): "t",
-    ("t", "t"): "/r",
-    ("/r", "/r"): "r",
-}
-
-
 class RowParser:
     """Reads the rows of one sheet written with ``prefix`` (``""`` or ``"x:"``).
 
@@ -105,9 +79,7 @@ class RowParser:
     ) -> None:
         self.prefix = prefix
         self.row_start, self.common, self.general = _patterns(prefix)
-        self.runs = _runs(prefix)
-        self.tags = {f"<{prefix}{tag}>": tag for tag in ("r", "rPr")}
-        self.tags.update({f"</{prefix}{tag}>": f"/{tag}" for tag in ("r", "rPr")})
+        self.runs = RichRuns(prefix)
         self.value_of = value_of
         self.shared = shared
         self.formatted = formatted
@@ -318,7 +290,7 @@ class RowParser:
             if t_attrs:
                 attributes(t_attrs)
             if rich:
-                chars = self._rich(rich)
+                chars = self.runs.text(rich)
             elif v_on or t_on:
                 chars = unescape(v_text or t_text)
             else:
@@ -333,30 +305,3 @@ class RowParser:
             row += self.blanks[: col - width]
             row.append(value)
         return row
-
-    def _rich(self, runs: str) -> str:
-        texts: list[str] = []
-        expect = "r"
-        for match in self.runs.finditer(runs):
-            kind = match.lastindex
-            if kind == 1:
-                step = self.tags[match.group(1)]
-            elif kind == 2:
-                attributes(match.group(2))
-                step = "e"
-            elif kind == 4:
-                if match.group(3):
-                    attributes(match.group(3))
-                texts.append(unescape(match.group(4)))
-                step = "t"
-            elif kind == 5:
-                continue  # white space
-            else:
-                raise Fallback
-            following = _RUN_MOVES.get((expect, step))
-            if following is None:
-                raise Fallback
-            expect = following
-        if expect != "r":
-            raise Fallback
-        return "".join(texts)

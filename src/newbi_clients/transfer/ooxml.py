@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import pyexpat
 import zipfile
-from array import array
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,7 +149,8 @@ def reading(name: str, part: str) -> Iterator[None]:
             f"{name} n'est pas un fichier Excel valide : XML mal formé dans {part}"
             f" ({pyexpat.errors.messages.get(exc.code, exc)})."
         ) from None
-    except (zipfile.BadZipFile, EOFError, OSError):
+    # zlib.error: a deflated part damaged in a way that no CRC check reaches first
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
         raise corrupt(name) from None
 
 
@@ -244,101 +245,3 @@ def cell_styles(zipped: Package, part: str | None) -> list[str | None]:
         else:
             kinds.append(None)
     return kinds
-
-
-class SharedStrings:
-    """The shared strings, packed in blocks (one string and offsets per 1,024 strings)
-    rather than one Python object each: a sheet of 2 million strings stays compact."""
-
-    BLOCK = 1024
-
-    def __init__(self) -> None:
-        self.blocks: list[str] = []
-        self.offsets: list[array[int]] = []
-        self.pending: list[str] = []
-        self.count = 0
-
-    def add(self, text: str) -> None:
-        self.pending.append(text)
-        self.count += 1
-        if len(self.pending) == self.BLOCK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        offsets = array("L", [0])
-        total = 0
-        for text in self.pending:
-            total += len(text)
-            offsets.append(total)
-        self.blocks.append("".join(self.pending))
-        self.offsets.append(offsets)
-        self.pending = []
-
-    def get(self, index: int) -> str | None:
-        if not 0 <= index < self.count:
-            return None
-        block, at = divmod(index, self.BLOCK)
-        offsets = self.offsets[block]
-        return self.blocks[block][offsets[at] : offsets[at + 1]]
-
-
-def shared_strings(zipped: Package, part: str | None) -> SharedStrings:
-    table = SharedStrings()
-    if part is None or not zipped.has(part):
-        return table
-    name = zipped.name
-    parser = safe_parser()
-    state = {"rph": 0, "text": False, "total": 0, "start": 0}
-    buf: list[str] = []
-    size = [0]
-
-    def start(name_: str, attrs: dict[str, str]) -> None:
-        tag = local(name_)
-        if tag == "t" and not state["rph"]:
-            state["text"] = True
-        elif tag == "rPh":
-            state["rph"] += 1
-        elif tag == "si":
-            buf.clear()
-            size[0] = 0
-
-    def end(name_: str) -> None:
-        tag = local(name_)
-        if tag == "t":
-            state["text"] = False
-        elif tag == "rPh":
-            state["rph"] -= 1
-        elif tag == "si":
-            table.add("".join(buf))
-            state["total"] += size[0]
-            if state["total"] > MAX_SHARED_CHARS:
-                raise refuse(
-                    name,
-                    f"plus de {MAX_SHARED_CHARS:,} caractères de texte partagé".replace(",", " "),
-                )
-            state["start"] = parser.CurrentByteIndex
-
-    def data(text: str) -> None:
-        if state["text"]:
-            size[0] += len(text)
-            if size[0] > MAX_CELL:
-                raise refuse(name, f"un texte de plus de {MAX_CELL} caractères (limite d'Excel)")
-            buf.append(text)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = data
-    fed = [0]
-
-    def ready() -> Iterator[None]:
-        fed[0] += CHUNK
-        if fed[0] - state["start"] > MAX_ROW_XML:
-            raise refuse(name, "un texte partagé démesuré")
-        return iter(())
-
-    for _ in feed(zipped, part, MAX_SHARED_XML, parser, ready):
-        pass
-    table.flush()
-    return table

@@ -26,6 +26,7 @@ from newbi_clients.transfer.ooxml import (
     refuse,
     safe_parser,
 )
+from newbi_clients.transfer.xmltext import ILLEGAL, decoded
 
 READ = 1 << 20  # bytes decompressed at a time by the fast path
 _HEAD_MAX = 8 << 20  # no <sheetData> with a row within this: expat reads the whole sheet
@@ -33,9 +34,6 @@ _SHEET_DATA = re.compile(
     rb"<((?:[A-Za-z_][A-Za-z0-9_.-]*:)?)sheetData(?:[ \t\r\n][^<>]*)?>[ \t\r\n]*"
     rb"(?=<\1row[ \t\r\n/>])"
 )
-# characters no XML text may hold (C0 controls but tab and line ends; U+FFFE, U+FFFF)
-_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|]]>")
 _DIGITS = "0123456789"
 
 
@@ -265,12 +263,7 @@ class _Fast:
 
     def _region(self, region: bytes) -> Rows:
         """Whole rows (``region`` ends with an end tag): fast, else through expat."""
-        try:
-            text = region.decode()
-            suspect = len(region.translate(None, _CONTROLS)) != len(region) or "]]>" in text
-            suspect = suspect or b"\xef\xbf\xbe" in region or b"\xef\xbf\xbf" in region
-        except UnicodeDecodeError:
-            text, suspect = region.decode("utf-8", "surrogateescape"), True
+        text, suspect = decoded(region)
         rows: Rows = []
         pieces = text.split(self.end_tag)
         del pieces[-1]  # what follows the last end tag: nothing
@@ -291,7 +284,7 @@ class _Fast:
         """The fast path, one piece at a time, leaving to expat those with characters that
         XML refuses."""
         number = self.number
-        while at < len(pieces) and not _ILLEGAL.search(pieces[at]):
+        while at < len(pieces) and not ILLEGAL.search(pieces[at]):
             stop, number = self.parser.rows(pieces, at, at + 1, number, rows)
             if stop == at:
                 break

@@ -22,7 +22,6 @@ from newbi_clients.transfer.ooxml import (
     MAX_COLUMNS,
     MAX_SHEET_XML,
     Package,
-    SharedStrings,
     Workbook,
     cell_styles,
     column_index,
@@ -30,8 +29,8 @@ from newbi_clients.transfer.ooxml import (
     corrupt,
     reading,
     refuse,
-    shared_strings,
 )
+from newbi_clients.transfer.sharedstrings import SharedStrings, shared_strings
 from newbi_clients.transfer.sheetxml import ExpatRows, sheet_rows
 
 

@@ -17,6 +17,9 @@ _ATTR = re.compile(f"""{W}+({NAME}){W}*={W}*(?:"([^"]*)"|'([^']*)')""")
 _ALL_ATTRS = re.compile(f"{ATTRS}{W}*")
 _REF = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));|&")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# characters no XML text may hold (C0 controls but tab and line ends; U+FFFE, U+FFFF)
+_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 13))
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]|]]>")
 
 
 class Fallback(Exception):
@@ -53,6 +56,22 @@ def unescape(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _REF.sub(_reference, text) if "&" in text else text
+
+
+def decoded(data: bytes) -> tuple[str, bool]:
+    """The text of UTF-8 ``data``, and whether it may hold what XML refuses: a control
+    character, U+FFFE or U+FFFF, ``]]>``, or bytes that are not UTF-8 (then kept as
+    surrogates, which :data:`ILLEGAL` finds).
+
+    >>> decoded("é".encode()), decoded(b"a\\x01"), decoded(b"\\xff")
+    (('é', False), ('a\\x01', True), ('\\udcff', True))
+    """
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape"), True
+    suspect = len(data.translate(None, _CONTROLS)) != len(data) or b"]]>" in data
+    return text, suspect or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
 
 def attributes(text: str) -> dict[str, str]:
