@@ -26,7 +26,8 @@ SIRET_CHECKSUM_MESSAGE = _checksum_message("SIRET", 14)
 
 
 def _digits(text: str) -> str:
-    return _SEPARATORS.sub("", text)
+    # most numbers are written as bare digits, where the expression finds nothing to remove
+    return text if text.isdigit() else _SEPARATORS.sub("", text)
 
 
 def _insee_number(value: object, key: str, length: int) -> str | None:

@@ -81,8 +81,11 @@ def _key_words(part: str) -> tuple[str, ...]:
 
 def name_key(client: Client) -> str:
     """The normalised name used to find probable duplicates: no case, accents, legal form."""
-    # the words of the folded « first name » are those of each part, in turn
-    return " ".join(w for p in (client.first_name, client.name) if p for w in _key_words(p))
+    # the words of the folded « first name » are those of each part, in turn (tuples
+    # joined: no generator made for each client of an import)
+    first, name = client.first_name, client.name
+    found = _key_words(name) if name else ()
+    return " ".join(_key_words(first) + found if first else found)
 
 
 def search_ids(client: Client) -> str:

@@ -1,13 +1,15 @@
 """Normalise and validate every field of a client.
 
-The validators of fiscal identifiers (``identifiers``) and payment conditions
-(``conditions``) are re-exported here, so that callers import every validator from here.
+The validators of fiscal identifiers (``identifiers``), payment conditions
+(``conditions``) and countries (``countries``) are re-exported here, so that callers
+import every validator from here.
 
 Each ``normalize_*`` function returns the canonical form of a value or raises
 :class:`~newbi_clients.errors.ValidationFailed` with a French message naming the field,
 in the manner of python-stdnum's ``validate()``. The libraries that do the real work
-(python-stdnum, email-validator, phonenumbers, pycountry) live here and nowhere else;
-the slower ones are imported on first use to keep the CLI's start-up light.
+(python-stdnum, email-validator, phonenumbers, pycountry) live here and in those
+modules, nowhere else; the slower ones are imported on first use to keep the CLI's
+start-up light.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from newbi_clients.conditions import normalize_terms as normalize_terms
 from newbi_clients.conditions import parse_bool as parse_bool
 from newbi_clients.conditions import parse_decimal as parse_decimal
 from newbi_clients.conditions import parse_discount as parse_discount
+from newbi_clients.countries import country_label as country_label
+from newbi_clients.countries import normalize_country as normalize_country
 from newbi_clients.identifiers import SIRET_CHECKSUM_MESSAGE as SIRET_CHECKSUM_MESSAGE
 from newbi_clients.identifiers import SIRET_LENGTH_MESSAGE as SIRET_LENGTH_MESSAGE
 from newbi_clients.identifiers import is_eu_vat_number as is_eu_vat_number
@@ -237,110 +241,6 @@ def format_phone(e164: str | None) -> str | None:
 
 
 # --- addresses ------------------------------------------------------------------------
-
-
-@cache
-def _country_index() -> dict[str, str]:
-    import gettext
-
-    import pycountry
-
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    index: dict[str, str] = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        names = [getattr(country, a, None) for a in ("name", "official_name", "common_name")]
-        for name in [n for n in names if n]:
-            index.setdefault(match_key(name), code)
-            index.setdefault(match_key(french.gettext(name)), code)
-        index[match_key(country.alpha_3)] = code
-    for alias, code in {
-        "uk": "GB",
-        "angleterre": "GB",
-        "grandebretagne": "GB",
-        "ecosse": "GB",
-        "irlandedunord": "GB",
-        "usa": "US",
-        "etatsunis": "US",
-        "hollande": "NL",
-        "paysbas": "NL",
-        "suisse": "CH",
-        "russie": "RU",
-        "coreedusud": "KR",
-        "southkorea": "KR",
-        "vietnam": "VN",
-        "tchequie": "CZ",
-        "republiquetcheque": "CZ",
-        "czechrepublic": "CZ",
-        "el": "GR",
-        "russia": "RU",
-        "greatbritain": "GB",
-        "britain": "GB",
-        "vatican": "VA",
-        "reunion": "RE",
-        "lareunion": "RE",
-        "palestine": "PS",
-        "micronesie": "FM",
-        "micronesia": "FM",
-        "iran": "IR",
-        "syrie": "SY",
-        "syria": "SY",
-        "bolivie": "BO",
-        "bolivia": "BO",
-        "venezuela": "VE",
-        "tanzanie": "TZ",
-        "tanzania": "TZ",
-        "taiwan": "TW",
-        "laos": "LA",
-        "moldavie": "MD",
-        "moldova": "MD",
-        "coreedunord": "KP",
-        "northkorea": "KP",
-    }.items():
-        index[alias] = code
-    return index
-
-
-@cache
-def _alpha2_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-@lru_cache(maxsize=16384)
-def normalize_country(value: object, field: str = "country") -> str:
-    """ISO 3166-1 alpha-2 from a code (FR, FRA) or a French or English name (Allemagne, Germany)."""
-    text = clean(value)
-    if text is None:
-        return "FR"
-    upper = text.upper().removeprefix("BASE.")  # Odoo's external ids: base.de
-    if len(upper) == 2 and upper in _alpha2_codes():
-        return upper
-    code = _country_index().get(match_key(text))
-    if code is None:
-        raise _fail(
-            field,
-            text,
-            f"Pays inconnu : « {text} » (indiquez un code ISO comme FR ou DE, ou le nom du pays"
-            " en français ou en anglais)",
-        )
-    return code
-
-
-@cache
-def country_label(code: str) -> str:
-    """The French name of a country code: DE → Allemagne."""
-    import gettext
-
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    name = getattr(country, "common_name", None) or country.name
-    return str(french.gettext(name))
 
 
 @lru_cache(maxsize=16384)

@@ -108,9 +108,10 @@ def insert_clients(store: ClientStore, times: PhaseTimes, stamp: str, base: int,
 def entered_indexes(store: ClientStore) -> list[tuple[str, str]]:
     """(name, SQL) of the indexes of the clients that new rows enter: all but the partial
     indexes whose condition reads only columns that an import leaves at their default
-    (``merged_into IS NOT NULL``...). Those are kept as they are: building one again reads
-    the whole table for no entry, and SQLite keeps any index it was not asked to drop
-    up to date, so the choice costs time, never correctness."""
+    (``revenue_cents <> 0``; ``merged_into`` and ``blocked_at`` are columns it writes, if
+    as NULL, so their indexes are built again). Those are kept as they are: building one
+    again reads the whole table for no entry, and SQLite keeps any index it was not asked
+    to drop up to date, so the choice costs time, never correctness."""
     entered = []
     for name, sql in store.db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index'"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 from newbi_clients.errors import ImportRejected
 from newbi_clients.models import FieldDef
@@ -218,6 +219,8 @@ class HeaderMap:
         default=None, compare=False, repr=False
     )
     single_width: int = field(default=0, compare=False, repr=False)
+    # how ``semantics`` reads the plain columns of a row, worked out there on first use
+    reader: Any = field(default=None, compare=False, repr=False)
 
     def plan(self) -> None:
         """Split the fields into those one plain column feeds and the others."""
@@ -228,6 +231,7 @@ class HeaderMap:
         # itemgetter of one index gives a cell, not a tuple: the row reader loops then
         self.single_cells = itemgetter(*indexes) if len(indexes) > 1 else None
         self.single_width = max(indexes, default=-1) + 1
+        self.reader = None
 
     @property
     def company_names(self) -> bool:

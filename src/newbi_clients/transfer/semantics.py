@@ -13,6 +13,9 @@ Dolibarr's « Type du tiers », or the organisation.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from newbi_clients.builder import FIELD_KEYS
@@ -50,6 +53,58 @@ class _Direct(dict[str, bool]):
 
 
 _DIRECT = _Direct()
+# the fields whose values the functions below read from ``values`` (the others are only
+# taken as they are): a direct field among them is read both ways
+_READ_AS_VALUES = frozenset({
+    "email", "phone", "mobile", "tags", "notes", "address", "delivery_address", "contacts",
+    "kind", "company_type", "is_company", "third_party_type", "organization", "first_name",
+    "last_name", "name", "full_name", "job_title",
+})  # fmt: skip
+_NO_CELLS = itemgetter(slice(0, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """How the plain columns of a row are read, worked out once a header: the cells of
+    the fields taken as they are (``direct``) straight into the raw values, those of the
+    others into lists of values; ``shared`` are direct fields also read as values."""
+
+    width: int
+    direct_keys: tuple[str, ...]
+    direct_cells: Callable[[list[str]], Sequence[str]]
+    other_keys: tuple[str, ...]
+    other_cells: Callable[[list[str]], Sequence[str]]
+    shared: tuple[str, ...]
+
+
+def _cells_at(indexes: list[int]) -> Callable[[list[str]], Sequence[str]]:
+    """The cells at ``indexes``, always as a sequence (itemgetter of one index gives a
+    bare cell: a one-cell slice instead)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    if indexes:
+        return itemgetter(slice(indexes[0], indexes[0] + 1))
+    return _NO_CELLS
+
+
+def _reader(headers: HeaderMap) -> _Reader | None:
+    """The plan of :class:`_Reader` for ``headers`` (None when no plain column)."""
+    if headers.reader is None:
+        direct = [(k, i) for k, i in headers.singles if _DIRECT[k]]
+        other = [(k, i) for k, i in headers.singles if not _DIRECT[k]]
+        headers.reader = (
+            _Reader(
+                headers.single_width,
+                tuple(k for k, _ in direct),
+                _cells_at([i for _, i in direct]),
+                tuple(k for k, _ in other),
+                _cells_at([i for _, i in other]),
+                tuple(k for k, _ in direct if k in _READ_AS_VALUES),
+            )
+            if headers.singles
+            else False
+        )
+    return headers.reader or None
 
 
 def cell_values(cells: list[str], headers: HeaderMap) -> dict[str, list[str]]:
@@ -88,13 +143,47 @@ def _cell(text: str, headers: HeaderMap) -> list[str]:
     return [cell]
 
 
+def _plain_row(
+    cells: list[str], headers: HeaderMap, reader: _Reader
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """What :func:`cell_values` and the first values of the direct fields give, for a row
+    wide enough for its plain columns: the direct fields' cells go straight to the raw
+    values, with no one-value list made and read back for each (in the order of
+    ``cell_values``: plain columns, then the fields of several)."""
+    strip = str.strip
+    raw: dict[str, Any] = {}
+    for key, cell in zip(reader.direct_keys, map(strip, reader.direct_cells(cells)), strict=True):
+        if cell:
+            raw[key] = unescape_formula(cell) if cell[0] == "'" else cell
+    values: dict[str, list[str]] = {}
+    for key, cell in zip(reader.other_keys, map(strip, reader.other_cells(cells)), strict=True):
+        if cell:
+            values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
+    for key in reader.shared:
+        if key in raw:
+            values[key] = [raw[key]]
+    width = len(cells)
+    for key, indexes in headers.multiples:
+        found = [v for index in indexes if index < width for v in _cell(cells[index], headers)]
+        if found:
+            values[key] = found
+            if _DIRECT[key]:
+                raw[key] = found[0]
+    return raw, values
+
+
 def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     """The raw values of a client read from a row (``contact`` and ``extra_notes`` too)."""
-    values = cell_values(cells, headers)
-    if not values:
-        return {}
-    direct = _DIRECT
-    raw: dict[str, Any] = {k: found[0] for k, found in values.items() if direct[k]}
+    reader = _reader(headers)
+    if reader is not None and len(cells) >= reader.width:  # the usual case
+        raw, values = _plain_row(cells, headers, reader)
+        if not raw and not values:
+            return {}
+    else:
+        values = cell_values(cells, headers)
+        if not values:
+            return {}
+        raw = {k: found[0] for k, found in values.items() if _DIRECT[k]}
     extra: list[str] = []
     emails = values.get("email", [])
     if len(emails) > 1:
@@ -126,7 +215,9 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
 def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
     """The people of a vCard's company (« contacts »: JSON); our template's « Contact … »
     columns stay flat keys, which build_client reads as one more contact."""
-    return [p for text in values.get("contacts", ()) for p in json.loads(text)]
+    if "contacts" not in values:
+        return []  # the usual row: no comprehension run for nothing
+    return [p for text in values["contacts"] for p in json.loads(text)]
 
 
 def _unique(items: list[str], key: Any) -> list[str]:

@@ -119,10 +119,12 @@ def validate_chunk(
     values_of_fields: list[tuple[Any, ...]] = []
     # a row's keys come from the header's fields: without a custom field column, no row has one
     custom = any(key.startswith(FIELD_PREFIX) for key in headers.sources)
+    clean, tag_key = v.clean, v.tag_key  # looked up once a chunk, not on every row
     for number, cells in chunk:
         raw = row_to_raw(cells, headers)
         # blank cells hold defaults or guesses, not data: a merge must not treat them as values
-        blank = ",".join([k for k in _BLANKABLE if v.clean(raw.get(k)) is None])
+        get = raw.get
+        blank = ",".join([k for k in _BLANKABLE if clean(get(k)) is None])
         if "kind" in blank and headers.company_names:
             raw["kind"] = "business"  # a row under « Raison sociale »
         note_cell = raw.pop("notes", None)
@@ -158,7 +160,7 @@ def validate_chunk(
         rows.append((number, *client_values(client), blank))  # STAGE_COLUMNS
         # (most rows have no note, contact or custom field: no generator made for them)
         if client.tags:
-            tags.extend((number, t, v.tag_key(t)) for t in client.tags)
+            tags.extend([(number, t, tag_key(t)) for t in client.tags])
         if row_notes:
             notes.extend((number, at, text) for at, text in row_notes)
         if client.contacts:
