@@ -81,7 +81,7 @@ def too_long(key: str, text: str) -> str | None:
     return f"{label} trop long : {len(text)} caractères (au plus {limit})"
 
 
-_SHORTEST_LIMIT = min(LIMITS.values())
+_SHORTEST_LIMIT = min(*LIMITS.values(), DEFAULT_LIMIT)
 
 
 def clean_raw(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
