@@ -230,11 +230,11 @@ _MANY_SHARED = (
         max_size=12,
     ),
     blocks=st.integers(1, 4),
-    chars=st.sampled_from([10, 2_000, 10**7]),
+    size=st.sampled_from([10, 150_000, 10**8]),  # bytes: none, a block or two, all
     inline=st.booleans(),
 )
 def test_shared_strings_of_many_blocks_give_what_expat_gives(
-    rows: list[list[int]], blocks: int, chars: int, inline: bool
+    rows: list[list[int]], blocks: int, size: int, inline: bool
 ) -> None:
     """Strings from several blocks, fewer blocks kept than the rows use, bounds that refuse
     to keep a block, indexes beyond the table: the rows (or the refusal) of expat."""
@@ -253,7 +253,7 @@ def test_shared_strings_of_many_blocks_give_what_expat_gives(
     )
     with (
         unittest.mock.patch("newbi_clients.transfer.fastrows._BLOCKS", blocks),
-        unittest.mock.patch("newbi_clients.transfer.fastrows._CHARS", chars),
+        unittest.mock.patch("newbi_clients.transfer.fastrows._BYTES", size),
     ):
         fast, counted = compare(sheet, _MANY_SHARED)
     if all(index < _MANY for row in rows for index in row):

@@ -14,7 +14,8 @@ gives the same rows or the same refusal.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 
 from newbi_clients.errors import ImportRejected
@@ -34,10 +35,18 @@ _DIGITS = "0123456789"
 _CACHE = 4096  # distinct attribute lists remembered (bounded: a hostile file has millions)
 # shared strings kept decoded, as lists of 1,024 strings (a block): rows use strings from
 # the whole table (the same cities and names come back), so as many blocks as fit in
-# bounds that the strings of 100,000 client rows (414,000 strings, 9 million characters)
-# stay within, while a larger table is decoded again as the rows need its blocks
+# bounds that the strings of 100,000 client rows (414,000 strings, 9 million characters,
+# about 33 MB decoded) stay within, while a larger table is decoded again as the rows need
+# its blocks. The bound is in bytes (a block's packed text as stored, 1 to 4 bytes a
+# character, plus each string's own header), so that text of any script takes no more.
 _BLOCKS = 512
-_CHARS = 16_000_000
+_BYTES = 40_000_000
+_STRING_BYTES = 56  # what a str object takes besides its characters (CPython 3.11: 49–76)
+
+
+def _size(packed: list[str], blocks: Iterable[int]) -> int:
+    """About the memory that decoding ``blocks`` of the packed table takes."""
+    return sum(sys.getsizeof(packed[n]) + SharedStrings.BLOCK * _STRING_BYTES for n in blocks)
 
 
 Rows = list[tuple[int, list[str]]]
@@ -98,7 +107,7 @@ class RowParser:
         self.shapes: dict[tuple[str, ...], Take] = {}
         self.kinds: dict[str, tuple[str | None, str | None]] = {}
         self.decoded: dict[int, list[str]] = {}  # block number: its strings
-        self.chars = 0  # characters of the decoded blocks
+        self.bytes = 0  # bytes of the decoded blocks (see _size)
 
     def rows(
         self, pieces: list[str], first: int, last: int, number: int, found: Rows
@@ -182,16 +191,16 @@ class RowParser:
         decoded, packed = self.decoded, self.table.blocks
         missing = blocks.difference(decoded)
         if missing:
-            chars = sum(len(packed[number]) for number in missing)
-            if len(decoded) + len(missing) > _BLOCKS or self.chars + chars > _CHARS:
+            size = _size(packed, missing)
+            if len(decoded) + len(missing) > _BLOCKS or self.bytes + size > _BYTES:
                 decoded.clear()
-                missing, self.chars = blocks, 0
-                chars = sum(len(packed[number]) for number in missing)
-                if len(missing) > _BLOCKS or chars > _CHARS:
+                missing, self.bytes = blocks, 0
+                size = _size(packed, missing)
+                if len(missing) > _BLOCKS or size > _BYTES:
                     return False
             for number in missing:
                 decoded[number] = self.table.block(number)
-            self.chars += chars
+            self.bytes += size
         return True
 
     def _place(self, letters: list[str], values: list[str]) -> list[str] | None:
