@@ -69,3 +69,23 @@ def test_a_spool_keeps_its_first_items_in_memory_and_the_others_in_a_table() -> 
     assert seen == list(range(KEPT * 3))
     errors.clear()
     assert not errors and list(errors) == [] and errors == []
+
+
+def test_rows_of_long_cells_are_validated_in_chunks_that_stay_within_the_memory_bound(
+    tmp_path: Path,
+) -> None:
+    """Chunks are cut by size as well as by rows: 2,000 rows of 60,000 characters (under
+    the bound of a row) made one chunk of 120 million characters, held twice over by the
+    main process (the rows, then the rows sent to a worker)."""
+    path = tmp_path / "long.csv"
+    note = "x" * 60_000
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Nom;Email;Notes\n")
+        for i in range(2_000):
+            out.write(f"Client {i};c{i}@exemple.fr;{note}\n")
+    outcome = run_import(path, tmp_path / "long.db")
+    assert outcome.code == 1, outcome.stderr  # every row's note is over its length limit
+    assert "Aucune ligne importable : les 2000 ligne(s)" in outcome.stderr
+    assert outcome.created == 0
+    print(f"\npeak memory: 2,000 rows of 60,000 characters {outcome.peak_mb:.0f} MB")
+    assert outcome.peak_mb < MEMORY_BOUND_MB

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 
 from newbi_clients.errors import ImportRejected
@@ -21,6 +20,7 @@ from newbi_clients.transfer.profiles import resolve_profile
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import (
     CHUNK,
+    CHUNK_CHARS,
     CONTACT_COLUMNS,
     PARALLEL_FROM,
     STAGE_TABLES,
@@ -78,16 +78,26 @@ class Importer:
         parallel = table.size_hint >= PARALLEL_FROM
 
         def chunks() -> Iterator[Chunk]:
+            # CHUNK rows, or fewer when they hold CHUNK_CHARS characters: a chunk of rows
+            # of long cells is held twice by this process (its rows, then what is sent to
+            # a worker), a few chunks at a time
             rows = iter(table.rows)
             while True:
                 start = time.perf_counter()
-                read = list(islice(rows, CHUNK))
-                chunk = [(n, cells) for n, cells in read if any(map(str.strip, cells))]
+                chunk: Chunk = []
+                read = chars = 0
+                for number, cells in rows:
+                    read += 1
+                    if any(map(str.strip, cells)):
+                        chunk.append((number, cells))
+                        chars += sum(map(len, cells))
+                    if read == CHUNK or chars >= CHUNK_CHARS:
+                        break
                 times.add("read", time.perf_counter() - start)
-                if not read:
-                    return
                 if chunk:
                     yield chunk
+                if read < CHUNK and chars < CHUNK_CHARS:  # no row left
+                    return
 
         defaults = {
             "terms_days": settings.default_terms_days,

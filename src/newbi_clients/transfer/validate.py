@@ -34,6 +34,8 @@ from newbi_clients.transfer.plan import RowError
 
 ON_DUPLICATE = ("skip", "merge", "create")
 CHUNK = 2000
+# characters of the cells of a chunk at most (rows of long cells make smaller chunks)
+CHUNK_CHARS = 2_000_000
 PARALLEL_FROM = 4000  # rows; below this, one process is faster than starting workers
 Progress = Callable[[int, int], None]
 
