@@ -9,9 +9,8 @@ meaning of a row is then read by :mod:`.semantics`, never from the order of colu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from newbi_clients.errors import ImportRejected
@@ -214,10 +213,7 @@ class HeaderMap:
     # reader's plan, made once (see ``plan``)
     singles: list[tuple[str, int]] = field(default_factory=list)
     multiples: list[tuple[str, list[int]]] = field(default_factory=list)
-    # the cells of ``singles`` taken out of a row at once, and the row width that needs
-    single_cells: Callable[[list[str]], tuple[str, ...]] | None = field(
-        default=None, compare=False, repr=False
-    )
+    # the row width that the plain columns of ``singles`` need
     single_width: int = field(default=0, compare=False, repr=False)
     # how ``semantics`` reads the plain columns of a row, worked out there on first use
     reader: Any = field(default=None, compare=False, repr=False)
@@ -227,10 +223,7 @@ class HeaderMap:
         plain = not self.multi_value and not self.literal_newlines
         self.singles = [(k, i[0]) for k, i in self.sources.items() if plain and len(i) == 1]
         self.multiples = [(k, i) for k, i in self.sources.items() if not plain or len(i) > 1]
-        indexes = [i for _, i in self.singles]
-        # itemgetter of one index gives a cell, not a tuple: the row reader loops then
-        self.single_cells = itemgetter(*indexes) if len(indexes) > 1 else None
-        self.single_width = max(indexes, default=-1) + 1
+        self.single_width = max((i for _, i in self.singles), default=-1) + 1
         self.reader = None
 
     @property

@@ -111,18 +111,12 @@ def cell_values(cells: list[str], headers: HeaderMap) -> dict[str, list[str]]:
     """The non-empty values of each field, in priority order (multi-values split)."""
     values: dict[str, list[str]] = {}
     width = len(cells)
-    take = headers.single_cells
-    if take is not None and width >= headers.single_width:  # the usual case, kept short
-        for (key, _), text in zip(headers.singles, take(cells), strict=True):
-            cell = text.strip()
+    # (the usual row, as wide as its plain columns, is read by _plain_row instead)
+    for key, index in headers.singles:
+        if index < width:
+            cell = cells[index].strip()
             if cell:
                 values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
-    else:
-        for key, index in headers.singles:
-            if index < width:
-                cell = cells[index].strip()
-                if cell:
-                    values[key] = [unescape_formula(cell) if cell[0] == "'" else cell]
     for key, indexes in headers.multiples:
         found = [v for index in indexes if index < width for v in _cell(cells[index], headers)]
         if found:
