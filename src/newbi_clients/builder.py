@@ -110,7 +110,7 @@ class _Collector:
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
-    values = list(map(c.raw.get, keys))
+    values = list(map(c.get, keys))
     if values.count(None) == len(keys):
         return None  # nothing given (the usual delivery address): what the lines below give
     line1, line2, _, city, country_given = values
@@ -248,9 +248,9 @@ _FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
 
 
 def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
-    listed = c.raw.get("contacts")
+    listed = c.get("contacts")
     given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in listed] if listed else []
-    values = list(map(c.raw.get, CONTACT_KEYS))
+    values = list(map(c.get, CONTACT_KEYS))
     # most rows have no « Contact … » column: all None, counted without a Python loop
     if values.count(None) < len(values) and any(v.clean(value) for value in values):
         given.append((dict(zip(_FLAT_CONTACT, values, strict=True)), True))
