@@ -11,7 +11,7 @@ from newbi_clients.errors import ImportRejected
 from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify, create_keys, stage_keys
-from newbi_clients.transfer.insert import insert_clients, set_write_cache
+from newbi_clients.transfer.insert import insert_clients, last_id, set_write_cache
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.merges import ImportMerges
 from newbi_clients.transfer.phases import PhaseTimes
@@ -203,10 +203,7 @@ class Importer:
                 prepared = 0
                 with times.phase("reclassify"):
                     self._classify(plan)
-            base = int(db.execute(
-                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clients'), 0),"
-                " coalesce((SELECT max(id) FROM clients), 0)) + 1"
-            ).fetchone()[0])  # fmt: skip
+            base = last_id(self.store) + 1
             with times.phase("insert"):
                 db.execute("DELETE FROM stage_ids")
                 # (the narrow copy of the keys holds the same marks as the staged rows)
