@@ -150,7 +150,8 @@ def build_client(
     :raises ValidationFailed: with one :class:`FieldError` per invalid field.
     """
     defaults = defaults or {}
-    vat_country = _vat_country(raw)
+    vat_given = raw.get("vat_number")  # (most clients have none: no call for them)
+    vat_country = _vat_country(vat_given) if vat_given is not None else None
     if vat_country and not v.clean(raw.get("country")):
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
@@ -200,25 +201,26 @@ def build_client(
         kind = Kind.BUSINESS if company else Kind.INDIVIDUAL
     postal_code = billing.postal_code if billing else None
     currency = c.check("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    # positional, in the order of Client's fields: about half the time of keywords
     client = Client(
-        name=name or "",
-        kind=kind,
-        first_name=v.normalize_text(raw.get("first_name")),
-        email=c.check("email", v.normalize_email),
-        phone=c.check("phone", v.normalize_phone, country, postal_code),
-        billing_address=billing,
-        delivery_address=delivery,
-        siret=siret,
-        siren=siren,
-        vat_number=vat_number,
-        terms_days=c.check("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
-        end_of_month=bool(c.check("end_of_month", v.parse_bool)),
-        payment_method=c.check("payment_method", v.normalize_payment_method),
-        discount=c.check("discount", v.parse_discount, currency),
-        currency=currency,
-        sector=v.normalize_sector(raw.get("sector")),
-        segment=v.normalize_segment(raw.get("segment")),
-        tags=c.check("tags", _tags, default=[]),
+        name or "",
+        kind,
+        v.normalize_text(raw.get("first_name")),
+        c.check("email", v.normalize_email),
+        c.check("phone", v.normalize_phone, country, postal_code),
+        billing,
+        delivery,
+        siret,
+        siren,
+        vat_number,
+        c.check("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
+        bool(c.check("end_of_month", v.parse_bool)),
+        c.check("payment_method", v.normalize_payment_method),
+        c.check("discount", v.parse_discount, currency),
+        currency,
+        v.normalize_sector(raw.get("sector")),
+        v.normalize_segment(raw.get("segment")),
+        c.check("tags", _tags, default=[]),
     )
     client.contacts = _contacts(c, country, postal_code)
     client.fields = _field_values(c, field_defs or {})
@@ -234,9 +236,9 @@ def build_client(
     return Built(client, warnings)
 
 
-def _vat_country(raw: Mapping[str, Any]) -> str | None:
+def _vat_country(vat_number: object) -> str | None:
     """The country a VAT number's prefix names (EL → GR, XI → GB), None without one."""
-    text = v.clean(raw.get("vat_number"))
+    text = v.clean(vat_number)
     if not text or len(text) < 2 or not text[:2].isalpha():
         return None
     prefix = text[:2].upper()
