@@ -95,6 +95,18 @@ class _Collector:
         self.get = raw.get  # bound once: ``check`` runs some fifteen times a client
         self.errors: list[FieldError] = []
 
+    def plain(self, key: str, func: Callable[[Any], Any]) -> Any:
+        """:meth:`check` of a validator of the value alone, None on error: a fixed number
+        of arguments is called about a third faster than ``*args`` and a keyword."""
+        value = self.get(key)
+        if value is None and func in NONE_FOR_NONE:
+            return None
+        try:
+            return func(value)
+        except ValidationFailed as exc:
+            self.failed(key, exc)
+            return None
+
     def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         value = self.get(key)
         if value is None and func in NONE_FOR_NONE:
@@ -102,11 +114,14 @@ class _Collector:
         try:
             return func(value, *args)
         except ValidationFailed as exc:
-            for err in exc.errors:
-                self.errors.append(
-                    FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
-                )
+            self.failed(key, exc)
             return default
+
+    def failed(self, key: str, exc: ValidationFailed) -> None:
+        for err in exc.errors:
+            self.errors.append(
+                FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
+            )
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
@@ -118,7 +133,7 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
     given = v.clean(country_given)
     country = default_country
     if given:
-        country = c.check(country_key, v.normalize_country, default=None) or default_country
+        country = c.plain(country_key, v.normalize_country) or default_country
     postal_code = c.check(pc_key, v.normalize_postal_code, country)
     normalize_text = v.normalize_text
     address = Address(  # line1, line2, postal code, city, country
@@ -161,12 +176,12 @@ def build_client(
             FieldError(_ERROR_FIELD.get(key, key), value, message, key)
             for key, value, message in over
         )
-    name = c.check("name", v.normalize_name)
+    name = c.plain("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"
     delivery = _address(c, DELIVERY_KEYS, country)
-    siret = c.check("siret", v.normalize_siret)
-    siren = c.check("siren", v.normalize_siren)
+    siret = c.plain("siret", v.normalize_siret)
+    siren = c.plain("siren", v.normalize_siren)
     vat_number = c.check("vat_number", v.normalize_vat, country)
     if siret and siren and siret[:9] != siren:
         c.errors.append(
@@ -200,22 +215,22 @@ def build_client(
         company = siret or siren or vat_number or has_company_form(name)
         kind = Kind.BUSINESS if company else Kind.INDIVIDUAL
     postal_code = billing.postal_code if billing else None
-    currency = c.check("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    currency = c.plain("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
     # positional, in the order of Client's fields: about half the time of keywords
     client = Client(
         name or "",
         kind,
         v.normalize_text(raw.get("first_name")),
-        c.check("email", v.normalize_email),
+        c.plain("email", v.normalize_email),
         c.check("phone", v.normalize_phone, country, postal_code),
         billing,
         delivery,
         siret,
         siren,
         vat_number,
-        c.check("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
-        bool(c.check("end_of_month", v.parse_bool)),
-        c.check("payment_method", v.normalize_payment_method),
+        c.plain("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
+        bool(c.plain("end_of_month", v.parse_bool)),
+        c.plain("payment_method", v.normalize_payment_method),
         c.check("discount", v.parse_discount, currency),
         currency,
         v.normalize_sector(raw.get("sector")),
