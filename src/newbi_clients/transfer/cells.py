@@ -70,12 +70,14 @@ def _pad_siret(siret: str) -> str:
 
 def _repair(raw: dict[str, Any]) -> None:
     """Give back what a spreadsheet took: leading zeros of codes and numbers."""
-    country = _country_code(raw.get("country"))
+    get = raw.get
+    country = _country_code(get("country"))
     in_france = country == "FR"
-    postal = raw.get("postal_code") or ""
+    postal = get("postal_code") or ""
     if postal:
-        raw["postal_code"] = _pad_postal(postal, country)
-    if not postal and not raw.get("city") and in_france and raw.get("address"):
+        if len(postal) == 4:  # (_pad_postal gives back any other code as it is)
+            raw["postal_code"] = _pad_postal(postal, country)
+    elif not get("city") and in_france and get("address"):
         match = _ADDRESS_WITH_TOWN.match(raw["address"])
         if match:
             raw["address"] = match.group("street").rstrip(" ,")
@@ -91,7 +93,7 @@ def _repair(raw: dict[str, Any]) -> None:
     siret = raw.get("siret") or ""
     if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
         raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
-    elif siret:
+    elif len(siret) in (12, 13):  # (_pad_siret gives back any other value as it is)
         raw["siret"] = _pad_siret(siret)
 
 
