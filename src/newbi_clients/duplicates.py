@@ -5,8 +5,10 @@ count like the clients' own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
+from newbi_clients.schema import siren_sql
 from newbi_clients.storage import ClientStore
 
 # (reason, column(s), exact?) in order of strength
@@ -57,6 +59,9 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     """
     found: list[tuple[str, bool, str, list[int]]] = []
     for reason, expression, exact in REASONS:
+        if reason == "siren":
+            found.extend((reason, exact, key, ids) for key, ids in _siren_groups(store))
+            continue
         condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
         key_text = expression.replace(", ", " || ' ' || ")
         for key, ids_text in store.execute(
@@ -81,6 +86,29 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
         group.clients = [_public(summaries[i]) for i in group.ids]
         groups.append(group)
     return groups
+
+
+def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
+    """The SIRENs that several clients share, in order, with their ids.
+
+    The SIREN index holds only the clients without a SIRET (a SIRET starts with its
+    SIREN): the others are read along the SIRET index, in order, and grouped by its first
+    nine digits as they come; then each SIREN of a client without SIRET is completed with
+    the clients whose SIRET starts with it, found by its range of that index."""
+    groups: dict[str, list[int]] = {}
+    rows = store.execute("SELECT siret, id FROM clients WHERE siret IS NOT NULL ORDER BY siret")
+    for siren, same in groupby(rows, key=lambda row: str(row[0])[:9]):
+        ids = sorted(int(i) for _, i in same)
+        if len(ids) > 1:
+            groups[siren] = ids
+    for siren, ids_text in store.execute(
+        "SELECT a.siren, group_concat(c.id) FROM (SELECT DISTINCT siren FROM clients"
+        " WHERE siren IS NOT NULL AND siret IS NULL) a JOIN clients c"
+        f" ON {siren_sql('a.siren', 'c')}"
+        " GROUP BY a.siren HAVING count(*) > 1"
+    ):
+        groups[str(siren)] = sorted(int(i) for i in ids_text.split(","))
+    return sorted(groups.items())
 
 
 # the contacts' keys that count like the clients' own: (reason, column)
