@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from newbi_clients.backup import BackupError, backup_to, check_book, restore
+from newbi_clients.duplicates import duplicate_groups
+from newbi_clients.errors import AmbiguousClient
 from newbi_clients.models import Client, Kind
 from newbi_clients.schema import SCHEMA_VERSION
 from newbi_clients.search import ClientQuery
@@ -78,6 +80,13 @@ def test_migration_from_every_earlier_schema(old: Path, tmp_path: Path) -> None:
             assert paid == 60000 and acme.terms_days == 45
             restored, _ = unmerge(store, 3)  # a merge recorded by the old version
             assert restored.email == "compta@acme.fr"
+        if version >= 5:
+            # schema 6 indexes the SIREN of clients without SIRET only: ACME Sud (SIREN
+            # alone) and ACME SAS (SIRET of that SIREN) are both still found by it
+            with pytest.raises(AmbiguousClient) as both:
+                store.resolve("732 829 320")
+            assert sorted(c.id for c in both.value.candidates) == [2, 5]
+            assert ("siren", [2, 5]) in [(g.reason, g.ids) for g in duplicate_groups(store)]
         store.add(Client(kind=Kind.INDIVIDUAL, name="Nouveau"))
     assert integrity(book) == "ok"
 

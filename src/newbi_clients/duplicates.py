@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from newbi_clients.schema import siren_sql
 from newbi_clients.storage import ClientStore
 
 # (reason, column(s), exact?) in order of strength
@@ -57,6 +58,9 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     """
     found: list[tuple[str, bool, str, list[int]]] = []
     for reason, expression, exact in REASONS:
+        if reason == "siren":
+            found.extend((reason, exact, key, ids) for key, ids in _siren_groups(store))
+            continue
         condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
         key_text = expression.replace(", ", " || ' ' || ")
         for key, ids_text in store.execute(
@@ -81,6 +85,36 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
         group.clients = [_public(summaries[i]) for i in group.ids]
         groups.append(group)
     return groups
+
+
+def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
+    """The SIRENs that several clients share, in order, with their ids.
+
+    The SIREN index holds only the clients without a SIRET (a SIRET starts with its
+    SIREN): the others are read along the SIRET index, whose order puts the SIRETs of a
+    SIREN side by side, and a SIREN is kept when a row has the same as the row before
+    (one comparison a client, as cheap as SQLite's own GROUP BY along an index of
+    SIRENs, measured); then each SIREN of a client without SIRET is completed with the
+    clients whose SIRET starts with it, found by its range of that index."""
+    groups: dict[str, list[int]] = {}
+    previous, first, ids = None, 0, None
+    for siren, client in store.execute(
+        "SELECT substr(siret, 1, 9), id FROM clients WHERE siret IS NOT NULL ORDER BY siret"
+    ):
+        if siren != previous:
+            previous, first, ids = siren, client, None
+        elif ids is None:
+            ids = groups[siren] = [first, client]
+        else:
+            ids.append(client)
+    for siren, ids_text in store.execute(
+        "SELECT a.siren, group_concat(c.id) FROM (SELECT DISTINCT siren FROM clients"
+        " WHERE siren IS NOT NULL AND siret IS NULL) a JOIN clients c"
+        f" ON {siren_sql('a.siren', 'c')}"
+        " GROUP BY a.siren HAVING count(*) > 1"
+    ):
+        groups[str(siren)] = [int(i) for i in ids_text.split(",")]
+    return sorted((siren, sorted(ids)) for siren, ids in groups.items())
 
 
 # the contacts' keys that count like the clients' own: (reason, column)

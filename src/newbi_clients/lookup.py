@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from newbi_clients import validation as v
 from newbi_clients.errors import AmbiguousClient, ClientNotFound, ClientRef, DuplicateMatch
-from newbi_clients.schema import status_condition
+from newbi_clients.schema import siren_sql, status_condition
 from newbi_clients.text import is_ascii_digits
 
 if TYPE_CHECKING:
@@ -60,18 +60,19 @@ def resolve(store: ClientStore, ref: str, follow_merged: bool = True) -> Client:
 
 def _ids_for(store: ClientStore, text: str, state: str) -> list[int]:
     compact = v.match_key(text).upper()
-    for column, value in (
-        ("email_key", v.email_key(text) if "@" in text else None),
-        ("siret", compact if len(compact) == 14 and is_ascii_digits(compact) else None),
-        ("siren", compact if len(compact) == 9 and is_ascii_digits(compact) else None),
-        ("vat_number", compact if len(compact) > 4 and compact[:2].isalpha() else None),
+    for condition, value in (
+        ("email_key = :key", v.email_key(text) if "@" in text else None),
+        ("siret = :key", compact if len(compact) == 14 and is_ascii_digits(compact) else None),
+        (siren_sql(":key"), compact if len(compact) == 9 and is_ascii_digits(compact) else None),
+        ("vat_number = :key", compact if len(compact) > 4 and compact[:2].isalpha() else None),
     ):
         if value is None:
             continue
         rows = store.execute(
-            f"SELECT id FROM clients WHERE {column} = ? AND {state} LIMIT 11", [value]
+            f"SELECT id FROM clients WHERE {condition} AND {state} ORDER BY id LIMIT 11",
+            {"key": value},
         ).fetchall()
-        if not rows and column == "email_key":
+        if not rows and condition.startswith("email_key"):
             rows = store.execute(
                 "SELECT DISTINCT client_id FROM contacts WHERE email_key = ? AND client_id IN"
                 f" (SELECT id FROM clients WHERE {state}) LIMIT 11",

@@ -4,6 +4,8 @@
 #   tests/data/make_old_books.sh 1 5438b1c   (v1: core book)
 #   tests/data/make_old_books.sh 2 03d5016   (v2: history of documents and payments)
 #   tests/data/make_old_books.sh 3 20c159f   (v3: sparse revenue index)
+#   tests/data/make_old_books.sh 4 b4227d4   (v4: contacts, custom fields, blocking, reminders)
+#   tests/data/make_old_books.sh 5 f36c80b   (v5: VIES checks)
 # Run from the repository root with the project's virtualenv (.venv): the old code
 # is checked out in a temporary worktree and run from its src/ folder.
 set -eu
@@ -37,6 +39,11 @@ if [ "$version" -ge 2 ]; then
         --amount-ht "80,00" --vat-rate 20 --status paid
     run merge 2 3 --yes
     run archive 4
+fi
+if [ "$version" -ge 5 ]; then
+    # a business known by its SIREN alone, of the same company as ACME SAS
+    run add --no-input --kind professionnel --name "ACME Sud" --siren "732 829 320" \
+        --postal-code 13001 --city Marseille
 fi
 PYTHONPATH="$tree/src" "$root/.venv/bin/python" - "$out" <<'PY'
 import sqlite3, sys
