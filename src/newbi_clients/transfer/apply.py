@@ -81,23 +81,14 @@ class Importer:
             # CHUNK rows, or fewer when they hold CHUNK_CHARS characters: a chunk of rows
             # of long cells is held twice by this process (its rows, then what is sent to
             # a worker), a few chunks at a time
-            rows = iter(table.rows)
+            cut = table.chunks(CHUNK, CHUNK_CHARS)
             while True:
                 start = time.perf_counter()
-                chunk: Chunk = []
-                read = chars = 0
-                for number, cells in rows:
-                    read += 1
-                    if any(map(str.strip, cells)):
-                        chunk.append((number, cells))
-                        chars += sum(map(len, cells))
-                    if read == CHUNK or chars >= CHUNK_CHARS:
-                        break
+                chunk = next(cut, None)
                 times.add("read", time.perf_counter() - start)
-                if chunk:
-                    yield chunk
-                if read < CHUNK and chars < CHUNK_CHARS:  # no row left
+                if chunk is None:
                     return
+                yield chunk
 
         defaults = {
             "terms_days": settings.default_terms_days,

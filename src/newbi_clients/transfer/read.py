@@ -15,13 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.transfer.ooxml import MAX_COLUMNS, MAX_ROW_CHARS
+from newbi_clients.transfer.csvrows import Chunk, CsvRows
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-csv.field_size_limit(MAX_ROW_CHARS)  # a cell is bounded by its row
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 VCARD_SUFFIXES = (".vcf", ".vcard")
 DELIMITERS = ";,\t"
@@ -41,6 +40,23 @@ class Table:
     sheet: str | None = None
     notices: list[str] = field(default_factory=list)
     size_hint: int = 0  # approximate number of data rows, for the progress bar
+    # the rows as read, before the check of their width (``rows`` checks it row by row)
+    source: Iterator[tuple[int, list[str]]] | None = field(default=None, repr=False)
+
+    def chunks(self, size: int, chars: int) -> Iterator[Chunk]:
+        """The data rows left, without blank ones, in chunks of ``size`` rows (blank rows
+        counted), or fewer once their cells hold ``chars`` characters; rows with values
+        beyond the header's last column are said in a notice once the file is read."""
+        if self.source is None:  # a format whose rows are never wider than its header
+            yield from _chunks(self.rows, 1 << 30, size, chars, [])
+            return
+        wider: list[int] = []
+        if isinstance(self.source, CsvRows):
+            yield from self.source.chunks(len(self.header), size, chars, wider)
+        else:
+            yield from _chunks(self.source, len(self.header), size, chars, wider)
+        if wider:
+            self.notices.append(_wider_notice(wider))
 
 
 def check_input(path: Path) -> None:
@@ -94,7 +110,7 @@ def _checked(table: Table) -> Table:
     """Rows whose cells go past the header's last column are counted, and said in a notice
     once the file is read: no column is dropped without a word."""
     width = len(table.header)
-    rows = table.rows
+    rows = table.source = table.rows
 
     def checked() -> Iterator[tuple[int, list[str]]]:
         wider: list[int] = []
@@ -103,14 +119,42 @@ def _checked(table: Table) -> Table:
                 wider.append(number)
             yield number, cells
         if wider:
-            shown = ", ".join(map(str, wider[:10])) + (" …" if len(wider) > 10 else "")
-            table.notices.append(
-                f"{len(wider)} ligne(s) ont des valeurs au-delà de la dernière colonne de"
-                f" l'en-tête, ignorées (lignes {shown}) : ajoutez un titre à ces colonnes."
-            )
+            table.notices.append(_wider_notice(wider))
 
     table.rows = checked()
     return table
+
+
+def _wider_notice(wider: list[int]) -> str:
+    shown = ", ".join(map(str, wider[:10])) + (" …" if len(wider) > 10 else "")
+    return (
+        f"{len(wider)} ligne(s) ont des valeurs au-delà de la dernière colonne de l'en-tête,"
+        f" ignorées (lignes {shown}) : ajoutez un titre à ces colonnes."
+    )
+
+
+def _chunks(
+    rows: Iterator[tuple[int, list[str]]], width: int, size: int, chars: int, wider: list[int]
+) -> Iterator[Chunk]:
+    """:meth:`Table.chunks` of rows of any format (CSV rows have a faster way)."""
+    rows, strip = iter(rows), str.strip
+    while True:
+        chunk: Chunk = []
+        read = total = 0
+        for item in rows:
+            cells = item[1]
+            read += 1
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                wider.append(item[0])
+            if (cells and strip(cells[0])) or any(map(strip, cells)):
+                chunk.append(item)
+                total += sum(map(len, cells))
+            if read == size or total >= chars:
+                break
+        if chunk:
+            yield chunk
+        if read < size and total < chars:  # no row left
+            return
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -275,7 +319,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     else:
         delimiter = sniff_delimiter(sample)
         notices.append(f"Séparateur détecté : {DELIMITER_NAMES.get(delimiter, delimiter)}.")
-    numbered = _csv_rows(path, used, delimiter)
+    numbered = CsvRows(path, used, delimiter)
     header_row, header = _first_non_empty(numbered, path.name)
     return Table(
         "csv",
@@ -287,58 +331,6 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
         notices=notices,
         size_hint=lines,
     )
-
-
-class _BoundedLines:
-    """The lines of a text file for ``csv.reader``, counted: a row over MAX_ROW_CHARS
-    characters (say, a 50 MB cell, or a file without line breaks) is refused before it is
-    read whole."""
-
-    def __init__(self, fh: TextIO, name: str) -> None:
-        self.fh = fh
-        self.name = name
-        self.pending = 0  # characters read since the last complete row
-
-    def __iter__(self) -> _BoundedLines:
-        return self
-
-    def __next__(self) -> str:
-        line = self.fh.readline(MAX_ROW_CHARS + 1)
-        if not line:
-            raise StopIteration
-        self.pending += len(line)
-        if self.pending > MAX_ROW_CHARS:
-            raise ImportRejected(
-                f"{self.name} : une ligne de plus de {MAX_ROW_CHARS:_} caractères".replace("_", " ")
-                + " (cellule démesurée ou guillemet non fermé) ; rien n'a été importé."
-            )
-        return line
-
-
-def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Rows of a CSV file read as a stream, numbered as a spreadsheet numbers them, each
-    within the bounds of rows and columns."""
-    with path.open(encoding=encoding, newline="") as fh:
-        lines = _BoundedLines(fh, path.name)
-        reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        try:
-            for number, row in enumerate(reader, start=1):
-                lines.pending = 0
-                if len(row) > MAX_COLUMNS:
-                    raise ImportRejected(
-                        f"{path.name}, ligne {number} : {len(row)} colonnes (au plus"
-                        f" {MAX_COLUMNS}) ; rien n'a été importé."
-                    )
-                yield number, row
-        except csv.Error as exc:
-            raise ImportRejected(
-                f"{path.name}, ligne {reader.line_num} : CSV mal formé ({exc}) ; vérifiez les"
-                " guillemets autour de cette ligne."
-            ) from None
-        except UnicodeDecodeError:  # the file changed while it was being imported
-            raise ImportRejected(
-                f"{path.name} a changé pendant sa lecture : recommencez."
-            ) from None
 
 
 def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, list[str]]:
