@@ -5,8 +5,10 @@ quoted cells holding line breaks fall across the ends of blocks."""
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
+import shutil
 import tempfile
 import tracemalloc
 from collections.abc import Iterator
@@ -23,7 +25,8 @@ from newbi_clients.transfer.csvrows import CsvRows, split_lines, text_lines
 from newbi_clients.transfer.ooxml import MAX_COLUMNS, MAX_ROW_CHARS
 from newbi_clients.transfer.read import _chunks, open_table
 
-FOLDER = Path(tempfile.mkdtemp(prefix="csv-rows-"))
+FOLDER = Path(tempfile.mkdtemp(prefix="csv-rows-"))  # one file, written again by each example
+atexit.register(shutil.rmtree, FOLDER, True)
 NAME = "f.csv"
 # a few of every kind of character that matters: delimiters, quotes, every line end, the
 # other characters str.splitlines breaks at, blanks, a character outside ASCII
