@@ -24,8 +24,10 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
+from stdnum.eu import vat as stdnum_vat
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
 
 from newbi_clients import fastpaths
 from newbi_clients.errors import ImportRejected
@@ -62,6 +64,20 @@ def library_siret(compact: str) -> str | None:
         return None
 
 
+def library_vat(compact: str) -> str | None:
+    try:
+        return str(stdnum_vat.validate(compact))
+    except ValidationError:
+        return None
+
+
+def library_vat_siren(number: str) -> str | None:
+    try:
+        return str(stdnum_tva.to_siren(number))
+    except ValidationError:
+        return None
+
+
 def check_email(text: str) -> str | None:
     fast = fastpaths.email(text)
     if fast is not None:
@@ -86,10 +102,24 @@ def check_siret(text: str) -> str | None:
     return fast
 
 
+def check_vat(text: str) -> str | None:
+    fast = fastpaths.french_vat(text)
+    if fast is not None:
+        assert library_vat(text) == fast, text
+        # what identifiers.vat_siren answers for it without the library
+        assert library_vat_siren(fast) == fast[4:], text
+    elif len(text) == 13 and text.startswith("FR") and text[2:].isascii() and text[2:].isdigit():
+        # the only valid all-digit French numbers left to the library: Monaco's (000…)
+        assert library_vat(text) is None or text[4:7] == "000", text
+    return fast
+
+
 def check_all(text: str) -> None:
     check_email(text)
     check_phone(text)
     check_siret(text)
+    check_vat(text)
+    check_vat(text.upper())
 
 
 # --- hypothesis ----------------------------------------------------------------------
@@ -245,6 +275,33 @@ def test_luhn_agrees_with_stdnum_on_every_short_number() -> None:
             assert fastpaths.luhn(digits) == luhn.checksum(digits), digits
 
 
+@st.composite
+def french_vat_like(draw: st.DrawFn) -> str:
+    siren = luhn_completed(draw(st.text("0123456789", min_size=8, max_size=8)))
+    if draw(st.integers(0, 9)) == 0:
+        siren = "000" + draw(st.text("0123456789", min_size=6, max_size=6))  # Monaco
+    key = f"{(12 + 3 * (int(siren) % 97)) % 97:02d}"
+    if draw(st.booleans()):
+        key = draw(st.text("0123456789ABHZ", min_size=2, max_size=2))
+    return draw(st.sampled_from(["FR", "Fr", "FR ", "", "DE"])) + key + siren
+
+
+@given(french_vat_like() | st.text("FR0123456789 ٣", min_size=11, max_size=14))
+@settings(max_examples=3000, deadline=None)
+@example("FR44732829320")
+@example("FR00000000000")
+@example("FR11000000000")
+def test_vat_fast_path_agrees_with_stdnum(text: str) -> None:
+    check_vat(text)
+
+
+def test_vat_fast_path_takes_the_usual_shape() -> None:
+    assert fastpaths.french_vat("FR44732829320") == "FR44732829320"
+    for text in ("FR45732829320", "fr44732829320", "FR 44732829320", "FR4473282932", "FRAB732829320",
+                 "FR 44 732 829 320", "ESB43969625"):  # fmt: skip
+        assert fastpaths.french_vat(text) is None, text
+
+
 # --- every value of the fixtures, the tests and the benchmark data --------------------
 
 
@@ -306,13 +363,15 @@ def test_fast_paths_agree_on_the_benchmark_data(start: int) -> None:
     rnd = random.Random(start)
     rows += [gen.make_planted(row, kind, start + 5000 + i, rnd)
              for i, (row, kind) in enumerate(zip(rows[:300], ["email", "siret", "name_postal_code"] * 100, strict=True))]  # fmt: skip
-    answered = {"email": 0, "phone": 0, "siret": 0}
+    answered = {"email": 0, "phone": 0, "siret": 0, "vat": 0}
     for row in rows:
         answered["email"] += check_email(row[gen.C_EMAIL]) is not None
         if row[gen.C_COUNTRY] == "FR":
             answered["phone"] += check_phone(row[gen.C_PHONE]) is not None
         if row[gen.C_SIRET]:
             answered["siret"] += check_siret(row[gen.C_SIRET].replace(" ", "")) is not None
+        if row[gen.C_VAT].startswith("FR"):
+            answered["vat"] += check_vat(row[gen.C_VAT].replace(" ", "")) is not None
         for cell in row:
             check_all(cell)
     # the fast paths must also be worth having: they answer for nearly every value
@@ -320,3 +379,4 @@ def test_fast_paths_agree_on_the_benchmark_data(start: int) -> None:
     assert answered["email"] >= 0.95 * len(rows)
     assert answered["phone"] >= 0.95 * french
     assert answered["siret"] >= 0.95 * sum(bool(row[gen.C_SIRET]) for row in rows)
+    assert answered["vat"] >= 0.95 * sum(row[gen.C_VAT].startswith("FR") for row in rows) > 0

@@ -24,7 +24,7 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def test_the_fixture_is_a_schema_3_book() -> None:
-    conn = sqlite3.connect(f"file:{DATA / 'schema3.db'}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{DATA / 'schema3.db'}?mode=ro&immutable=1", uri=True)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     conn.close()
 

@@ -95,6 +95,18 @@ class _Collector:
         self.get = raw.get  # bound once: ``check`` runs some fifteen times a client
         self.errors: list[FieldError] = []
 
+    def plain(self, key: str, func: Callable[[Any], Any]) -> Any:
+        """:meth:`check` of a validator of the value alone, None on error: a fixed number
+        of arguments is called about a third faster than ``*args`` and a keyword."""
+        value = self.get(key)
+        if value is None and func in NONE_FOR_NONE:
+            return None
+        try:
+            return func(value)
+        except ValidationFailed as exc:
+            self.failed(key, exc)
+            return None
+
     def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
         value = self.get(key)
         if value is None and func in NONE_FOR_NONE:
@@ -102,11 +114,14 @@ class _Collector:
         try:
             return func(value, *args)
         except ValidationFailed as exc:
-            for err in exc.errors:
-                self.errors.append(
-                    FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
-                )
+            self.failed(key, exc)
             return default
+
+    def failed(self, key: str, exc: ValidationFailed) -> None:
+        for err in exc.errors:
+            self.errors.append(
+                FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
+            )
 
 
 def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
@@ -118,7 +133,7 @@ def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Addr
     given = v.clean(country_given)
     country = default_country
     if given:
-        country = c.check(country_key, v.normalize_country, default=None) or default_country
+        country = c.plain(country_key, v.normalize_country) or default_country
     postal_code = c.check(pc_key, v.normalize_postal_code, country)
     normalize_text = v.normalize_text
     address = Address(  # line1, line2, postal code, city, country
@@ -150,7 +165,8 @@ def build_client(
     :raises ValidationFailed: with one :class:`FieldError` per invalid field.
     """
     defaults = defaults or {}
-    vat_country = _vat_country(raw)
+    vat_given = raw.get("vat_number")  # (most clients have none: no call for them)
+    vat_country = _vat_country(vat_given) if vat_given is not None else None
     if vat_country and not v.clean(raw.get("country")):
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
@@ -160,12 +176,12 @@ def build_client(
             FieldError(_ERROR_FIELD.get(key, key), value, message, key)
             for key, value, message in over
         )
-    name = c.check("name", v.normalize_name)
+    name = c.plain("name", v.normalize_name)
     billing = _address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"
     delivery = _address(c, DELIVERY_KEYS, country)
-    siret = c.check("siret", v.normalize_siret)
-    siren = c.check("siren", v.normalize_siren)
+    siret = c.plain("siret", v.normalize_siret)
+    siren = c.plain("siren", v.normalize_siren)
     vat_number = c.check("vat_number", v.normalize_vat, country)
     if siret and siren and siret[:9] != siren:
         c.errors.append(
@@ -199,26 +215,27 @@ def build_client(
         company = siret or siren or vat_number or has_company_form(name)
         kind = Kind.BUSINESS if company else Kind.INDIVIDUAL
     postal_code = billing.postal_code if billing else None
-    currency = c.check("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    currency = c.plain("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    # positional, in the order of Client's fields: about half the time of keywords
     client = Client(
-        name=name or "",
-        kind=kind,
-        first_name=v.normalize_text(raw.get("first_name")),
-        email=c.check("email", v.normalize_email),
-        phone=c.check("phone", v.normalize_phone, country, postal_code),
-        billing_address=billing,
-        delivery_address=delivery,
-        siret=siret,
-        siren=siren,
-        vat_number=vat_number,
-        terms_days=c.check("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
-        end_of_month=bool(c.check("end_of_month", v.parse_bool)),
-        payment_method=c.check("payment_method", v.normalize_payment_method),
-        discount=c.check("discount", v.parse_discount, currency),
-        currency=currency,
-        sector=v.normalize_sector(raw.get("sector")),
-        segment=v.normalize_segment(raw.get("segment")),
-        tags=c.check("tags", _tags, default=[]),
+        name or "",
+        kind,
+        v.normalize_text(raw.get("first_name")),
+        c.plain("email", v.normalize_email),
+        c.check("phone", v.normalize_phone, country, postal_code),
+        billing,
+        delivery,
+        siret,
+        siren,
+        vat_number,
+        c.plain("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
+        bool(c.plain("end_of_month", v.parse_bool)),
+        c.plain("payment_method", v.normalize_payment_method),
+        c.check("discount", v.parse_discount, currency),
+        currency,
+        v.normalize_sector(raw.get("sector")),
+        v.normalize_segment(raw.get("segment")),
+        c.check("tags", _tags, default=[]),
     )
     client.contacts = _contacts(c, country, postal_code)
     client.fields = _field_values(c, field_defs or {})
@@ -234,9 +251,9 @@ def build_client(
     return Built(client, warnings)
 
 
-def _vat_country(raw: Mapping[str, Any]) -> str | None:
+def _vat_country(vat_number: object) -> str | None:
     """The country a VAT number's prefix names (EL → GR, XI → GB), None without one."""
-    text = v.clean(raw.get("vat_number"))
+    text = v.clean(vat_number)
     if not text or len(text) < 2 or not text[:2].isalpha():
         return None
     prefix = text[:2].upper()

@@ -5,7 +5,6 @@ count like the clients' own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from newbi_clients.schema import siren_sql
@@ -92,23 +91,30 @@ def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
     """The SIRENs that several clients share, in order, with their ids.
 
     The SIREN index holds only the clients without a SIRET (a SIRET starts with its
-    SIREN): the others are read along the SIRET index, in order, and grouped by its first
-    nine digits as they come; then each SIREN of a client without SIRET is completed with
-    the clients whose SIRET starts with it, found by its range of that index."""
+    SIREN): the others are read along the SIRET index, whose order puts the SIRETs of a
+    SIREN side by side, and a SIREN is kept when a row has the same as the row before
+    (one comparison a client, as cheap as SQLite's own GROUP BY along an index of
+    SIRENs, measured); then each SIREN of a client without SIRET is completed with the
+    clients whose SIRET starts with it, found by its range of that index."""
     groups: dict[str, list[int]] = {}
-    rows = store.execute("SELECT siret, id FROM clients WHERE siret IS NOT NULL ORDER BY siret")
-    for siren, same in groupby(rows, key=lambda row: str(row[0])[:9]):
-        ids = sorted(int(i) for _, i in same)
-        if len(ids) > 1:
-            groups[siren] = ids
+    previous, first, ids = None, 0, None
+    for siren, client in store.execute(
+        "SELECT substr(siret, 1, 9), id FROM clients WHERE siret IS NOT NULL ORDER BY siret"
+    ):
+        if siren != previous:
+            previous, first, ids = siren, client, None
+        elif ids is None:
+            ids = groups[siren] = [first, client]
+        else:
+            ids.append(client)
     for siren, ids_text in store.execute(
         "SELECT a.siren, group_concat(c.id) FROM (SELECT DISTINCT siren FROM clients"
         " WHERE siren IS NOT NULL AND siret IS NULL) a JOIN clients c"
         f" ON {siren_sql('a.siren', 'c')}"
         " GROUP BY a.siren HAVING count(*) > 1"
     ):
-        groups[str(siren)] = sorted(int(i) for i in ids_text.split(","))
-    return sorted(groups.items())
+        groups[str(siren)] = [int(i) for i in ids_text.split(",")]
+    return sorted((siren, sorted(ids)) for siren, ids in groups.items())
 
 
 # the contacts' keys that count like the clients' own: (reason, column)

@@ -84,21 +84,32 @@ def too_long(key: str, text: str) -> str | None:
 _SHORTEST_LIMIT = min(*LIMITS.values(), DEFAULT_LIMIT)
 
 
-def clean_raw(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+def clean_raw(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[tuple[str, str, str]]]:
     """Raw field values without control characters, and the (key, value, message) of each
-    value over its length limit (the value is shown cut, with « … »)."""
-    cleaned = dict(raw)
+    value over its length limit (the value is shown cut, with « … »).
+
+    When no value needs cleaning, ``raw`` itself is given back (never changed): an
+    imported row's values are nearly all short printable texts, and copying the dict of
+    every row for nothing cost more than checking them."""
+    cleaned: dict[str, Any] | None = None
     errors: list[tuple[str, str, str]] = []
     for key, given in raw.items():
-        # this runs on every value of every imported row, most of them short printable
-        # texts: nothing to clean and no limit reached, so nothing else is done for them
-        if not isinstance(given, str) or (len(given) <= _SHORTEST_LIMIT and given.isprintable()):
+        # most values are printable texts within every limit: one test each, then the next
+        if given.__class__ is str:
+            if given.isprintable() and (len(given) <= _SHORTEST_LIMIT or key == "tags"):
+                continue
+        elif not isinstance(given, str):
             continue
-        value = given if given.isprintable() else clean_text(given, key in MULTILINE)
-        cleaned[key] = value
+        if given.isprintable():
+            value = given
+        else:
+            value = clean_text(given, key in MULTILINE)
+            if cleaned is None:
+                cleaned = dict(raw)
+            cleaned[key] = value
         if len(value) > LIMITS.get(key, DEFAULT_LIMIT) and key != "tags":
             errors.append((key, value[:60] + "…", too_long(key, value) or ""))
-    return cleaned, errors
+    return (raw if cleaned is None else cleaned), errors
 
 
 _PICTURES = {code: chr(0x2400 + code) for code in range(32)}  # ␀ … ␟ (Control Pictures)

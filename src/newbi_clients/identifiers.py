@@ -83,6 +83,9 @@ def normalize_vat(value: object, country: str = "FR") -> str | None:
         compact = vat_prefix(country) + compact
     if compact.startswith("GR"):
         compact = "EL" + compact[2:]
+    fast = fastpaths.french_vat(compact)
+    if fast is not None:
+        return fast
     prefix = compact[:2]
     from stdnum.exceptions import ValidationError
 
@@ -113,6 +116,8 @@ def vat_siren(vat_number: str) -> str | None:
     """The SIREN inside a French VAT number, None for Monaco or non-French numbers."""
     if not vat_number.startswith("FR"):
         return None
+    if fastpaths.french_vat(vat_number) is not None:
+        return vat_number[4:]  # what stdnum's to_siren gives: not a Monaco number (000…)
     from stdnum.exceptions import ValidationError
     from stdnum.fr import tva
 

@@ -88,6 +88,9 @@ def name_key(client: Client) -> str:
     return " ".join(_key_words(first) + found if first else found)
 
 
+_LIGATURE = re.compile("[œŒæÆ]")
+
+
 def search_ids(client: Client) -> str:
     """The identifier tokens the search index holds: SIRET, SIREN, VAT, phone (both forms),
     and the words of the name and city written with a ligature (« Œuvre »), spelt out
@@ -95,7 +98,7 @@ def search_ids(client: Client) -> str:
     tokens = [client.siret, client.siren]
     billing = client.billing_address
     for text in (client.name, client.first_name, billing and billing.city):
-        if text and not text.isascii() and any(c in text for c in "œŒæÆ"):
+        if text and not text.isascii() and _LIGATURE.search(text):
             words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
             tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
     if client.vat_number:
