@@ -212,6 +212,34 @@ def test_any_row_gives_what_expat_gives(sheet: str) -> None:
     compare(sheet)
 
 
+def test_rows_whose_values_are_converted_are_read_fast_as_expat_reads_them() -> None:
+    """Every cell holds a value, some converted by their type or style (a percentage, a date,
+    a boolean, an error, numbers written otherwise) beside inline and shared strings, as in
+    a client file with a discount column; a shared index written otherwise; an empty cell."""
+    cells = (
+        '<c r="A{n}" t="inlineStr"><is><t>Dupont &amp; fils</t></is></c>'
+        '<c r="B{n}" s="1"><v>0.05</v></c><c r="C{n}" s="2"><v>45366</v></c>'
+        '<c r="D{n}" t="b"><v>1</v></c><c r="E{n}" s="3" t="s"><v>2</v></c>'
+        '<c r="F{n}"><v>12.50</v></c><c r="H{n}" t="e"><v>#N/A</v></c>'
+        '<c r="I{n}" s="1" t="n"><v>7</v></c>'
+    )
+    rows = [
+        f'<row r="{n}" spans="1:11">{cells.format(n=n)}{extra}</row>'
+        for n, extra in enumerate(
+            ["", '<c r="J2" t="s"><v>01</v></c>', '<c r="J3" s="1"/><c r="K3"><v>3</v></c>'], 1
+        )
+    ]
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    outcome, by_expat = compare(sheet)
+    assert by_expat == 0
+    first = ["Dupont & fils", "5%", "2024-03-15", "oui", "Boulangerie Martel", "12.5", ""]
+    assert outcome == [
+        (1, [*first, "#N/A", "700%"]),
+        (2, [*first, "#N/A", "700%", " Email "]),
+        (3, [*first, "#N/A", "700%", "", "3"]),
+    ]
+
+
 _MANY = 3000  # shared strings: three blocks of 1,024, the last one partial
 _MANY_SHARED = (
     f'<sst xmlns="{MAIN}">'

@@ -235,18 +235,21 @@ class RowParser:
     def _cells(self, content: str, parts: list[str | None], letters_of: list[str]) -> list[str]:
         """The cells of a row split by the common grammar into ``parts``."""
         values = parts[6::8]
-        if (
-            len(content) > MAX_CELL
-            or any(parts[::8])
-            or None in values
-            or any(parts[5::8])
-            or (self.formatted and not self.formatted.isdisjoint(parts[2::8]))
-        ):
+        if len(content) > MAX_CELL or any(parts[::8]):
             return self._other_cells(content, parts)
-        texts: list[str] = values  # type: ignore[assignment]
+        escaped = "&" in content or "\r" in content
+        formatted = self.formatted
+        retyped = None in values or any(parts[5::8]) or not formatted.isdisjoint(parts[2::8])
+        if retyped:
+            found = self._retyped(parts, escaped)
+            if found is None:
+                return self._other_cells(content, parts)
+            texts = found
+        else:
+            texts = values  # type: ignore[assignment]
+            if escaped:
+                texts = [unescape(text) for text in texts]  # (shared indexes are digits)
         letters: list[str] = parts[1::8]  # type: ignore[assignment]
-        if "&" in content or "\r" in content:
-            texts = [unescape(text) for text in texts]  # (shared indexes are digits)
         marks = parts[4::8]
         shared = any(marks)
         if shared:
@@ -258,14 +261,35 @@ class RowParser:
             cells = texts  # no empty column
         else:
             cells = self._place(letters, texts) or self._general(content)
-        # shared strings may be longer than their text
-        if shared and sum(map(len, cells)) > MAX_ROW_CHARS:
+        # shared strings and converted numbers may be longer than their text
+        if (shared or retyped) and sum(map(len, cells)) > MAX_ROW_CHARS:
             raise Fallback
         return cells
 
+    def _retyped(self, parts: list[str | None], escaped: bool) -> list[str] | None:
+        """The texts of a row whose cells all hold a value, converted where their type or
+        style asks it (a percentage, a date, a boolean, a number written otherwise) but
+        shared indexes; None for an empty cell or a shared index written otherwise."""
+        value_of, formatted = self.value_of, self.formatted
+        texts: list[str] = []
+        fields = zip(*(parts[at::8] for at in range(2, 8)), strict=True)
+        for style, inline, shared, kind, plain, other in fields:
+            if plain is None:
+                if other is None or shared:
+                    return None
+                text = value_of(unescape(other), kind, style)
+            elif inline:
+                text = unescape(plain) if escaped else plain
+            elif not shared and (kind or style in formatted):
+                text = value_of(plain, kind, style)
+            else:
+                text = plain
+            texts.append(text)
+        return texts
+
     def _other_cells(self, content: str, parts: list[str | None]) -> list[str]:
-        """A row with empty cells, shared strings, typed or formatted values (converted
-        cell by cell), or cells outside the common shapes (the general grammar)."""
+        """A row with empty cells or shared strings out of bounds (converted cell by cell),
+        or cells outside the common shapes (the general grammar)."""
         if len(content) > MAX_CELL or any(parts[::8]):
             cells = self._general(content)
         else:
