@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 import tracemalloc
 from collections.abc import Iterator
 from itertools import chain
@@ -23,7 +22,6 @@ from newbi_clients.transfer.csvrows import CsvRows, split_lines, text_lines
 from newbi_clients.transfer.ooxml import MAX_COLUMNS, MAX_ROW_CHARS
 from newbi_clients.transfer.read import _chunks, open_table
 
-FOLDER = Path(tempfile.mkdtemp(prefix="csv-rows-"))
 NAME = "f.csv"
 # a few of every kind of character that matters: delimiters, quotes, every line end, the
 # other characters str.splitlines breaks at, blanks, a character outside ASCII
@@ -111,8 +109,14 @@ def outcome(items: Iterator[Any]) -> tuple[list[Any], str | None]:
     return got, None
 
 
-def write(text: str) -> Path:
-    path = FOLDER / NAME
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the file of each example is written (again and again)."""
+    return tmp_path_factory.mktemp("csv-rows")
+
+
+def write(folder: Path, text: str) -> Path:
+    path = folder / NAME
     path.write_text(text, encoding="utf-8", newline="")
     return path
 
@@ -151,8 +155,10 @@ def test_a_line_over_the_bound_ends_the_reading_and_nothing_longer_is_held(
 
 @settings(max_examples=300)
 @given(text=TEXTS, block=st.integers(1, 40), bound=st.integers(1, 40))
-def test_rows_are_those_of_the_line_by_line_reader(text: str, block: int, bound: int) -> None:
-    path = write(text)
+def test_rows_are_those_of_the_line_by_line_reader(
+    folder: Path, text: str, block: int, bound: int
+) -> None:
+    path = write(folder, text)
     expected = outcome(reference_rows(path, bound))
     assert outcome(CsvRows(path, "utf-8", ",", block=block, bound=bound)) == expected
 
@@ -168,11 +174,11 @@ def test_rows_are_those_of_the_line_by_line_reader(text: str, block: int, bound:
     chars=st.integers(1, 40),
 )
 def test_chunks_are_those_cut_from_the_line_by_line_reader(
-    text: str, block: int, bound: int, skip: int, width: int, size: int, chars: int
+    folder: Path, text: str, block: int, bound: int, skip: int, width: int, size: int, chars: int
 ) -> None:
     """The rows first read one by one (the header), then in chunks; the rows beyond the
     width of the header noted alike."""
-    path = write(text)
+    path = write(folder, text)
     expected_rows = reference_rows(path, bound)
     rows = CsvRows(path, "utf-8", ",", block=block, bound=bound)
     head = outcome(zip(range(skip), expected_rows, strict=False))
@@ -206,26 +212,26 @@ def test_chunks_of_rows_of_any_format_are_those_of_the_reference(
 # --- the boundaries, one by one -------------------------------------------------------
 
 
-def rows_of(text: str, block: int, bound: int = 1000) -> tuple[list[Any], str | None]:
-    return outcome(CsvRows(write(text), "utf-8", ",", block=block, bound=bound))
+def rows_of(folder: Path, text: str, block: int, bound: int = 1000) -> tuple[list[Any], str | None]:
+    return outcome(CsvRows(write(folder, text), "utf-8", ",", block=block, bound=bound))
 
 
-def test_a_line_split_across_two_blocks() -> None:
+def test_a_line_split_across_two_blocks(folder: Path) -> None:
     text = "Nom,Ville\nDupont,Besançon\nMartin,Lyon\n"
     expected = ([(1, ["Nom", "Ville"]), (2, ["Dupont", "Besançon"]), (3, ["Martin", "Lyon"])], None)
     for block in range(1, len(text) + 2):
-        assert rows_of(text, block) == expected
+        assert rows_of(folder, text, block) == expected
 
 
-def test_a_crlf_split_across_two_blocks_ends_one_row() -> None:
+def test_a_crlf_split_across_two_blocks_ends_one_row(folder: Path) -> None:
     text = "a,b\r\nc,d\r\n"
     assert text.index("\r") == 3
-    assert rows_of(text, 4) == ([(1, ["a", "b"]), (2, ["c", "d"])], None)
+    assert rows_of(folder, text, 4) == ([(1, ["a", "b"]), (2, ["c", "d"])], None)
     # a lone CR ends a row too, as a file opened with newline="" reads it
-    assert rows_of("a,b\rc,d\r", 4) == ([(1, ["a", "b"]), (2, ["c", "d"])], None)
+    assert rows_of(folder, "a,b\rc,d\r", 4) == ([(1, ["a", "b"]), (2, ["c", "d"])], None)
 
 
-def test_a_quoted_cell_with_line_breaks_across_blocks_stays_one_row() -> None:
+def test_a_quoted_cell_with_line_breaks_across_blocks_stays_one_row(folder: Path) -> None:
     text = 'Nom,Notes\nDupont,"ligne 1\nligne 2\r\nligne 3"\nMartin,x\n'
     expected = [
         (1, ["Nom", "Notes"]),
@@ -233,17 +239,17 @@ def test_a_quoted_cell_with_line_breaks_across_blocks_stays_one_row() -> None:
         (3, ["Martin", "x"]),
     ]
     for block in (1, 2, 3, 5, 8, 13, 1000):
-        assert rows_of(text, block) == (expected, None)
+        assert rows_of(folder, text, block) == (expected, None)
 
 
-def test_a_row_exactly_at_the_bound_is_read_and_one_more_character_refused() -> None:
+def test_a_row_exactly_at_the_bound_is_read_and_one_more_character_refused(folder: Path) -> None:
     # the row is its raw text, line ends included: here, two lines of a quoted cell
     row = 'x,"' + "a" * 10 + "\n" + "b" * 10 + '"\n'
     bound = len(row)
     for block in (1, 4, 7, 100):
-        rows, error = rows_of("h\n" + row + "z\n", block, bound)
+        rows, error = rows_of(folder, "h\n" + row + "z\n", block, bound)
         assert error is None and [n for n, _ in rows] == [1, 2, 3]
-        rows, error = rows_of("h\n" + row.replace("a", "aa", 1) + "z\n", block, bound)
+        rows, error = rows_of(folder, "h\n" + row.replace("a", "aa", 1) + "z\n", block, bound)
         assert [n for n, _ in rows] == [1]
         assert (
             error == f"{NAME} : une ligne de plus de {bound} caractères (cellule démesurée ou"
@@ -344,10 +350,10 @@ def test_chunks_are_bounded_in_rows_and_in_characters(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("block", [1, 3, 10, 11, 25, 64, 1000])
-def test_chunks_cut_by_characters_whatever_the_blocks(block: int) -> None:
+def test_chunks_cut_by_characters_whatever_the_blocks(folder: Path, block: int) -> None:
     """The cells are counted once the text read since the chunk began may hold the bound:
     with blocks smaller than the bound, over several of them."""
-    path = write("".join(f"a{i:03},bbbb\n" for i in range(40)))
+    path = write(folder, "".join(f"a{i:03},bbbb\n" for i in range(40)))
     for chars in (1, 8, 25, 63, 64, 200, 10**6):
         wider: list[int] = []
         expected = list(reference_chunks(reference_rows(path, 1000), 2, 100, chars, []))
