@@ -128,12 +128,20 @@ class MergePlan:
     keep: Client
     others: list[Client]
     merged: Client
-    filled: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # (field, value, id of the client it came from) of each field the merge fills: the
+    # value as it is, shown as text by ``filled`` only when a preview asks (an import's
+    # merges never show them, and showing a phone costs a phonenumbers call)
+    filled_values: list[tuple[str, Any, int | None]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
     # field → id of the client whose value the merged client now holds (when not KEEP's)
     sources: dict[str, int | None] = field(default_factory=dict)
     tag_sources: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def filled(self) -> list[tuple[str, str, int | None]]:
+        """(field, value shown as text, id of the client it came from) of each filled field."""
+        return [(attr, show_value(value), source) for attr, value, source in self.filled_values]
 
     def conflict_note(self, source: str) -> str | None:
         """The note that keeps every losing value, or None when nothing lost."""
@@ -211,7 +219,7 @@ def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None
         return
     if is_empty(attr, current):
         set_value(plan.merged, attr, incoming)
-        plan.filled.append((attr, show_value(incoming), other.id))
+        plan.filled_values.append((attr, incoming, other.id))
         plan.sources[attr] = other.id
         return
     if attr == "siren" and other.siret and incoming == other.siret[:9]:
