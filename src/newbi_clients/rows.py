@@ -99,7 +99,7 @@ def search_ids(client: Client) -> str:
     billing = client.billing_address
     for text in (client.name, client.first_name, billing and billing.city):
         if text and not text.isascii() and _LIGATURE.search(text):
-            words = (w for w in text.split() if any(c in w for c in "œŒæÆ"))
+            words = (w for w in text.split() if _LIGATURE.search(w))
             tokens += [v.fold(w).replace("œ", "oe").replace("æ", "ae") for w in words]
     if client.vat_number:
         tokens += [client.vat_number, client.vat_number[2:]]
@@ -154,7 +154,7 @@ def client_values(client: Client) -> tuple[Any, ...]:
         client.name,
         client.first_name,
         email,
-        email.casefold() if email else None,  # v.email_key, without a call for each row
+        v.email_key(email),
         client.phone,
         billing.line1,
         billing.line2,
@@ -174,7 +174,7 @@ def client_values(client: Client) -> tuple[Any, ...]:
         int(client.end_of_month),
         _METHODS[client.payment_method] if client.payment_method else None,
         discount.type if discount else None,
-        _discount_value(client) if discount else None,
+        _discount_value(client),
         client.currency,
         client.sector,
         client.segment,

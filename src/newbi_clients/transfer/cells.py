@@ -75,8 +75,7 @@ def _repair(raw: dict[str, Any]) -> None:
     in_france = country == "FR"
     postal = get("postal_code") or ""
     if postal:
-        if len(postal) == 4:  # (_pad_postal gives back any other code as it is)
-            raw["postal_code"] = _pad_postal(postal, country)
+        raw["postal_code"] = _pad_postal(postal, country)
     elif not get("city") and in_france and get("address"):
         match = _ADDRESS_WITH_TOWN.match(raw["address"])
         if match:
@@ -93,7 +92,7 @@ def _repair(raw: dict[str, Any]) -> None:
     siret = raw.get("siret") or ""
     if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
         raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
-    elif len(siret) in (12, 13):  # (_pad_siret gives back any other value as it is)
+    elif siret:
         raw["siret"] = _pad_siret(siret)
 
 
