@@ -16,6 +16,18 @@ from newbi_clients.storage import ClientStore
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from purepython import stale_modules
+
+    stale = stale_modules()
+    if stale:
+        pytest.exit(
+            f"compiled before their source last changed: {', '.join(stale)};"
+            " build them again with `pip install -e .`",
+            returncode=2,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NEWBI_CLIENTS_DB", str(tmp_path / "clients.db"))
@@ -25,6 +37,14 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("NEWBI_CLIENTS_NO_INPUT", raising=False)
     state.db = None
     state.debug = False
+
+
+@pytest.fixture(scope="session")
+def pure_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the package's plain Python source (see ``purepython``)."""
+    from purepython import pure_source
+
+    return pure_source(tmp_path_factory.mktemp("pure"))
 
 
 @pytest.fixture

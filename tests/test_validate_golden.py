@@ -15,8 +15,10 @@ two must stage the same rows and report the same errors.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +31,14 @@ from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.mapping import map_headers
 from newbi_clients.transfer.read import open_table
 from newbi_clients.transfer.validate import Chunk, Validated, validate_chunk
+from purepython import (
+    PURE_ENV,
+    any_compiled,
+    compiled_names,
+    is_compiled,
+    pure_env,
+    run_in_pure_python,
+)
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -135,13 +145,57 @@ def generated_rows(count: int, seed: int) -> tuple[list[str], Chunk]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_fast_paths_change_no_validation(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_paths_change_no_validation(
+    seed: int, monkeypatch: pytest.MonkeyPatch, pure_src: Path
+) -> None:
+    if not os.environ.get(PURE_ENV) and any_compiled():
+        # compiled validators call the fast paths directly: the replacements below would
+        # not reach them, so the test runs on the plain Python source
+        test_id = f"tests/test_validate_golden.py::test_fast_paths_change_no_validation[{seed}]"
+        result = run_in_pure_python(test_id, pure_src)
+        assert "1 passed" in result.stdout, result.stdout + result.stderr
+        return
+    assert not is_compiled("newbi_clients.validation")
     header, rows = generated_rows(600, seed)
     fast = validated(header, rows)
     for name in ("email", "french_phone", "siret"):
         monkeypatch.setattr(fastpaths, name, lambda text: None)
     assert validated(header, rows) == fast
     assert 0 < fast["valid"] < len(rows)
+
+
+def test_compiled_modules_validate_as_plain_python(pure_src: Path, tmp_path: Path) -> None:
+    """The compiled build and the plain Python source stage the same rows and report the
+    same errors, on every fixture file and on generated rows with odd values."""
+    if not any_compiled():
+        pytest.skip("installed as plain Python: nothing is compiled")
+    assert all(is_compiled(name) for name in compiled_names())
+
+    def outcomes() -> dict[str, Any]:
+        found = fixture_outcomes()
+        for seed in (1, 2, 3):
+            found[f"generated-{seed}"] = validated(*generated_rows(800, seed))
+        return json.loads(json.dumps(found))
+
+    target = tmp_path / "pure.json"
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]);"
+        "import purepython, test_validate_golden as g;"
+        "assert not purepython.any_compiled();"
+        "found = g.fixture_outcomes();"
+        "found.update({f'generated-{s}': g.validated(*g.generated_rows(800, s)) for s in (1, 2, 3)});"
+        "open(sys.argv[2], 'w', encoding='utf-8').write(json.dumps(found))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(TESTS), str(target)],
+        env=pure_env(pure_src), check=True, timeout=600,
+    )  # fmt: skip
+    pure = json.loads(target.read_text(encoding="utf-8"))
+    found = outcomes()
+    assert sorted(found) == sorted(pure)
+    for name, expected in pure.items():
+        assert found[name] == expected, name
+    assert sum(o["valid"] for o in found.values()) > 1000
 
 
 def as_text(value: Any, indent: str = "") -> str:

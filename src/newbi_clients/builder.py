@@ -71,12 +71,7 @@ _ERROR_FIELD = {
 }
 
 
-# validators that answer None for a missing value, whatever their other arguments
-NONE_FOR_NONE: frozenset[Callable[..., Any]] = frozenset({
-    v.normalize_email, v.normalize_phone, v.normalize_postal_code, v.normalize_siret,
-    v.normalize_siren, v.normalize_vat, v.normalize_terms, v.parse_bool,
-    v.normalize_payment_method, v.parse_discount, v.normalize_currency,
-})  # fmt: skip
+NONE_FOR_NONE = v.NONE_FOR_NONE
 
 
 @dataclass(slots=True)

@@ -14,8 +14,9 @@ start-up light.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # re-exported (« X as X »): callers import every validator from this module
 from newbi_clients import fastpaths
@@ -316,3 +317,12 @@ def normalize_tags(values: Iterable[object]) -> list[str]:
 def tag_key(tag: str) -> str:
     """The case-insensitive identity of a tag."""
     return fold(" ".join(tag.split()))
+
+
+# validators that answer None for a missing value, whatever their other arguments (defined
+# here, after them: a set of them built in another module could be typed before them)
+NONE_FOR_NONE: frozenset[Callable[..., Any]] = frozenset({
+    normalize_email, normalize_phone, normalize_postal_code, normalize_siret,
+    normalize_siren, normalize_vat, normalize_terms, parse_bool,
+    normalize_payment_method, parse_discount, normalize_currency,
+})  # fmt: skip

@@ -256,7 +256,7 @@ def _kind(values: dict[str, list[str]], headers: HeaderMap) -> str | None:
     """« professionnel » / « particulier » from whichever column says it (None: unknown)."""
     if "kind" in values:
         return values["kind"][0]
-    if not _KIND_SOURCES & values.keys():
+    if _KIND_SOURCES.isdisjoint(values):
         return headers.kind
     company_type = fold(values.get("company_type", [""])[0])
     if company_type in ("company", "societe", "entreprise"):
