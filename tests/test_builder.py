@@ -572,6 +572,27 @@ def test_changing_email_keeps_identity(stored: Client) -> None:
     assert new.copy(email=stored.email) == stored
 
 
+@pytest.mark.parametrize("unset", [("phone",), ["phone"], {"phone"}])
+def test_unset_takes_any_collection_of_fields(stored: Client, unset: Any) -> None:
+    """A list or a set as well as a tuple (the compiled build once refused them)."""
+    assert apply_changes(stored, {}, unset).client.phone is None
+
+
+@pytest.mark.parametrize(
+    ("defaults", "terms", "currency"),
+    [({"terms_days": 45, "currency": "USD"}, 45, "USD"),
+     ({"terms_days": "45", "currency": "usd"}, 45, "USD"),
+     ({"terms_days": 45.0}, 45, "EUR"), ({}, 30, "EUR")],
+)  # fmt: skip
+def test_defaults_are_read_as_the_validators_read_them(
+    defaults: dict[str, Any], terms: int, currency: str
+) -> None:
+    """Settings as stored (text) or given to the API: the client holds an int and a code."""
+    client = build_client({"name": "ACME"}, defaults).client
+    assert (client.terms_days, client.currency) == (terms, currency)
+    assert type(client.terms_days) is int
+
+
 def test_unset_phone(stored: Client) -> None:
     new = apply_changes(stored, {}, ("phone",)).client
     assert new.phone is None

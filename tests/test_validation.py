@@ -861,6 +861,13 @@ def test_amount_in_another_currency_is_refused(value: str) -> None:
     assert err.field == "discount"
 
 
+@pytest.mark.parametrize("value", ["1" + "0" * 30, "9" * 40 + " €"])
+def test_an_amount_beyond_what_a_decimal_holds_is_refused(value: str) -> None:
+    """Cents of more than 28 digits cannot be kept exactly: refused, never a crash."""
+    err = refusal(v.parse_discount, value)
+    assert (err.field, err.message) == ("discount", "Remise invalide : montant trop grand")
+
+
 @pytest.mark.parametrize("value", [None, "", "  "])
 def test_discount_is_optional(value: object) -> None:
     assert v.parse_discount(value) is None

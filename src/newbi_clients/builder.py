@@ -6,7 +6,7 @@ field is checked and all the errors of a client are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -210,7 +210,14 @@ def build_client(
         company = siret or siren or vat_number or has_company_form(name)
         kind = Kind.BUSINESS if company else Kind.INDIVIDUAL
     postal_code = billing.postal_code if billing else None
-    currency = c.plain("currency", v.normalize_currency) or defaults.get("currency") or "EUR"
+    # the defaults are the seller's settings, as stored (« 45 », « eur ») or given to the
+    # API: read by the validators too, so that the client holds an int and a code
+    currency = (
+        c.plain("currency", v.normalize_currency)
+        or v.normalize_currency(defaults.get("currency"))
+        or "EUR"
+    )
+    terms_default = defaults.get("terms_days")
     # positional, in the order of Client's fields: about half the time of keywords
     client = Client(
         name or "",
@@ -223,7 +230,7 @@ def build_client(
         siret,
         siren,
         vat_number,
-        c.plain("terms_days", v.normalize_terms) or defaults.get("terms_days") or 30,
+        c.plain("terms_days", v.normalize_terms) or v.normalize_terms(terms_default) or 30,
         bool(c.plain("end_of_month", v.parse_bool)),
         c.plain("payment_method", v.normalize_payment_method),
         c.check("discount", v.parse_discount, currency),
@@ -363,7 +370,7 @@ def _discount_text(client: Client) -> str | None:
 def apply_changes(
     client: Client,
     changes: Mapping[str, Any],
-    unset: tuple[str, ...] = (),
+    unset: Collection[str] = (),
     defaults: Mapping[str, Any] | None = None,
 ) -> Built:
     """Rebuild ``client`` with some raw values changed or cleared; identity fields are kept.

@@ -152,7 +152,10 @@ def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
     if kind == "percent" and number > 100:
         raise _fail("discount", text, "Remise invalide : un pourcentage ne peut pas dépasser 100 %")
     if kind == "amount":
-        number = number.quantize(Decimal("0.01"))
+        try:
+            number = number.quantize(Decimal("0.01"))
+        except InvalidOperation:  # more digits than a Decimal holds (28)
+            raise _fail("discount", text, "Remise invalide : montant trop grand") from None
     return Discount(kind, number)
 
 
