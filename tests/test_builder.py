@@ -593,6 +593,18 @@ def test_defaults_are_read_as_the_validators_read_them(
     assert type(client.terms_days) is int
 
 
+@pytest.mark.parametrize("contacts", [[1], "Jeanne", 5, [{"last_name": "A"}, None]])
+def test_contacts_that_are_not_objects_are_refused(contacts: object) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        build_client({"name": "ACME", "contacts": contacts})
+    assert {(e.field, e.key) for e in info.value.errors} == {("contacts", "contacts")}
+
+
+def test_one_contact_object_is_one_contact() -> None:
+    client = build_client({"name": "ACME", "contacts": {"last_name": "Martin"}}).client
+    assert [(c.last_name, c.primary) for c in client.contacts] == [("Martin", True)]
+
+
 def test_unset_phone(stored: Client) -> None:
     new = apply_changes(stored, {}, ("phone",)).client
     assert new.phone is None

@@ -187,6 +187,29 @@ def test_rejected_rows_are_listed_with_row_and_column(store: ClientStore, tmp_pa
     assert found == {(2, "Nom"), (5, "Email"), (5, "Code postal"), (5, "SIRET")}
 
 
+@pytest.mark.parametrize(
+    ("cell", "people", "refused"),
+    [('[{"last_name": "Martin"}, {"email": "a@b.fr"}]', ["Martin", None], []),
+     ('{"last_name": "Martin"}', ["Martin"], []), ("null", [], []), ("", [], []),
+     ("Jeanne Martin", None, ["Jeanne Martin"]), ("[1, [2]]", None, ["1", "[2]"])],
+)  # fmt: skip
+def test_a_column_mapped_to_contacts_holds_json_people(
+    cell: str, people: list[str | None] | None, refused: list[str]
+) -> None:
+    """--map 'Gens=contacts' (the vCard reader's column): objects are people; anything
+    else refuses the row, naming the column, and never stops the import."""
+    from newbi_clients.transfer.validate import validate_chunk
+
+    headers = map_headers(["Nom", "Gens"], None, {"Nom": "name", "Gens": "contacts"}, {})
+    done = validate_chunk([(2, ["ACME", cell])], headers, "2026-01-02T03:04:05+00:00")
+    assert [(e.column, e.value) for e in done.errors] == [("Gens", v) for v in refused]
+    assert done.valid == (people is not None)
+    if people is not None:
+        row = {**row_to_raw(["ACME", cell], headers), "name": "ACME"}
+        built = build_client(row).client
+        assert [c.last_name for c in built.contacts] == people
+
+
 def test_duplicates_in_file_and_book(store: ClientStore, tmp_path: Path) -> None:
     store.add(build_client({"name": "Existant", "email": "exist@x.fr"}).client)
     path = write(tmp_path, HEADER + "\n"

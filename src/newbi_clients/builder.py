@@ -263,12 +263,15 @@ def _vat_country(vat_number: object) -> str | None:
     return code if code in EU_COUNTRIES or code == "GB" else None
 
 
+CONTACT_MESSAGE = 'Contact illisible : un objet JSON est attendu, ex. {"last_name": "Martin"}'
 _FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
 
 
 def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
     listed = c.get("contacts")
-    given: list[tuple[Mapping[str, Any], bool]] = [(r, False) for r in listed] if listed else []
+    if listed and not isinstance(listed, list | tuple):
+        listed = [listed]  # one person, or what is not a list of them
+    given: list[tuple[object, bool]] = [(r, False) for r in listed] if listed else []
     values = list(map(c.get, CONTACT_KEYS))
     # most rows have no « Contact … » column: all None, counted without a Python loop
     if values.count(None) < len(values) and any(v.clean(value) for value in values):
@@ -279,6 +282,9 @@ def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Cont
 
     contacts = []
     for person, is_flat in given:
+        if not isinstance(person, Mapping):
+            c.errors.append(FieldError("contacts", v.clean(person), CONTACT_MESSAGE, "contacts"))
+            continue
         try:
             contacts.append(build_contact(person, country, postal_code))
         except ValidationFailed as exc:

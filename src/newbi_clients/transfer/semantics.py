@@ -206,12 +206,21 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     return raw
 
 
-def _listed_contacts(values: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """The people of a vCard's company (« contacts »: JSON); our template's « Contact … »
-    columns stay flat keys, which build_client reads as one more contact."""
+def _listed_contacts(values: dict[str, list[str]]) -> list[Any]:
+    """The people of a vCard's company (« contacts »: a JSON list of objects); our
+    template's « Contact … » columns stay flat keys, which build_client reads as one more
+    contact. What is not an object is kept as it is, for build_client to refuse."""
     if "contacts" not in values:
-        return []  # the usual row: no comprehension run for nothing
-    return [p for text in values["contacts"] for p in json.loads(text)]
+        return []  # the usual row: no loop run for nothing
+    found: list[Any] = []
+    for text in values["contacts"]:
+        try:
+            people = json.loads(text)
+        except ValueError:  # not JSON (a column mapped with --map): refused by build_client
+            people = text
+        if people is not None:  # « null »: nobody
+            found.extend(people if isinstance(people, list) else [people])
+    return found
 
 
 def _unique(items: list[str], key: Any) -> list[str]:
