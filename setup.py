@@ -14,6 +14,7 @@ from setuptools import setup
 # the modules of the per-row work of an import's validation (src/newbi_clients/...)
 COMPILED = [
     "builder.py",
+    "collector.py",
     "validation.py",
     "fastpaths.py",
     "rows.py",

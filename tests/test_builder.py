@@ -14,7 +14,6 @@ from stdnum.fr import tva as stdnum_tva
 from newbi_clients import validation as v
 from newbi_clients.builder import (
     FIELD_KEYS,
-    NONE_FOR_NONE,
     UNSETTABLE,
     Built,
     apply_changes,
@@ -23,6 +22,7 @@ from newbi_clients.builder import (
 )
 from newbi_clients.errors import FieldError, ValidationFailed
 from newbi_clients.models import Address, Client, Discount, Kind, Note, PaymentMethod
+from newbi_clients.validation import NONE_FOR_NONE
 
 ACME_SIRET = "73282932000074"
 ACME_SIREN = "732829320"

@@ -6,16 +6,23 @@ field is checked and all the errors of a client are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from newbi_clients import validation as v
+from newbi_clients.collector import (
+    ERROR_FIELD,
+    Collector,
+    read_address,
+    read_contacts,
+    read_field_values,
+    read_tags,
+)
 from newbi_clients.errors import FieldError, ValidationFailed
-from newbi_clients.fiscal import EU_COUNTRIES, business_warnings, overseas_country
+from newbi_clients.fiscal import EU_COUNTRIES, business_warnings
 from newbi_clients.hygiene import clean_raw
-from newbi_clients.models import Address, Client, Contact, FieldDef, Kind
+from newbi_clients.models import Client, FieldDef, Kind
 
 ADDRESS_KEYS = ("address", "line2", "postal_code", "city", "country")
 DELIVERY_KEYS = (
@@ -45,33 +52,8 @@ FIELD_KEYS = (
     "segment",
     "tags",
 )
-# The person of a company row (an import's « Contact … » columns): its primary contact.
-CONTACT_KEYS = (
-    "contact_first_name",
-    "contact_last_name",
-    "contact_position",
-    "contact_department",
-    "contact_email",
-    "contact_phone",
-)
 # Fields that ``edit --unset`` may clear (the name is mandatory).
 UNSETTABLE = tuple(k for k in FIELD_KEYS if k not in ("name", "kind", "tags"))
-# The JSON key a raw key belongs to, for error reports.
-_ERROR_FIELD = {
-    "address": "billing_address.line1",
-    "line2": "billing_address.line2",
-    "postal_code": "billing_address.postal_code",
-    "city": "billing_address.city",
-    "country": "billing_address.country",
-    "delivery_address": "delivery_address.line1",
-    "delivery_line2": "delivery_address.line2",
-    "delivery_postal_code": "delivery_address.postal_code",
-    "delivery_city": "delivery_address.city",
-    "delivery_country": "delivery_address.country",
-}
-
-
-NONE_FOR_NONE = v.NONE_FOR_NONE
 
 
 @dataclass(slots=True)
@@ -80,67 +62,6 @@ class Built:
 
     client: Client
     warnings: list[str] = field(default_factory=list)
-
-
-class _Collector:
-    """Runs each field's validator, keeping every error instead of stopping at the first."""
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self.raw = raw
-        self.get = raw.get  # bound once: ``check`` runs some fifteen times a client
-        self.errors: list[FieldError] = []
-
-    def plain(self, key: str, func: Callable[[Any], Any]) -> Any:
-        """:meth:`check` of a validator of the value alone, None on error: a fixed number
-        of arguments is called about a third faster than ``*args`` and a keyword."""
-        value = self.get(key)
-        if value is None and func in NONE_FOR_NONE:
-            return None
-        try:
-            return func(value)
-        except ValidationFailed as exc:
-            self.failed(key, exc)
-            return None
-
-    def check(self, key: str, func: Callable[..., Any], *args: Any, default: Any = None) -> Any:
-        value = self.get(key)
-        if value is None and func in NONE_FOR_NONE:
-            return None  # most cells of an imported row are empty: no call for them
-        try:
-            return func(value, *args)
-        except ValidationFailed as exc:
-            self.failed(key, exc)
-            return default
-
-    def failed(self, key: str, exc: ValidationFailed) -> None:
-        for err in exc.errors:
-            self.errors.append(
-                FieldError(_ERROR_FIELD.get(key, err.field), err.value, err.message, key)
-            )
-
-
-def _address(c: _Collector, keys: tuple[str, ...], default_country: str) -> Address | None:
-    values = list(map(c.get, keys))
-    if values.count(None) == len(keys):
-        return None  # nothing given (the usual delivery address): what the lines below give
-    line1, line2, _, city, country_given = values
-    _, _, pc_key, _, country_key = keys
-    given = v.clean(country_given)
-    country = default_country
-    if given:
-        country = c.plain(country_key, v.normalize_country) or default_country
-    postal_code = c.check(pc_key, v.normalize_postal_code, country)
-    normalize_text = v.normalize_text
-    address = Address(  # line1, line2, postal code, city, country
-        normalize_text(line1),
-        normalize_text(line2),
-        postal_code,
-        normalize_text(city),
-        overseas_country(country, postal_code),
-    )
-    if address.is_empty() and (not given or country_key != "country" or country == "FR"):
-        return None  # an address is more than a country (but a billing country alone counts)
-    return address
 
 
 def build_client(
@@ -165,16 +86,16 @@ def build_client(
     if vat_country and not v.clean(raw.get("country")):
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
-    c = _Collector(raw)
+    c = Collector(raw)
     if over:
         c.errors.extend(
-            FieldError(_ERROR_FIELD.get(key, key), value, message, key)
+            FieldError(ERROR_FIELD.get(key, key), value, message, key)
             for key, value, message in over
         )
     name = c.plain("name", v.normalize_name)
-    billing = _address(c, ADDRESS_KEYS, "FR")
+    billing = read_address(c, ADDRESS_KEYS, "FR")
     country = billing.country if billing else "FR"
-    delivery = _address(c, DELIVERY_KEYS, country)
+    delivery = read_address(c, DELIVERY_KEYS, country)
     siret = c.plain("siret", v.normalize_siret)
     siren = c.plain("siren", v.normalize_siren)
     vat_number = c.check("vat_number", v.normalize_vat, country)
@@ -237,10 +158,10 @@ def build_client(
         currency,
         v.normalize_sector(raw.get("sector")),
         v.normalize_segment(raw.get("segment")),
-        c.check("tags", _tags, default=[]),
+        c.check("tags", read_tags, default=[]),
     )
-    client.contacts = _contacts(c, country, postal_code)
-    client.fields = _field_values(c, field_defs or {})
+    client.contacts = read_contacts(c, country, postal_code)
+    client.fields = read_field_values(c, field_defs or {})
     if c.errors:
         raise ValidationFailed(c.errors)
     warnings = business_warnings(kind, country, siret, siren, vat_number)
@@ -261,76 +182,6 @@ def _vat_country(vat_number: object) -> str | None:
     prefix = text[:2].upper()
     code = {"EL": "GR", "XI": "GB"}.get(prefix, prefix)
     return code if code in EU_COUNTRIES or code == "GB" else None
-
-
-CONTACT_MESSAGE = 'Contact illisible : un objet JSON est attendu, ex. {"last_name": "Martin"}'
-_FLAT_CONTACT = tuple(key.removeprefix("contact_") for key in CONTACT_KEYS)
-
-
-def _contacts(c: _Collector, country: str, postal_code: str | None) -> list[Contact]:
-    listed = c.get("contacts")
-    if listed and not isinstance(listed, list | tuple):
-        listed = [listed]  # one person, or what is not a list of them
-    given: list[tuple[object, bool]] = [(r, False) for r in listed] if listed else []
-    values = list(map(c.get, CONTACT_KEYS))
-    # most rows have no « Contact … » column: all None, counted without a Python loop
-    if values.count(None) < len(values) and any(v.clean(value) for value in values):
-        given.append((dict(zip(_FLAT_CONTACT, values, strict=True)), True))
-    if not given:
-        return []
-    from newbi_clients.contacts import build_contact, with_primary
-
-    contacts = []
-    for person, is_flat in given:
-        if not isinstance(person, Mapping):
-            c.errors.append(FieldError("contacts", v.clean(person), CONTACT_MESSAGE, "contacts"))
-            continue
-        try:
-            contacts.append(build_contact(person, country, postal_code))
-        except ValidationFailed as exc:
-            for err in exc.errors:
-                key = f"contact_{err.key}" if is_flat and err.key else None
-                c.errors.append(FieldError(err.field, err.value, err.message, key))
-    return with_primary(contacts) if contacts else []
-
-
-def _field_values(c: _Collector, field_defs: Mapping[str, FieldDef]) -> dict[str, str]:
-    given = c.raw.get("fields")
-    if not given:
-        return {}
-    from newbi_clients.customfields import field_key, normalize_value
-
-    values: dict[str, str] = {}
-    for name, value in given.items():
-        fdef = field_defs.get(field_key(name))
-        if fdef is None:
-            c.errors.append(FieldError(f"fields.{name}", v.clean(value),
-                                       f"Champ personnalisé inconnu : « {name} »"))  # fmt: skip
-            continue
-        try:
-            text = normalize_value(fdef, value)
-        except ValidationFailed as exc:
-            c.errors.extend(FieldError(e.field, e.value, e.message, f"fields.{name}")
-                            for e in exc.errors)  # fmt: skip
-            continue
-        if text is not None:
-            values[fdef.name] = text
-    return values
-
-
-def _tags(value: object) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return list(_tags_of_text(value))
-    return v.normalize_tags(value)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=4096)
-def _tags_of_text(text: str) -> tuple[str, ...]:
-    """The tags of one text: a few combinations repeat over a whole file (a list that is
-    too long raises, and is not cached)."""
-    return tuple(v.normalize_tags([text]))
 
 
 def client_to_raw(client: Client) -> dict[str, Any]:

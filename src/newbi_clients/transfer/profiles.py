@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from newbi_clients.builder import CONTACT_KEYS
+from newbi_clients.collector import CONTACT_KEYS
 from newbi_clients.errors import ImportRejected
 from newbi_clients.text import match_key
 
