@@ -162,6 +162,14 @@ def test_history_add_refusals_write_nothing(cli, db_path: Path, flags, message) 
             ("--number", "F-1", "--date", "2026-01-15", "--amount-ht", "12,345"),
             "plus de 2 décimales",
         ),
+        (
+            ("--number", "F-1", "--date", "2026-01-15", "--amount-ht", "1" + "0" * 40),
+            "dépasse 999 999 999 999 999,99",
+        ),
+        (
+            ("--number", "F-1", "--date", "2026-01-15", "--amount-ht", "1" + "0" * 20),
+            "dépasse 999 999 999 999 999,99",
+        ),
     ],
 )
 def test_history_add_missing_or_invalid_values(cli, flags, message) -> None:

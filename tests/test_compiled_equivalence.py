@@ -38,7 +38,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from newbi_clients import builder, conditions, hygiene, identifiers, rows, text, validation
+from newbi_clients import (
+    builder,
+    collector,
+    conditions,
+    hygiene,
+    identifiers,
+    rows,
+    text,
+    validation,
+)
 from newbi_clients.errors import ImportRejected, ValidationFailed
 from newbi_clients.models import FieldDef, FieldType
 from newbi_clients.transfer import cells as cells_module
@@ -137,7 +146,7 @@ def validator_outcomes() -> dict[str, Any]:
                 found[f"{name}[{i}][{country}]"] = outcome(
                     lambda f=func, x=value, c=country: f(x, c)
                 )
-    keys = [*builder.FIELD_KEYS, *builder.CONTACT_KEYS, "contacts", "fields"]
+    keys = [*builder.FIELD_KEYS, *collector.CONTACT_KEYS, "contacts", "fields"]
     base = builder.build_client(
         {"name": "ACME SAS", "siret": "73282932000074", "email": "a@acme.fr", "tags": "vip"}
     ).client

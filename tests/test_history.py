@@ -96,6 +96,19 @@ def test_parse_amount_refuses_more_than_two_decimals() -> None:
         parse_amount("0.001")
 
 
+@pytest.mark.parametrize(
+    "text", ["1" + "0" * 40, "1" + "0" * 20, "-1" + "0" * 20, "1000000000000000"]
+)
+def test_parse_amount_refuses_amounts_beyond_the_bound(text: str) -> None:
+    """Beyond a Decimal's 28 digits (which its rounding refused with an exception) or
+    SQLite's 64-bit integers (which refused the cents): a message naming the amount."""
+    with pytest.raises(ValidationFailed, match="dépasse 999 999 999 999 999,99") as exc:
+        parse_amount(text, "amount_ht")
+    assert exc.value.errors[0].field == "amount_ht"
+    assert parse_amount("999 999 999 999 999,99") == 99_999_999_999_999_999
+    assert parse_amount("-999999999999999.99") == -99_999_999_999_999_999
+
+
 @pytest.mark.parametrize("text", ["abc", "", "   ", "1e3", "12,34,56", "1.234.567", "€", "12 USD"])
 def test_parse_amount_refuses_garbage(text: str) -> None:
     with pytest.raises(ValidationFailed) as exc:

@@ -50,6 +50,9 @@ _TYPE_ALIASES = {
     "avoir": "credit_note",
 }
 _CENT = Decimal("0.01")
+# the largest amount, in euros: far beyond any invoice, and its cents (and the sum of
+# ninety of them) stay within SQLite's 64-bit integers
+MAX_AMOUNT = Decimal("999999999999999.99")
 
 
 def _fail(field_: str, value: str | None, message: str) -> ValidationFailed:
@@ -62,6 +65,10 @@ def parse_amount(value: object, field_: str = "amount") -> int:
     number = parse_decimal(text) if text else None
     if number is None:
         raise _fail(field_, str(value), f"Montant invalide : « {value} » (ex. 1234,56)")
+    if abs(number) > MAX_AMOUNT:
+        raise _fail(
+            field_, str(value), f"Montant invalide : « {value} » dépasse 999 999 999 999 999,99"
+        )
     if number != number.quantize(_CENT):
         raise _fail(field_, str(value), f"Montant invalide : « {value} » a plus de 2 décimales")
     return int(number * 100)
