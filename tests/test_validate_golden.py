@@ -164,34 +164,34 @@ def test_fast_paths_change_no_validation(
     assert 0 < fast["valid"] < len(rows)
 
 
+def compared_outcomes() -> dict[str, Any]:
+    """What the compiled and the plain builds must validate alike: every fixture file, and
+    generated rows with odd values (as JSON reads it back)."""
+    found = fixture_outcomes()
+    for seed in (1, 2, 3):
+        found[f"generated-{seed}"] = validated(*generated_rows(800, seed))
+    return json.loads(json.dumps(found))
+
+
 def test_compiled_modules_validate_as_plain_python(pure_src: Path, tmp_path: Path) -> None:
     """The compiled build and the plain Python source stage the same rows and report the
     same errors, on every fixture file and on generated rows with odd values."""
     if not any_compiled():
         pytest.skip("installed as plain Python: nothing is compiled")
     assert all(is_compiled(name) for name in compiled_names())
-
-    def outcomes() -> dict[str, Any]:
-        found = fixture_outcomes()
-        for seed in (1, 2, 3):
-            found[f"generated-{seed}"] = validated(*generated_rows(800, seed))
-        return json.loads(json.dumps(found))
-
     target = tmp_path / "pure.json"
     script = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "import purepython, test_validate_golden as g;"
         "assert not purepython.any_compiled();"
-        "found = g.fixture_outcomes();"
-        "found.update({f'generated-{s}': g.validated(*g.generated_rows(800, s)) for s in (1, 2, 3)});"
-        "open(sys.argv[2], 'w', encoding='utf-8').write(json.dumps(found))"
+        "open(sys.argv[2], 'w', encoding='utf-8').write(json.dumps(g.compared_outcomes()))"
     )
     subprocess.run(
         [sys.executable, "-c", script, str(TESTS), str(target)],
         env=pure_env(pure_src), check=True, timeout=600,
     )  # fmt: skip
     pure = json.loads(target.read_text(encoding="utf-8"))
-    found = outcomes()
+    found = compared_outcomes()
     assert sorted(found) == sorted(pure)
     for name, expected in pure.items():
         assert found[name] == expected, name

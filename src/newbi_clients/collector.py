@@ -12,9 +12,7 @@ from newbi_clients import validation as v
 from newbi_clients.errors import FieldError, ValidationFailed
 from newbi_clients.fiscal import overseas_country
 from newbi_clients.models import Address, Contact, FieldDef
-
-NONE_FOR_NONE = v.NONE_FOR_NONE
-
+from newbi_clients.validation import NONE_FOR_NONE
 
 # The person of a company row (an import's « Contact … » columns): its primary contact.
 CONTACT_KEYS = (

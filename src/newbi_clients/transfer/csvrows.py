@@ -176,5 +176,12 @@ class CsvRows:
         number, cells = item
         if len(cells) > MAX_COLUMNS:
             raise self._too_wide(number, len(cells))
-        if any(c.strip() for c in cells[width:]):
+        if values_beyond(cells, width):
             wider.append(number)
+
+
+def values_beyond(cells: list[str], width: int) -> bool:
+    """Whether a row longer than its header holds a value past the header's ``width``
+    columns (blank cells there are not values). Callers test the length first: most rows
+    are no longer than their header, and then no call is made."""
+    return any(c.strip() for c in cells[width:])

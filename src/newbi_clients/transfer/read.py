@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.transfer.csvrows import Chunk, CsvRows
+from newbi_clients.transfer.csvrows import Chunk, CsvRows, values_beyond
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -115,7 +115,7 @@ def _checked(table: Table) -> Table:
     def checked() -> Iterator[tuple[int, list[str]]]:
         wider: list[int] = []
         for number, cells in rows:
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
+            if len(cells) > width and values_beyond(cells, width):
                 wider.append(number)
             yield number, cells
         if wider:
@@ -144,7 +144,7 @@ def _chunks(
         for item in rows:
             cells = item[1]
             read += 1
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
+            if len(cells) > width and values_beyond(cells, width):
                 wider.append(item[0])
             if (cells and strip(cells[0])) or any(map(strip, cells)):
                 chunk.append(item)
