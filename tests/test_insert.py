@@ -9,6 +9,7 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.apply import Importer
 from newbi_clients.transfer.insert import (
     BULK_CACHE_KIB,
+    COLUMNS,
     WRITE_CACHE_KIB,
     entered_indexes,
     rebuilds_indexes,
@@ -51,11 +52,12 @@ def test_partial_indexes_no_new_row_enters_are_kept_the_others_built_again(
     store: ClientStore,
 ) -> None:
     entered = {name for name, _ in entered_indexes(store)}
-    # revenue comes from documents, never from an imported row
-    assert "idx_clients_revenue" not in entered
+    # revenue comes from documents, never from an imported row; a new client is neither
+    # merged nor blocked (only commands do that): the insert leaves those columns NULL
+    assert not {"idx_clients_revenue", "idx_clients_merged_into", "idx_clients_blocked"} & entered
     assert {"idx_clients_email_key", "idx_clients_sort_name", "idx_clients_created"} <= entered
-    # merge targets and blocks are columns of the staged rows: built again, to be safe
-    assert {"idx_clients_merged_into", "idx_clients_blocked"} <= entered
+    assert {"idx_clients_vat_number", "idx_clients_siren", "idx_clients_phone"} <= entered
+    assert not {"merged_into", "archived_at", "blocked_at", "blocked_reason"} & set(COLUMNS)
 
 
 def test_a_kept_partial_index_is_still_kept_up_to_date(store: ClientStore, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
     docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
     before.close()
     with ClientStore(path) as store:
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
         # every old column keeps its value; the new ones are empty
         assert [r[: len(rows_before[0])] for r in rows_after] == rows_before

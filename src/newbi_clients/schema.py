@@ -46,9 +46,12 @@ def run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement: {statement!r}")
 
 
-def _fts_sql(columns: tuple[str, ...]) -> str:
-    """The full-text index over ``columns`` of the clients table, and its triggers."""
+def _fts_sql(columns: tuple[str, ...], sizes: bool = True) -> str:
+    """The full-text index over ``columns`` of the clients table, and its triggers;
+    without ``sizes``, the index keeps no size of each column of each row (FTS5's
+    ``columnsize=0``)."""
     cols = ", ".join(columns)
+    options = "" if sizes else ", columnsize=0"
     new = ", ".join("new." + c for c in columns)
     old = ", ".join("old." + c for c in columns)
     return f"""
@@ -56,7 +59,7 @@ def _fts_sql(columns: tuple[str, ...]) -> str:
             {cols},
             content='clients', content_rowid='id',
             tokenize="unicode61 remove_diacritics 2",
-            prefix='2 3'
+            prefix='2 3'{options}
         );
         CREATE TRIGGER clients_fts_insert AFTER INSERT ON clients BEGIN
             INSERT INTO clients_fts(rowid, {cols}) VALUES (new.id, {new});
@@ -298,15 +301,21 @@ def _v4_contacts_fields_blocking_reminders(db: Database) -> None:
         );
         CREATE INDEX idx_reminders_client ON reminders(client_id, due_on);
         CREATE INDEX idx_reminders_due ON reminders(due_on, id) WHERE done_at IS NULL;
+        {_new_fts_sql(sizes=True)}
+        """,
+    )
 
+
+def _new_fts_sql(sizes: bool) -> str:
+    """The search index replaced by one over :data:`FTS_COLUMNS`, built from the clients."""
+    return f"""
         DROP TRIGGER clients_fts_insert;
         DROP TRIGGER clients_fts_delete;
         DROP TRIGGER clients_fts_update;
         DROP TABLE clients_fts;
-        {_fts_sql(FTS_COLUMNS)}
+        {_fts_sql(FTS_COLUMNS, sizes)}
         INSERT INTO clients_fts(clients_fts) VALUES ('rebuild');
-        """,
-    )
+        """
 
 
 def _v5_vies_checks(db: Database) -> None:
@@ -341,6 +350,13 @@ def _v6_siren_without_siret(db: Database) -> None:
     )
 
 
+def _v7_search_index_without_sizes(db: Database) -> None:
+    """The search index without the size of each column of each client (FTS5's docsize
+    table, a row written for every new client): only a bm25 ranking reads those sizes,
+    and searches do not rank by bm25 (see :mod:`newbi_clients.search`). Rebuilt once."""
+    run_script(db, _new_fts_sql(sizes=False))
+
+
 def siren_sql(siren: str, alias: str = "") -> str:
     """The condition « the client's SIREN is ``siren`` » (an SQL expression of nine digits:
     a bound parameter, a column), on the clients table or its ``alias``, each index read by
@@ -361,6 +377,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v4_contacts_fields_blocking_reminders,
     _v5_vies_checks,
     _v6_siren_without_siret,
+    _v7_search_index_without_sizes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -6,6 +6,7 @@
 #   tests/data/make_old_books.sh 3 20c159f   (v3: sparse revenue index)
 #   tests/data/make_old_books.sh 4 b4227d4   (v4: contacts, custom fields, blocking, reminders)
 #   tests/data/make_old_books.sh 5 f36c80b   (v5: VIES checks)
+#   tests/data/make_old_books.sh 6 1aa4af6   (v6: SIREN index of clients without SIRET)
 # Run from the repository root with the project's virtualenv (.venv): the old code
 # is checked out in a temporary worktree and run from its src/ folder.
 set -eu

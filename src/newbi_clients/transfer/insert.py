@@ -9,7 +9,10 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.validate import STAGE_COLUMNS
 
-COLUMNS = STAGE_COLUMNS
+# a client's state, which only commands change (merged, archived, blocked): a new client of
+# an import has none, so the insert leaves those columns at their default (NULL)
+STATE_COLUMNS = ("merged_into", "archived_at", "blocked_at", "blocked_reason")
+COLUMNS = tuple(column for column in STAGE_COLUMNS if column not in STATE_COLUMNS)
 # the page cache of an import's write, in KiB: each new row goes into every index of the
 # clients, whose pages are spread over the whole book (see the README, « Performance »)
 WRITE_CACHE_KIB = 96 * 1024
@@ -31,8 +34,8 @@ INSERT_CLIENTS = (
     " ORDER BY i.row"
 )
 
-# the columns an import writes; the others keep their default (no merge target, no revenue,
-# not blocked), which the partial indexes on them leave out
+# the columns an import writes; the others keep their default (no revenue, no merge target,
+# not archived, not blocked), which the partial indexes on them leave out
 WRITTEN = frozenset(("id", *COLUMNS, "created_at", "updated_at"))
 
 
@@ -108,10 +111,10 @@ def insert_clients(store: ClientStore, times: PhaseTimes, stamp: str, base: int,
 def entered_indexes(store: ClientStore) -> list[tuple[str, str]]:
     """(name, SQL) of the indexes of the clients that new rows enter: all but the partial
     indexes whose condition reads only columns that an import leaves at their default
-    (``revenue_cents <> 0``; ``merged_into`` and ``blocked_at`` are columns it writes, if
-    as NULL, so their indexes are built again). Those are kept as they are: building one
-    again reads the whole table for no entry, and SQLite keeps any index it was not asked
-    to drop up to date, so the choice costs time, never correctness."""
+    (``revenue_cents <> 0``, ``merged_into IS NOT NULL``, ``blocked_at IS NOT NULL``).
+    Those are kept as they are: building one again reads the whole table for no entry,
+    and SQLite keeps any index it was not asked to drop up to date, so the choice costs
+    time, never correctness."""
     entered = []
     for name, sql in store.db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
