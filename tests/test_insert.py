@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer import apply
 from newbi_clients.transfer.apply import Importer
 from newbi_clients.transfer.insert import (
     BULK_CACHE_KIB,
@@ -102,3 +107,25 @@ def test_the_write_cache_follows_the_path_of_the_write(store: ClientStore, tmp_p
     assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -BULK_CACHE_KIB
     _import(store, tmp_path, ["Petit"], "b.csv")
     assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -WRITE_CACHE_KIB
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(
+    store: ClientStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+
+    def validated(*args: object) -> Iterator[object]:
+        # while rows are validated: the objects already there are frozen, and the
+        # youngest generation is collected less often
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count()))
+        raise KeyboardInterrupt
+        yield
+
+    _import(store, tmp_path, ["Durand"], "a.csv")
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+    monkeypatch.setattr(apply, "validate_all", validated)
+    with pytest.raises(KeyboardInterrupt):
+        _import(store, tmp_path, ["Martin"], "b.csv")
+    assert seen and seen[0][0] > threshold[0] and seen[0][1] > frozen
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from newbi_clients.errors import ImportRejected
@@ -32,6 +34,34 @@ from newbi_clients.transfer.validate import (
 
 REASON_COLUMN = "Motif du rejet"
 _ACTIVE = status_condition("active", "c")
+
+
+# allocations of container objects between two collections of the youngest generation of
+# the garbage collector while rows are read and validated (700 by default)
+_YOUNG_ALLOCATIONS = 10_000
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Read and validate with fewer garbage collections: the objects already there (the
+    modules, the book's settings) are set aside by ``gc.freeze``, so that no collection
+    walks them again, nor copies their pages into the workers forked meanwhile, and the
+    rows of a chunk, which live until the chunk is sent or staged, are mostly freed before
+    a collection would walk them (measured on the XLSX import of the benchmark: the main
+    process spent 0.15–0.21 s in 243 collections, 0.02 s in 77). The collector is left as
+    it was found."""
+    threshold = gc.get_threshold()
+    # (a program that froze objects of its own keeps them frozen: unfreeze would free all)
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    gc.set_threshold(_YOUNG_ALLOCATIONS, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freezing:
+            gc.unfreeze()
 
 
 class Importer:
@@ -94,11 +124,12 @@ class Importer:
             "terms_days": settings.default_terms_days,
             "currency": settings.default_currency,
         }
-        for done in validate_all(chunks(), headers, self.stamp, parallel, defaults, times):
-            with times.phase("stage"):
-                self._stage(done, plan)
-            if progress:
-                progress(plan.rows, max(table.size_hint, plan.rows))
+        with _few_collections():
+            for done in validate_all(chunks(), headers, self.stamp, parallel, defaults, times):
+                with times.phase("stage"):
+                    self._stage(done, plan)
+                if progress:
+                    progress(plan.rows, max(table.size_hint, plan.rows))
         if plan.rows == 0:
             raise ImportRejected(
                 f"{self.path.name} ne contient aucune ligne de client sous l'en-tête."
