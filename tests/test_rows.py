@@ -87,7 +87,7 @@ def test_a_client_row_holds_every_field_by_column() -> None:
         "discount_type": "percent", "discount_value": "5.5", "currency": "EUR",
         "sector": "Tech", "segment": "VIP", "sort_name": "œuvres dupre sarl",
         "name_key": "œuvres dupre",
-        "search_ids": "73282932000074 732829320 oeuvres FR44732829320 44732829320 33123456789"
+        "search_ids": "73282932000074 oeuvres FR44732829320 44732829320 33123456789"
         " 0123456789",
         "merged_into": 7, "archived_at": "2026-01-02", "blocked_at": "2026-01-03",
         "blocked_reason": "impayés",

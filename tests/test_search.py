@@ -147,3 +147,22 @@ def test_quotes_in_search_are_harmless(book: ClientStore) -> None:
     assert names(book, text='"') == []
     assert names(book, text='du"p') == []
     assert names(book, text="AND OR NOT") == []
+
+
+@pytest.mark.parametrize("length", range(3, 10))
+def test_a_siren_finds_the_clients_of_its_sirets_and_those_known_by_it_alone(
+    store: ClientStore, length: int
+) -> None:
+    # the index holds the SIREN of a client without a SIRET only: every search of an
+    # identifier is a prefix search, and a SIRET begins with its SIREN
+    make(store, name="ACME SAS", siret="732 829 320 00074")
+    make(store, name="ACME Sud", siren="732 829 320", postal_code="13001")
+    make(store, name="Autre", siret="552 100 554 00013")
+    assert store.execute("SELECT search_ids FROM clients ORDER BY id").fetchall() == [
+        ("73282932000074",),
+        ("732829320",),
+        ("55210055400013",),
+    ]
+    prefix = "732829320"[:length]
+    for text in (prefix, f"siren:{prefix}", f"id:{prefix}", " ".join(prefix)):
+        assert sorted(names(store, text=text)) == ["ACME SAS", "ACME Sud"], text

@@ -92,10 +92,13 @@ _LIGATURE = re.compile("[œŒæÆ]")
 
 
 def search_ids(client: Client) -> str:
-    """The identifier tokens the search index holds: SIRET, SIREN, VAT, phone (both forms),
-    and the words of the name and city written with a ligature (« Œuvre »), spelt out
-    (« oeuvre ») since the index's tokenizer does not unfold them."""
-    tokens = [client.siret, client.siren]
+    """The identifier tokens the search index holds: SIRET, VAT, phone (both forms), the
+    SIREN of a client without a SIRET, and the words of the name and city written with a
+    ligature (« Œuvre »), spelt out (« oeuvre ») since the index's tokenizer does not
+    unfold them. (A SIRET begins with its SIREN, and an identifier is always searched as
+    a prefix: the SIRET's token finds its SIREN, which a token of its own would find twice.)"""
+    siret, siren = client.siret, client.siren
+    tokens = [siret, siren if not (siret and siren and siret.startswith(siren)) else None]
     billing = client.billing_address
     for text in (client.name, client.first_name, billing and billing.city):
         if text and not text.isascii() and _LIGATURE.search(text):
