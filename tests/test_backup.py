@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newbi_clients import schema
 from newbi_clients.backup import BackupError, backup_to, check_book, restore
 from newbi_clients.duplicates import duplicate_groups
-from newbi_clients.errors import AmbiguousClient
+from newbi_clients.errors import AmbiguousClient, StorageError
 from newbi_clients.models import Client, Kind
 from newbi_clients.schema import SCHEMA_VERSION
 from newbi_clients.search import ClientQuery
@@ -215,3 +217,72 @@ def test_restore_over_a_damaged_book_keeps_its_bytes_aside(db_path: Path, tmp_pa
     assert aside is not None and aside.read_bytes() == damaged and mode(aside) == 0o600
     with ClientStore(db_path) as store:
         assert [c.name for c in store.iter_clients(ClientQuery())] == ["Sauvé"]
+
+
+def test_a_migration_is_announced_before_the_book_is_copied(tmp_path: Path) -> None:
+    book = tmp_path / "clients.db"
+    shutil.copyfile(DATA / "schema-v5.db", book)
+    seen = []
+
+    def announced(old: int, new: int) -> None:
+        seen.append((old, new, [p.name for p in tmp_path.iterdir() if "avant" in p.name]))
+
+    with ClientStore(book, on_migrate=announced) as store:
+        assert store.migration_backup is not None
+    assert seen == [(5, SCHEMA_VERSION, [])]  # no copy yet when it is announced
+    with ClientStore(book, on_migrate=announced):
+        pass  # a current book: nothing to announce
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    ("failure", "seen"),
+    [(KeyboardInterrupt, KeyboardInterrupt), (sqlite3.OperationalError, StorageError)],
+)
+def test_an_interrupted_migration_leaves_the_book_as_it_was_and_no_copy(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: type[BaseException],
+    seen: type[BaseException],
+) -> None:
+    book = tmp_path / "clients.db"
+    shutil.copyfile(DATA / "schema-v6.db", book)
+    before = book.read_bytes()
+
+    def stopped(db: Any) -> None:
+        db.execute("UPDATE clients SET name = 'Effacé'")  # half a step, rolled back with it
+        raise failure("arrêt")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:6], stopped])
+    with pytest.raises(seen):
+        ClientStore(book)
+    # the step was rolled back whole: the book is still of schema 6, its copy removed
+    assert version_of(book) == 6 and integrity(book) == "ok"
+    assert [p.name for p in tmp_path.iterdir() if "avant" in p.name] == []
+    with sqlite3.connect(book) as conn:
+        assert conn.execute("SELECT count(*) FROM clients WHERE name = 'Effacé'").fetchone() == (0,)
+    monkeypatch.undo()
+    with ClientStore(book) as store:  # the next opening migrates it
+        assert store.migration_backup is not None and version_of(book) == SCHEMA_VERSION
+        assert (
+            store.migration_backup.read_bytes() == before
+            or integrity(store.migration_backup) == "ok"
+        )
+
+
+def test_a_copy_is_kept_when_earlier_steps_were_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "clients.db"
+    shutil.copyfile(DATA / "schema-v5.db", book)
+
+    def stopped(db: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS[:6], stopped])
+    with pytest.raises(KeyboardInterrupt):
+        ClientStore(book)
+    # schema 6 was reached and committed: the copy of schema 5 holds what the book lost
+    assert version_of(book) == 6
+    (copy,) = [p for p in tmp_path.iterdir() if "avant-migration-schema-5" in p.name]
+    assert version_of(copy) == 5

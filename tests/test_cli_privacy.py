@@ -269,3 +269,12 @@ def test_contacts_fields_and_reminders_are_exported_erased_and_deleted(cli, db_p
     assert "hortense" not in dump.casefold() and "1980-07-14" not in dump
     cli("delete", other, "--yes")  # its reminder goes with it
     assert cli("reminders", "--format", "json").stdout.strip() in ("[]", "")
+
+
+def test_a_migration_is_announced_before_it_starts(cli, db_path: Path) -> None:
+    shutil.copyfile(DATA / "schema-v6.db", db_path)
+    result = cli("list")
+    announced = result.stderr.index("Mise à jour de la base du schéma 6 au schéma")
+    assert announced < result.stderr.index("Base mise à jour") < len(result.stderr)
+    assert "Dupont" in result.stdout
+    assert "Mise à jour" not in cli("list").stderr  # once

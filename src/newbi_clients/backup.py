@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -190,3 +191,33 @@ def backup_before_migration(conn: sqlite3.Connection, book: Path, version: int) 
             f"Impossible de copier la base {book} avant de la mettre à jour ({exc.strerror}) :"
             " rien n'a été modifié. Libérez de la place ou vérifiez les droits du dossier."
         ) from exc
+
+
+def migrate_with_copy(
+    conn: sqlite3.Connection,
+    book: Path,
+    migrate: Callable[[], object],
+    on_migrate: Callable[[int, int], None] | None = None,
+) -> Path | None:
+    """Bring the book open on ``conn`` to the current schema with ``migrate``; a book of an
+    older schema is copied aside first, after ``on_migrate(old, new)`` (copying and
+    migrating a large book takes seconds). Returns the copy (None for a new book).
+
+    Each step of a migration is rolled back whole if it fails or is interrupted: a book
+    still of the schema it had then holds what its copy holds, and the copy (as large as
+    the book) is removed before the error goes on.
+    """
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    copy = None
+    if 0 < version < SCHEMA_VERSION:
+        if on_migrate is not None:
+            on_migrate(version, SCHEMA_VERSION)
+        copy = backup_before_migration(conn, book, version)
+    try:
+        migrate()
+    except BaseException:
+        with suppress(sqlite3.Error):
+            if copy is not None and conn.execute("PRAGMA user_version").fetchone()[0] == version:
+                copy.unlink(missing_ok=True)
+        raise
+    return copy

@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from newbi_clients import interrupts
 from newbi_clients import validation as v
-from newbi_clients.backup import backup_before_migration
+from newbi_clients.backup import migrate_with_copy
 from newbi_clients.connection import connect, opening
 from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
 from newbi_clients.customfields import FIELDS_SQL, save_values
@@ -63,18 +63,24 @@ def now() -> str:
 class ClientStore:
     """The address book: clients, tags, notes, settings and the audit log."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        on_migrate: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Open (or create) the book at ``path``, migrating a book of an older schema:
+        ``on_migrate(old, new)`` is called first, since copying and migrating a large book
+        takes seconds."""
         self.path = Path(path)
         with opening(self.path):
             self.conn = connect(self.path)
             self._db: Database | None = None
             # a book of an older schema is copied aside before it is migrated
             self.migration_backup: Path | None = None
-            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-            if version != SCHEMA_VERSION:
-                if 0 < version < SCHEMA_VERSION:
-                    self.migration_backup = backup_before_migration(self.conn, self.path, version)
-                migrate(self.db)
+            if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+                self.migration_backup = migrate_with_copy(
+                    self.conn, self.path, lambda: migrate(self.db), on_migrate
+                )
         self.actor = _actor()
 
     # --- plumbing ---------------------------------------------------------------------

@@ -223,7 +223,7 @@ def open_store(write: bool = False) -> "ClientStore":
 
         info(f"Nouveau carnet créé : {path}")
         return store
-    store = ClientStore(path)
+    store = ClientStore(path, on_migrate=_announce_migration)
     if store.migration_backup is not None:
         from newbi_clients.cli.render import info
         from newbi_clients.schema import SCHEMA_VERSION
@@ -233,6 +233,15 @@ def open_store(write: bool = False) -> "ClientStore":
             f" {store.migration_backup}"
         )
     return store
+
+
+def _announce_migration(old: int, new: int) -> None:
+    from newbi_clients.cli.render import info
+
+    info(
+        f"Mise à jour de la base du schéma {old} au schéma {new} : une copie de la version"
+        " précédente est faite d'abord (quelques secondes pour un grand carnet)…"
+    )
 
 
 def book_exists() -> bool:
