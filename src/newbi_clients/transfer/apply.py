@@ -51,7 +51,7 @@ def _few_collections() -> Iterator[None]:
     process spent 0.15–0.21 s in 243 collections, 0.02 s in 77). The collector is left as
     it was found."""
     threshold = gc.get_threshold()
-    # (a program that froze objects of its own keeps them frozen: unfreeze would free all)
+    # (a program that froze objects of its own keeps them so: unfreeze would release all)
     freezing = gc.get_freeze_count() == 0
     if freezing:
         gc.freeze()
