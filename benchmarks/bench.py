@@ -256,6 +256,17 @@ class Result:
         ok = None if limit is None else ours <= limit
         self.rows.append(Row(measure, ours, peer, unit, target, ok, ratio))
 
+    def paired_note(self, peer: str, ours: Sequence[float], theirs: Sequence[float]) -> None:
+        """Each round's ratio to the peer timed beside it, and their median: on a noisy
+        machine, a slow minute slows both imports of a round, so that the paired ratios
+        spread less than the two medians of the whole run."""
+        ratios = [a / b for a, b in zip(ours, theirs, strict=True) if b]
+        if ratios:
+            shown = ", ".join(f"{r:.3f}" for r in ratios)
+            self.notes.append(
+                f"paired ratios to {peer}, round by round: {shown} (median {median(ratios):.3f}×)"
+            )
+
     def add_samples(self, label: str, values: Sequence[float], unit: str = "s") -> None:
         self.samples[f"{label} ({unit})"] = [round(v, 4) for v in values]
 
@@ -647,6 +658,7 @@ def bench_import_csv(ctx: Context) -> Result:
         1.0,
         stretch=0.75,
     )
+    result.paired_note("sqlite-utils", mine, theirs)
     memory_rows(result, "import 100k CSV", samples["ours"], samples["sqlite-utils"], 200)
     result.notes.append(f"clients in the book after our import: {imported[0]:,} (100,000 rows)")
     result.add_samples("ours", mine)
@@ -687,6 +699,7 @@ def bench_import_csv_1m(ctx: Context) -> Result:
     result.ratio_row(
         "import 100k CSV into the 1M book vs into an empty book", median(full), median(empty), 1.15
     )
+    result.paired_note("the empty-book import", full, empty)
     memory_rows(result, "import 100k CSV into 1M", samples["1M book"], samples["empty book"], 200)
     result.notes.append(
         f"clients: {before:,} before, {after[0]:,} after (+{after[0] - before:,}); the copy of"
@@ -739,6 +752,7 @@ def bench_import_xlsx(ctx: Context) -> Result:
         median(floor),
         None,
     )
+    result.paired_note("openpyxl", mine, peer)
     memory_rows(result, "import 100k XLSX", samples["ours"], samples["openpyxl"], 200)
     result.notes.append(f"clients in the book after our import: {imported[0]:,} (100,000 rows)")
     result.add_samples("ours", mine)
