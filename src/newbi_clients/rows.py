@@ -114,6 +114,8 @@ def search_ids(client: Client) -> str:
     return " ".join(filter(None, tokens))
 
 
+# a client's state, which only commands change (merged, archived, blocked)
+STATE_COLUMNS = ("merged_into", "archived_at", "blocked_at", "blocked_reason")
 ROW_COLUMNS = (
     "kind", "name", "first_name", "email", "email_key", "phone",
     "billing_line1", "billing_line2", "billing_postal_code", "billing_city", "billing_country",
@@ -122,7 +124,7 @@ ROW_COLUMNS = (
     "siret", "siren", "vat_number", "zone", "terms_days", "end_of_month", "payment_method",
     "discount_type", "discount_value", "currency", "sector", "segment",
     "sort_name", "name_key", "search_ids",
-    "merged_into", "archived_at", "blocked_at", "blocked_reason",
+    *STATE_COLUMNS,
 )  # fmt: skip
 _NO_ADDRESS = Address()
 _NO_DELIVERY = (None,) * 5

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+from newbi_clients.rows import STATE_COLUMNS
 from newbi_clients.schema import FTS_COLUMNS
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.phases import PhaseTimes
 from newbi_clients.transfer.validate import STAGE_COLUMNS
 
-# a client's state, which only commands change (merged, archived, blocked): a new client of
-# an import has none, so the insert leaves those columns at their default (NULL)
-STATE_COLUMNS = ("merged_into", "archived_at", "blocked_at", "blocked_reason")
+# a new client of an import has no state (merged, archived, blocked): the insert leaves
+# those columns at their default (NULL)
 COLUMNS = tuple(column for column in STAGE_COLUMNS if column not in STATE_COLUMNS)
 # the page cache of an import's write, in KiB: each new row goes into every index of the
 # clients, whose pages are spread over the whole book (see the README, « Performance »)
