@@ -196,18 +196,19 @@ def backup_before_migration(conn: sqlite3.Connection, book: Path, version: int) 
 def migrate_with_copy(
     conn: sqlite3.Connection,
     book: Path,
+    version: int,
     migrate: Callable[[], object],
     on_migrate: Callable[[int, int], None] | None = None,
 ) -> Path | None:
-    """Bring the book open on ``conn`` to the current schema with ``migrate``; a book of an
-    older schema is copied aside first, after ``on_migrate(old, new)`` (copying and
-    migrating a large book takes seconds). Returns the copy (None for a new book).
+    """Bring the book open on ``conn``, of schema ``version``, to the current schema with
+    ``migrate``; a book of an older schema is copied aside first, after ``on_migrate(old,
+    new)`` (copying and migrating a large book takes seconds). Returns the copy (None for
+    a new book).
 
     Each step of a migration is rolled back whole if it fails or is interrupted: a book
     still of the schema it had then holds what its copy holds, and the copy (as large as
     the book) is removed before the error goes on.
     """
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     copy = None
     if 0 < version < SCHEMA_VERSION:
         if on_migrate is not None:

@@ -77,9 +77,10 @@ class ClientStore:
             self._db: Database | None = None
             # a book of an older schema is copied aside before it is migrated
             self.migration_backup: Path | None = None
-            if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+            version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != SCHEMA_VERSION:
                 self.migration_backup = migrate_with_copy(
-                    self.conn, self.path, lambda: migrate(self.db), on_migrate
+                    self.conn, self.path, version, lambda: migrate(self.db), on_migrate
                 )
         self.actor = _actor()
 
