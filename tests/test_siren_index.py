@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newbi_clients.clauses import siren_sql
 from newbi_clients.duplicates import _siren_groups, duplicate_groups
 from newbi_clients.errors import AmbiguousClient
 from newbi_clients.models import Client, Kind
-from newbi_clients.schema import siren_sql
 from newbi_clients.storage import ClientStore
 
 ACME = "732829320"

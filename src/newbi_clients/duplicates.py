@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from newbi_clients.schema import siren_sql
+from newbi_clients.clauses import siren_sql
 from newbi_clients.storage import ClientStore
 
 # (reason, column(s), exact?) in order of strength

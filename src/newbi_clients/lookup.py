@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newbi_clients import validation as v
+from newbi_clients.clauses import siren_sql, status_condition
 from newbi_clients.errors import AmbiguousClient, ClientNotFound, ClientRef, DuplicateMatch
-from newbi_clients.schema import siren_sql, status_condition
 from newbi_clients.text import is_ascii_digits
 
 if TYPE_CHECKING:

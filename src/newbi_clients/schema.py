@@ -18,17 +18,6 @@ from newbi_clients.errors import StorageError
 
 # the search index's columns: migration 4 added the words of the client's contacts
 FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids", "contact_words")
-_STATUS = {
-    "active": "{p}archived_at IS NULL AND {p}merged_into IS NULL",
-    "archived": "{p}archived_at IS NOT NULL AND {p}merged_into IS NULL",
-    "all": "{p}merged_into IS NULL",
-}
-
-
-def status_condition(status: str, alias: str = "") -> str:
-    """The SQL condition for clients that are ``active`` (neither archived nor merged),
-    ``archived`` or ``all`` (not merged), on the clients table or its ``alias``."""
-    return _STATUS[status].format(p=f"{alias}." if alias else "")
 
 
 def run_script(db: Database, script: str) -> None:
@@ -355,19 +344,6 @@ def _v7_search_index_without_sizes(db: Database) -> None:
     table, a row written for every new client): only a bm25 ranking reads those sizes,
     and searches do not rank by bm25 (see :mod:`newbi_clients.search`). Rebuilt once."""
     run_script(db, _new_fts_sql(sizes=False))
-
-
-def siren_sql(siren: str, alias: str = "") -> str:
-    """The condition « the client's SIREN is ``siren`` » (an SQL expression of nine digits:
-    a bound parameter, a column), on the clients table or its ``alias``, each index read by
-    its own range: the clients with a SIRET through the SIRET index (a SIRET starts with
-    its SIREN, so every fourteen-digit SIRET of it lies between SIREN + 00000 and SIREN +
-    99999), the others through the SIREN index, which holds them alone."""
-    c = f"{alias}." if alias else ""
-    return (
-        f"({c}siret BETWEEN {siren} || '00000' AND {siren} || '99999'"
-        f" OR ({c}siren = {siren} AND {c}siret IS NULL))"
-    )
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from newbi_clients import validation as v
+from newbi_clients.clauses import status_condition
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.models import Zone
-from newbi_clients.schema import status_condition
 
 STATUSES = ("active", "archived", "all")
 SORTS = ("name", "created", "revenue")

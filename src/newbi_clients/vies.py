@@ -223,7 +223,7 @@ def record(store: ClientStore, client: Client, answer: ViesAnswer, requester: st
 def clients_to_check(store: ClientStore, stale_days: int | None = None) -> list[Client]:
     """Active business clients with a VAT number VIES knows; with ``stale_days``, only
     those without a conclusive answer of the last ``stale_days`` days."""
-    from newbi_clients.schema import status_condition
+    from newbi_clients.clauses import status_condition
 
     business = f"{status_condition('active', 'c')} AND c.kind = 'business'"
     sql = f"SELECT c.id FROM clients c WHERE {business} AND {_CHECKABLE_SQL}"

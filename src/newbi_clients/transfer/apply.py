@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newbi_clients.clauses import status_condition
 from newbi_clients.errors import ImportRejected
-from newbi_clients.schema import status_condition
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.duplicates import classify, create_keys, stage_keys
 from newbi_clients.transfer.insert import insert_clients, last_id, set_write_cache

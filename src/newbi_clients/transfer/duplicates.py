@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from newbi_clients.schema import status_condition
+from newbi_clients.clauses import status_condition
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.people import (
     CONTACT_EMAIL_SQL,

@@ -18,11 +18,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from newbi_clients import validation as v
+from newbi_clients.clauses import status_condition
 from newbi_clients.customfields import field_key
 from newbi_clients.hygiene import clean_text
 from newbi_clients.models import Client, Contact
 from newbi_clients.rows import client_to_row, contact_to_row
-from newbi_clients.schema import status_condition
 from newbi_clients.snapshots import snapshot_sql
 from newbi_clients.transfer.spool import insert_temp
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newbi_clients.schema import status_condition
+from newbi_clients.clauses import status_condition
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
