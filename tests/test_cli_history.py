@@ -374,6 +374,37 @@ def test_history_import(cli, tmp_path: Path) -> None:
     assert paid["amount_ht"] == "1000.00"
 
 
+def test_history_import_reads_negative_credit_notes_of_french_excel(cli, tmp_path: Path) -> None:
+    # as a French Excel or Dolibarr export writes them: Windows-1252, semicolons, no-break
+    # spaces between thousands, credit notes with negative amounts, rates as « 20 % »
+    cli(*ACME)
+    path = tmp_path / "factures.csv"
+    rows = [
+        "Email;Type;Numéro;Date;Montant HT;Taux de TVA;Montant TTC",
+        "contact@acme.fr;Facture;F-1;15/01/2026;1\xa0234,56;20 %;",
+        "contact@acme.fr;Avoir;A-1;20/01/2026;-100,00;;-120,00",
+        "contact@acme.fr;Avoir;A-2;21/01/2026;-50;20 %;",
+        "contact@acme.fr;Facture;F-2;22/01/2026;-10,00;20 %;",
+    ]
+    path.write_bytes("\r\n".join(rows).encode("cp1252") + b"\r\n")
+    result = cli("history", "import", str(path), "--format", "json", code=0)
+    report = json.loads(result.stdout)
+    assert (report["documents"], report["rejected"]) == (3, 1)
+    assert report["errors"] == [
+        {
+            "row": 5,
+            "column": "Montant HT",
+            "value": "-10,00",
+            "message": "Montant négatif : enregistrez plutôt un avoir",
+        }
+    ]
+    documents = {d["number"]: d for d in cli.json("history", "list", "acme")}
+    assert (documents["F-1"]["amount_ht"], documents["F-1"]["amount_ttc"]) == ("1234.56", "1481.47")
+    assert (documents["A-1"]["amount_ht"], documents["A-1"]["amount_ttc"]) == ("100.00", "120.00")
+    assert (documents["A-2"]["amount_ht"], documents["A-2"]["amount_ttc"]) == ("50.00", "60.00")
+    assert cli.json("stats", "acme")["revenue"] == "1084.56"  # 1234.56 − 100 − 50
+
+
 def test_history_import_table_report(cli, tmp_path: Path) -> None:
     cli(*ACME)
     lines = cli("history", "import", str(write(tmp_path, IMPORT_ROWS))).stdout.splitlines()

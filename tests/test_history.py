@@ -429,6 +429,25 @@ def test_ttc_from_the_vat_rate_or_given_or_equal_to_ht(store: ClientStore) -> No
     assert add_document(store, client, invoice("F-4", ht="100")).amount_ttc == 10000
 
 
+def test_a_credit_note_written_with_negative_amounts_is_kept_positive(store: ClientStore) -> None:
+    # Dolibarr and Odoo's signed totals export a credit note as negative amounts
+    client = make(store)
+    note = NewDocument("credit_note", "A-1", "2026-01-20", "-100,00", amount_ttc="-120,00")
+    stored = add_document(store, client, note)
+    assert (stored.amount_ht, stored.amount_ttc) == (10000, 12000)
+    by_rate = NewDocument("credit_note", "A-2", "2026-01-20", "-100", vat_rate="20")
+    assert add_document(store, client, by_rate).amount_ttc == 12000
+    assert revenue_cents(store, client.id) == -20000
+    mixed = NewDocument("credit_note", "A-3", "2026-01-20", "-100", amount_ttc="120")
+    with pytest.raises(ValidationFailed, match="Montant TTC positif pour un montant HT négatif"):
+        add_document(store, client, mixed)
+    # an invoice or a quote is never turned round
+    for kind in ("invoice", "quote"):
+        with pytest.raises(ValidationFailed, match="Montant négatif : enregistrez plutôt un avoir"):
+            add_document(store, client, NewDocument(kind, "X-1", "2026-01-20", "-100"))
+    assert count(store, "documents") == 2
+
+
 def test_negative_or_invalid_amounts_refused(store: ClientStore) -> None:
     client = make(store)
     with pytest.raises(ValidationFailed, match="Montant négatif"):

@@ -111,7 +111,12 @@ def build_document(
         raise _fail("number", new.number, "Numéro de document obligatoire")
     issued = parse_date(new.date)
     amount_ht = parse_amount(new.amount_ht, "amount_ht")
-    if amount_ht < 0:
+    # invoicing tools (Dolibarr, Odoo's signed totals) export a credit note's amounts as
+    # negative numbers: the sign says what the type says, and the amounts are kept positive
+    refund = kind == "credit_note" and amount_ht < 0
+    if refund:
+        amount_ht = -amount_ht
+    elif amount_ht < 0:
         raise _fail("amount_ht", new.amount_ht, "Montant négatif : enregistrez plutôt un avoir")
     if new.apply_discount:
         amount_ht = apply_discount(amount_ht, client.discount)
@@ -121,6 +126,11 @@ def build_document(
         )
     if new.amount_ttc is not None:
         amount_ttc = parse_amount(new.amount_ttc, "amount_ttc")
+        if refund and amount_ttc > 0:
+            raise _fail(
+                "amount_ttc", new.amount_ttc, "Montant TTC positif pour un montant HT négatif"
+            )
+        amount_ttc = -amount_ttc if refund else amount_ttc
         if amount_ttc < amount_ht:
             raise _fail("amount_ttc", new.amount_ttc, "Le montant TTC est inférieur au montant HT")
     elif new.vat_rate is not None:
