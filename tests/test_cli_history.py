@@ -405,6 +405,56 @@ def test_history_import_reads_negative_credit_notes_of_french_excel(cli, tmp_pat
     assert cli.json("stats", "acme")["revenue"] == "1084.56"  # 1234.56 − 100 − 50
 
 
+def test_history_import_reads_a_dolibarr_invoice_export(cli, tmp_path: Path) -> None:
+    # Dolibarr's « Factures clients et règlements » export: the fields of
+    # htdocs/core/modules/modFacture.class.php (export_fields_array: CompanyName, ProfId2,
+    # InvoiceRef, DateInvoice, DateDue, TotalHT, TotalTTC, InvoiceStatus, DatePayment,
+    # PaymentAmount, PaymentMode) under their labels of htdocs/langs/fr_FR (bills.lang,
+    # main.lang, companies.lang), ISO-8859-1, commas, a separator ending each line; a
+    # credit note has negative totals and no type column says so; statuses as Dolibarr
+    # shows them (« Payée », « Impayée », « Abandonnée », « Réglement commencé »)
+    cli(*ACME)
+    rows = [
+        "Nom du tiers,ID professionnel 2,Ref. facture,Date facturation,Date limite règlement,"
+        "Total HT,Total TTC,Statut facture,Date paiement,Montant réglement,Mode règlement,",
+        "ACME SAS,73282932000074,FA2601-0001,15/01/2026,14/02/2026,1000,1200,Payée,"
+        "10/02/2026,1200,Virement bancaire,",
+        "ACME SAS,73282932000074,AV2601-0001,20/01/2026,,-100,-120,Payée,,,,",
+        "ACME SAS,73282932000074,FA2601-0002,21/01/2026,,500,600,Impayée,,,,",
+        "ACME SAS,73282932000074,FA2601-0003,22/01/2026,,300,360,Abandonnée,,,,",
+        "ACME SAS,73282932000074,FA2601-0004,23/01/2026,,200,240,Réglement commencé,"
+        "30/01/2026,100,Chèque,",
+        "ACME SAS,73282932000074,FA2601-0005,24/01/2026,,200,240,Validée (à payer),,,,",
+        "ACME SAS,73282932000074,FA2601-0006,25/01/2026,,200,240,Payée (fermée),,,,",
+    ]
+    path = tmp_path / "export_invoice_2.csv"
+    path.write_bytes("\n".join(rows).encode("iso-8859-1") + b"\n")
+    report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
+    assert (report["documents"], report["payments"], report["rejected"]) == (6, 2, 1)
+    assert [(e["row"], e["column"], e["value"]) for e in report["errors"]] == [
+        (8, "Statut facture", "Payée (fermée)")
+    ]
+    documents = {d["number"]: d for d in cli.json("history", "list", "acme")}
+    shown = {
+        n: (d["type"], d["amount_ht"], d["amount_ttc"], d["status"], d["due_date"])
+        for n, d in documents.items()
+    }
+    assert shown == {
+        "FA2601-0001": ("invoice", "1000.00", "1200.00", "paid", "2026-02-14"),
+        "AV2601-0001": ("credit_note", "100.00", "120.00", "paid", "2026-03-31"),
+        "FA2601-0002": ("invoice", "500.00", "600.00", "sent", "2026-03-31"),
+        "FA2601-0003": ("invoice", "300.00", "360.00", "cancelled", "2026-03-31"),
+        "FA2601-0004": ("invoice", "200.00", "240.00", "partially_paid", "2026-03-31"),
+        "FA2601-0005": ("invoice", "200.00", "240.00", "sent", "2026-03-31"),
+    }
+    assert documents["FA2601-0001"]["payments"] == [
+        {"date": "2026-02-10", "amount": "1200.00", "method": "virement"}
+    ]
+    assert documents["FA2601-0004"]["payments"] == [
+        {"date": "2026-01-30", "amount": "100.00", "method": "cheque"}
+    ]
+
+
 def test_history_import_table_report(cli, tmp_path: Path) -> None:
     cli(*ACME)
     lines = cli("history", "import", str(write(tmp_path, IMPORT_ROWS))).stdout.splitlines()

@@ -353,6 +353,34 @@ def test_status_allowed_for_its_type(
 
 
 @pytest.mark.parametrize(
+    ("kind", "status", "stored"),
+    [
+        ("invoice", "Impayée", "sent"),
+        ("invoice", "Validée (à payer)", "sent"),
+        ("invoice", "Comptabilisé", "sent"),
+        ("invoice", "Brouillon (à valider)", "draft"),
+        ("invoice", "Réglement commencé", "partially_paid"),
+        ("invoice", "Partiellement payé", "partially_paid"),
+        ("invoice", "Réglée", "paid"),
+        ("invoice", "Abandonnée", "cancelled"),
+        ("credit_note", "Payée", "paid"),
+        ("credit_note", "Annulée", "cancelled"),
+        ("quote", "Signée (à facturer)", "accepted"),
+        ("quote", "Non signée (fermée)", "refused"),
+        ("quote", "Validée (ouverte)", "sent"),
+        ("quote", "Expirée", "expired"),
+    ],
+)
+def test_statuses_of_invoicing_tools(
+    store: ClientStore, kind: str, status: str, stored: str
+) -> None:
+    doc = add_document(
+        store, make(store), NewDocument(kind, "N-1", "2026-01-15", "10", status=status)
+    )
+    assert doc.status == stored
+
+
+@pytest.mark.parametrize(
     ("kind", "status"),
     [
         ("invoice", "accepted"),
@@ -362,6 +390,9 @@ def test_status_allowed_for_its_type(
         ("quote", "partially_paid"),
         ("quote", "cancelled"),
         ("invoice", "perdu"),
+        ("invoice", "Signée (à facturer)"),
+        ("quote", "Impayée"),
+        ("credit_note", "Non signée"),
     ],
 )
 def test_status_refused_for_its_type(store: ClientStore, kind: str, status: str) -> None:
@@ -387,6 +418,15 @@ def test_status_message_for_an_invoice_is_good_french(store: ClientStore) -> Non
         ("Devis", "quote"),
         ("avoir", "credit_note"),
         ("credit note", "credit_note"),
+        # as invoicing tools export them (Dolibarr, Odoo, English tools)
+        ("Facture standard", "invoice"),
+        ("Facture d'acompte", "invoice"),
+        ("Facture client", "invoice"),
+        ("Facture avoir", "credit_note"),
+        ("Avoir client", "credit_note"),
+        ("Credit memo", "credit_note"),
+        ("Proposition commerciale", "quote"),
+        ("Estimate", "quote"),
     ],
 )
 def test_type_aliases(store: ClientStore, text: str, kind: str) -> None:

@@ -41,6 +41,9 @@ def status_label(status: str, kind: str) -> str:
     return STATUS_LABELS[status]
 
 
+# the names of the types, then those of invoicing tools' exports (Dolibarr: « Facture
+# standard », « Facture avoir », « Facture d'acompte », « Facture de remplacement »;
+# Odoo: « Facture client », « Avoir client »)
 _TYPE_ALIASES = {
     "invoice": "invoice",
     "facture": "invoice",
@@ -48,7 +51,42 @@ _TYPE_ALIASES = {
     "devis": "quote",
     "creditnote": "credit_note",
     "avoir": "credit_note",
-}
+    **dict.fromkeys(("facturestandard", "factureclient", "customerinvoice", "facturedacompte",
+                     "factureacompte", "facturederemplacement"), "invoice"),
+    **dict.fromkeys(("factureavoir", "avoirclient", "facturedavoir",
+                     "customercreditnote", "creditmemo", "refund"), "credit_note"),
+    **dict.fromkeys(("estimate", "quotation", "propositioncommerciale", "proposition"), "quote"),
+}  # fmt: skip
+# the status names of invoicing tools' exports, for the statuses they mean here (Dolibarr:
+# « Validée (à payer) », « Impayée », « Réglement commencé », « Abandonnée »; its
+# proposals: « Signée (à facturer) », « Non signée (fermée) », « Facturée »; Odoo:
+# « Comptabilisé », « Payé », « Partiellement payé »)
+_PAYABLE_STATUSES = {
+    **dict.fromkeys(("brouillonavalider",), "draft"),
+    **dict.fromkeys(("validee", "valideeapayer", "impayee", "impaye", "nonpayee", "nonpaye",
+                     "apayer", "enattente", "enattentedepaiement", "ouverte", "open", "unpaid",
+                     "due", "overdue", "enretard", "comptabilise", "posted", "emise", "emis"),
+                    "sent"),
+    **dict.fromkeys(("payeepartiellement", "partiellementpayee", "partiellementpaye",
+                     "reglementcommence", "commencee", "paiementpartiel", "partiallypaid",
+                     "partial"), "partially_paid"),
+    **dict.fromkeys(("reglee", "regle", "soldee", "solde", "acquittee", "encaissee",
+                     "enpaiement"), "paid"),
+    **dict.fromkeys(("abandonnee", "abandonne", "canceled", "void"), "cancelled"),
+}  # fmt: skip
+_STATUS_ALIASES = {
+    "invoice": _PAYABLE_STATUSES,
+    "credit_note": _PAYABLE_STATUSES,
+    "quote": {
+        **dict.fromkeys(("validee", "valideeouverte", "ouverte", "open", "enattente", "pending",
+                         "envoyee"), "sent"),
+        **dict.fromkeys(("signee", "signeeafacturer", "facturee", "acceptee", "won", "gagne"),
+                        "accepted"),
+        **dict.fromkeys(("nonsignee", "nonsigneefermee", "refusee", "declined", "rejected",
+                         "perdu", "lost"), "refused"),
+        **dict.fromkeys(("expiree",), "expired"),
+    },
+}  # fmt: skip
 _CENT = Decimal("0.01")
 # the largest amount, in euros: far beyond any invoice, and its cents (and the sum of
 # ninety of them) stay within SQLite's 64-bit integers
@@ -146,8 +184,12 @@ def normalize_status(kind: str, value: object) -> str:
     key = match_key(str(value or "")).replace("_", "")
     for status in STATUSES[kind]:
         labels = (STATUS_LABELS[status], status_label(status, kind))
+        if kind == "credit_note":  # « Payée »: a « facture d'avoir » is feminine too
+            labels += (status_label(status, "invoice"),)
         if key in (status.replace("_", ""), *(match_key(label) for label in labels)):
             return status
+    if key in _STATUS_ALIASES[kind]:
+        return _STATUS_ALIASES[kind][key]
     allowed = ", ".join(STATUSES[kind])
     raise _fail(
         "status",

@@ -20,22 +20,41 @@ from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.plan import RowError
 from newbi_clients.transfer.read import open_table
 
+# header names, as match_key writes them: ours, then those of the exports of invoicing tools
+# (Dolibarr's « Factures clients et règlements » dataset: « Ref. facture », « Date
+# facturation », « Date limite règlement », « Total HT », « Statut facture », « Date
+# paiement », « Mode règlement »; Odoo's invoice list: « Partenaire », « Date de
+# facturation », « Date d'échéance », « Hors taxes signé », « Total signé »)
 _ALIASES = {
-    "client_email": ("email", "mail", "courriel", "emailclient", "clientemail"),
-    "client_siret": ("siret", "siretclient", "clientsiret"),
-    "client_name": ("client", "nom", "nomduclient", "raisonsociale", "name", "clientname", "customer"),
-    "type": ("type", "typededocument", "document", "doctype"),
-    "number": ("numero", "n", "no", "numerodefacture", "number", "reference", "ref", "numerodedocument"),
-    "date": ("date", "datedemission", "datedefacture", "dateemission", "issuedate", "datefacture"),
-    "due_date": ("echeance", "datedecheance", "duedate", "dateecheance"),
-    "amount_ht": ("montantht", "ht", "totalht", "amountht", "netamount", "montanthorstaxe"),
-    "amount_ttc": ("montantttc", "ttc", "totalttc", "amountttc", "grossamount", "total"),
+    "client_email": ("email", "mail", "courriel", "emailclient", "clientemail", "emailtiers"),
+    "client_siret": ("siret", "siretclient", "clientsiret", "idprof2", "idprof2siret",
+                     "idprofessionnel2"),
+    "client_name": ("client", "nom", "nomduclient", "raisonsociale", "name", "clientname", "customer",
+                    "tiers", "nomtiers", "nomdutiers", "partenaire", "partner", "societe", "company", "companyname",
+                    "customername"),
+    "type": ("type", "typededocument", "document", "doctype", "typefacture", "typedefacture",
+             "invoicetype"),
+    "number": ("numero", "n", "no", "numerodefacture", "number", "reference", "ref", "numerodedocument",
+               "reffacture", "referencefacture", "numerofacture", "invoicenumber", "invoiceno",
+               "invoiceref"),
+    "date": ("date", "datedemission", "datedefacture", "dateemission", "issuedate", "datefacture",
+             "datefacturation", "datedefacturation", "invoicedate"),
+    "due_date": ("echeance", "datedecheance", "duedate", "dateecheance", "datelimitereglement",
+                 "datelimitedereglement", "datelimitedepaiement"),
+    "amount_ht": ("montantht", "ht", "totalht", "amountht", "netamount", "montanthorstaxe",
+                  "horstaxes", "horstaxessigne", "totalhorstaxes", "montanthorstaxes", "subtotal",
+                  "untaxedamount"),
+    "amount_ttc": ("montantttc", "ttc", "totalttc", "amountttc", "grossamount", "total",
+                   "totalsigne", "montanttotal", "totalamount"),
     "vat_rate": ("tauxdetva", "tva", "vatrate", "tauxtva"),
     "currency": ("devise", "currency", "monnaie"),
-    "status": ("statut", "status", "etat"),
-    "payment_date": ("datedepaiement", "payele", "paymentdate", "datepaiement", "datedereglement"),
-    "payment_amount": ("montantpaye", "paye", "paid", "paymentamount", "montantregle", "regle"),
-    "payment_method": ("modedepaiement", "mode", "paymentmethod", "modedereglement", "moyendepaiement"),
+    "status": ("statut", "status", "etat", "statutfacture", "etatdelafacture", "invoicestatus"),
+    "payment_date": ("datedepaiement", "payele", "paymentdate", "datepaiement", "datedereglement",
+                     "datereglement"),
+    "payment_amount": ("montantpaye", "paye", "paid", "paymentamount", "montantregle", "regle",
+                       "montantpaiement", "montantreglement", "amountpaid", "amountpayment"),
+    "payment_method": ("modedepaiement", "mode", "paymentmethod", "modedereglement", "moyendepaiement",
+                       "modereglement", "modepaiement"),
 }  # fmt: skip
 _FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 _REQUIRED = {"number": "Numéro", "date": "Date", "amount_ht": "Montant HT"}
@@ -177,6 +196,15 @@ def import_history_safely(store: ClientStore, path: Path, **options: Any) -> His
         return done.report
 
 
+def _untyped(amount_ht: str) -> str:
+    """The type of a document whose row says none: a credit note when its amount is
+    negative (as Dolibarr's exports write them), an invoice otherwise."""
+    try:
+        return "credit_note" if parse_amount(amount_ht, "amount_ht") < 0 else "invoice"
+    except ValidationFailed:
+        return "invoice"  # the amount's own error is said when the document is built
+
+
 def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
     client = _find_client(store, raw)
     for key in ("number", "date", "amount_ht"):
@@ -187,7 +215,7 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
     document = build_document(
         client,
         NewDocument(
-            type=raw.get("type") or "invoice", number=raw["number"], date=raw["date"],
+            type=raw.get("type") or _untyped(raw["amount_ht"]), number=raw["number"], date=raw["date"],
             amount_ht=raw["amount_ht"], vat_rate=raw.get("vat_rate") if not raw.get("amount_ttc") else None,
             amount_ttc=raw.get("amount_ttc"), due_date=raw.get("due_date"), status=raw.get("status"),
             currency=raw.get("currency"),
