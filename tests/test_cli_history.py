@@ -425,14 +425,14 @@ def test_history_import_reads_a_dolibarr_invoice_export(cli, tmp_path: Path) -> 
         "ACME SAS,73282932000074,FA2601-0004,23/01/2026,,200,240,Réglement commencé,"
         "30/01/2026,100,Chèque,",
         "ACME SAS,73282932000074,FA2601-0005,24/01/2026,,200,240,Validée (à payer),,,,",
-        "ACME SAS,73282932000074,FA2601-0006,25/01/2026,,200,240,Payée (fermée),,,,",
+        "ACME SAS,73282932000074,FA2601-0006,25/01/2026,,200,240,Fermée (impayée),,,,",
     ]
     path = tmp_path / "export_invoice_2.csv"
     path.write_bytes("\n".join(rows).encode("iso-8859-1") + b"\n")
     report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
     assert (report["documents"], report["payments"], report["rejected"]) == (6, 2, 1)
     assert [(e["row"], e["column"], e["value"]) for e in report["errors"]] == [
-        (8, "Statut facture", "Payée (fermée)")
+        (8, "Statut facture", "Fermée (impayée)")
     ]
     documents = {d["number"]: d for d in cli.json("history", "list", "acme")}
     shown = {
