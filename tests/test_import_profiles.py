@@ -56,6 +56,23 @@ def test_google_contacts(cli) -> None:
     assert muller["phone"] == "+49301234567"
 
 
+def test_a_map_completes_the_recognised_format(cli) -> None:
+    # « Organization Department » is not read by the Google format: mapped to the
+    # segment, the rest of the file is still read as Google writes it
+    report, clients = imported(cli, "google.csv", "--map", "Organization Department=segment")
+    assert report["created"] == 3
+    atelier = clients["Atelier Martin SARL"]
+    assert atelier["email"] == "jeanne@atelier-martin.fr"
+    assert atelier["phone"] == "+33612345678"
+    assert atelier["billing_address"]["city"] == "Paris"
+
+
+def test_a_map_of_a_column_the_file_lacks_is_refused(cli) -> None:
+    result = cli("import", str(DATA / "google.csv"), "--yes", "--map", "Surnom=segment", code=1)
+    assert "--map : aucune colonne « Surnom » dans le fichier" in result.stderr
+    assert cli.json("list", "--all") == []
+
+
 def test_google_contacts_legacy(cli) -> None:
     _, clients = imported(cli, "google-legacy.csv")
     paul = clients["Lefèvre"]

@@ -274,12 +274,19 @@ def map_headers(
     field_defs: Mapping[str, FieldDef] | None = None,
 ) -> HeaderMap:
     """Map a header: by ``profile`` (detected when None), else column by column; the
-    ``custom`` mapping (--map) comes first; a column named after a custom field
+    ``custom`` mapping (--map), whose headers must be in the file, comes first; a column named after a custom field
     (``field_defs``: key → definition) holds that field's values.
 
     :raises ImportRejected: when no column gives a name, naming the columns found.
     """
-    if profile is None and not custom:
+    absent = [h for h in custom or {} if match_key(h) not in {match_key(x) for x in header}]
+    if absent:
+        found = ", ".join(f"« {h} »" for h in header if h.strip()) or "aucune"
+        raise ImportRejected(
+            f"--map : aucune colonne « {absent[0]} » dans le fichier. Colonnes trouvées : {found}."
+        )
+    # a --map completes the recognised format (and wins over it for its columns)
+    if profile is None:
         profile = detect_profile(header)
     mapping = HeaderMap(columns={}, field_defs=dict(field_defs or {}))
     fields = {match_key(f.name): FIELD_PREFIX + f.name for f in mapping.field_defs.values()}
