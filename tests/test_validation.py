@@ -438,6 +438,11 @@ def test_vat_prefix(country: str, prefix: str) -> None:
         ("0694 20 12 34", "FR", "97300", "+594694201234"),
         ("0692 12 34 56", "FR", "97400", "+262692123456"),
         ("0639 01 23 45", "FR", "97600", "+262639012345"),
+        # the spaces of a word processor or a French spreadsheet: narrow no-break, thin
+        ("06\u202f12\u202f34\u202f56\u202f78", "FR", None, "+33612345678"),
+        ("06\u200912\u200934\u200956\u200978", "FR", None, "+33612345678"),
+        ("+262\u202f692\u202f12\u202f34\u202f56", "FR", None, "+262692123456"),
+        ("030\u2007901820", "DE", None, "+4930901820"),
     ],
 )
 def test_valid_phone_is_stored_e164(

@@ -183,9 +183,9 @@ def normalize_status(kind: str, value: object) -> str:
 
     key = match_key(str(value or "")).replace("_", "")
     for status in STATUSES[kind]:
-        labels = (STATUS_LABELS[status], status_label(status, kind))
-        if kind == "credit_note":  # « Payée »: a « facture d'avoir » is feminine too
-            labels += (status_label(status, "invoice"),)
+        # « Payée » for a credit note too: a « facture d'avoir » is feminine
+        feminine = status_label(status, "invoice" if kind == "credit_note" else kind)
+        labels = (STATUS_LABELS[status], status_label(status, kind), feminine)
         if key in (status.replace("_", ""), *(match_key(label) for label in labels)):
             return status
     if key in _STATUS_ALIASES[kind]:

@@ -155,6 +155,11 @@ _OVERSEAS_REGIONS = ("RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM")
 _FRENCH_PHONE = frozenset({"FR", "MC", *_OVERSEAS_REGIONS})
 
 
+# the spaces a word processor or a French spreadsheet puts between digits (narrow
+# no-break, thin, figure…), which phonenumbers does not read as separators
+_SPACES_AS_SPACE = {c: " " for c in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+
+
 def normalize_phone(
     value: object, country: str = "FR", postal_code: str | None = None
 ) -> str | None:
@@ -169,6 +174,8 @@ def normalize_phone(
     text = clean(value)
     if text is None:
         return None
+    if not text.isascii():  # « 06 12 34 56 78 » with a typographer's spaces
+        text = text.translate(_SPACES_AS_SPACE)
     if text.startswith("00"):
         text = "+" + text[2:]
     region = phone_region(country, postal_code)
