@@ -36,7 +36,7 @@ def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
     docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
     before.close()
     with ClientStore(path) as store:
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
         # every old column keeps its value; the new ones are empty
         assert [r[: len(rows_before[0])] for r in rows_after] == rows_before
@@ -88,3 +88,25 @@ def test_a_migrated_book_keeps_vies_checks(tmp_path: Path) -> None:
         checked = record(store, beta, ViesAnswer("valid", "BETA GMBH", "Berlin"), None)
         assert checked.vies is not None and checked.vies.status == "valid"
         assert checked.vies.name == "BETA GMBH"
+
+
+def test_schema_8_makes_overseas_phones_searchable_by_their_national_form(
+    tmp_path: Path,
+) -> None:
+    """A schema-7 book (tests/data/schema-v7.db) holds a client of La Réunion and a contact
+    of Guadeloupe whose search tokens lack the national form of their phones."""
+    book = tmp_path / "v7.db"
+    shutil.copyfile(DATA / "schema-v7.db", book)
+    with ClientStore(book) as store:
+        payet = store.resolve("Payet").id
+
+        def found(text: str) -> list[int]:
+            return [c.id for c in store.iter_clients(ClientQuery(text=text))]
+
+        assert found("0692 12 34 56") == found("+262 692 12") == found("0692") == [payet]
+        assert found("0690 12 34 51") == found("+590 690") == [1]  # the contact's client
+        ids = store.execute("SELECT search_ids FROM clients WHERE id = ?", [payet]).fetchone()[0]
+        assert ids == "262692123456 0692123456"
+        # what was already there is untouched: the French phone's two forms
+        assert found("0612345678") == found("+33 6 12 34 56 78") == [1]
+        store.execute("INSERT INTO clients_fts(clients_fts, rank) VALUES ('integrity-check', 1)")

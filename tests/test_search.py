@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newbi_clients.builder import build_client
+from newbi_clients.contacts import add_contact, build_contact
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.models import Client
 from newbi_clients.organise import add_tags, set_archived
@@ -60,6 +61,11 @@ def names(store: ClientStore, **query: object) -> list[str]:
         ("0612345678", ["Dupré"]),
         ("+33612345678", ["Dupré"]),
         ("+49 30 1234567", ["Müller GmbH"]),
+        # dialled with the international prefix, or with the national 0 in brackets
+        ("0033 6 12 34 56 78", ["Dupré"]),
+        ("0033612345678", ["Dupré"]),
+        ("+33 (0)6 12 34 56 78", ["Dupré"]),
+        ("0049 30 123", ["Müller GmbH"]),
         ("city:lille", ["Dupont"]),
         ("tag:vip", ["ACME SAS", "Dupré"]),
         ("tag:VIP city:paris", ["ACME SAS"]),
@@ -130,9 +136,26 @@ def test_index_follows_edits(book: ClientStore) -> None:
     assert names(book, text="tag:relance") == ["Durand"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["0692 12 34 56", "0692123456", "0692", "phone:0692", "+262 692 12", "+262 (0)692 12",
+     "00262 692", "262692123456"],
+)  # fmt: skip
+def test_an_overseas_phone_is_found_as_dialled_there(store: ClientStore, text: str) -> None:
+    # La Réunion's +262 692 12 34 56 is « 0692 12 34 56 » at home; so are the contacts'
+    make(store, name="Payet", phone="0692 12 34 56", city="Saint-Denis", postal_code="97400")
+    acme = make(store, name="ACME Réunion", city="Le Port", postal_code="97420")
+    add_contact(store, acme, build_contact({"last_name": "Hoarau", "phone": "+262 692 12 34 99"}))
+    found = names(store, text=text)
+    assert "Payet" in found and set(found) <= {"Payet", "ACME Réunion"}
+    assert names(store, text="0692 12 34 99") == ["ACME Réunion"]
+
+
 def test_compact_identifier() -> None:
     assert compact_identifier("732 829 320") == "732829320"
     assert compact_identifier("+33 6 12") == "33612"
+    assert compact_identifier("+33 (0)6 12") == "33612"
+    assert compact_identifier("0033 (0)6 12") == "0033612"  # 00: looked up with and without
     assert compact_identifier("fr-44") == "FR44"
     assert compact_identifier("ab") is None
 

@@ -107,11 +107,25 @@ def search_ids(client: Client) -> str:
     if client.vat_number:
         tokens += [client.vat_number, client.vat_number[2:]]
     if client.phone:
-        digits = client.phone.lstrip("+")
-        tokens.append(digits)
-        if client.phone.startswith("+33"):
-            tokens.append("0" + client.phone[3:])
+        tokens += phone_tokens(client.phone)
     return " ".join(filter(None, tokens))
+
+
+# the country codes of France and of its overseas departments and Saint-Pierre-et-
+# Miquelon, whose numbers are dialled at home as 0 and the national number (+262 692 12 34
+# 56 is « 0692 12 34 56 » at La Réunion, as phonenumbers' national format writes it)
+_TRUNK_ZERO_CODES = ("+33", "+262", "+590", "+594", "+596", "+508")
+
+
+def phone_tokens(phone: str) -> list[str]:
+    """The search tokens of a phone number in E.164: its digits and, for a French or
+    overseas number, the national form that is dialled (« 33612345678 », « 0612345678 »)."""
+    tokens = [phone.lstrip("+")]
+    for code in _TRUNK_ZERO_CODES:
+        if phone.startswith(code):
+            tokens.append("0" + phone[len(code) :])
+            break
+    return tokens
 
 
 # a client's state, which only commands change (merged, archived, blocked)
@@ -212,9 +226,7 @@ def contact_search_words(contact: Contact) -> str:
     """What the search index holds of a contact: names, email, phone in both forms."""
     tokens = [contact.first_name, contact.last_name, contact.email]
     if contact.phone:
-        tokens.append(contact.phone.lstrip("+"))
-        if contact.phone.startswith("+33"):
-            tokens.append("0" + contact.phone[3:])
+        tokens += phone_tokens(contact.phone)
     return " ".join(t for t in tokens if t)
 
 

@@ -346,6 +346,18 @@ def _v7_search_index_without_sizes(db: Database) -> None:
     run_script(db, _new_fts_sql(sizes=False))
 
 
+def _v8_overseas_phone_tokens(db: Database) -> None:
+    """An overseas phone's search tokens hold its national form too, as a French one's do
+    (« 0692123456 » beside « 262692123456 »), for clients and contacts (their triggers
+    update the search index): the four-character codes of La Réunion and Mayotte, the
+    Antilles, Guyane, Saint-Pierre-et-Miquelon."""
+    codes = ("+262", "+590", "+594", "+596", "+508")
+    overseas = " OR ".join(f"phone GLOB '{code}*'" for code in codes)
+    for table, col in (("clients", "search_ids"), ("contacts", "search_words")):
+        national = f"ltrim(coalesce({col}, '') || ' 0' || substr(phone, 5))"
+        db.execute(f"UPDATE {table} SET {col} = {national} WHERE {overseas}")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_core,
     _v2_history,
@@ -354,6 +366,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v5_vies_checks,
     _v6_siren_without_siret,
     _v7_search_index_without_sizes,
+    _v8_overseas_phone_tokens,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -82,8 +82,14 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+# « +33 (0)6 12 », an international number written with its national 0 in brackets
+_BRACKETED_ZERO = re.compile(r"^(\s*(?:\+|00)\d{1,3})\s*\(0\)")
+
+
 def compact_identifier(text: str) -> str | None:
-    """« 732 829 320 » → « 732829320 », « +33 6 12 » → « 33612 »; None if not an identifier."""
+    """« 732 829 320 » → « 732829320 », « +33 6 12 » and « +33 (0)6 12 » → « 33612 »;
+    None if not an identifier."""
+    text = _BRACKETED_ZERO.sub(r"\1", text)
     compact = re.sub(r"[\s.\-\u00a0\u202f/()]+", "", text)
     if len(compact) < 3 or not _IDENTIFIER.match(compact):
         return None
@@ -102,14 +108,16 @@ def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
         elif sep and value and key in FIELD_TERMS:
             column = FIELD_TERMS[key]
             token = compact_identifier(value) if "search_ids" in column else None
-            matches.append(f"{column} : {_quote(token or value)}*")
+            matches.append(
+                _identifier_match(column, token) if token else f"{column} : {_quote(value)}*"
+            )
         else:
             words.append(word)
     free = " ".join(words)
     if free:
         identifier = compact_identifier(free)
         if identifier and any(c.isdigit() for c in identifier) and " " in free.strip():
-            matches.append(f"{{search_ids contact_words}} : {_quote(identifier)}*")
+            matches.append(_identifier_match("{search_ids contact_words}", identifier))
         else:
             matches.extend(_word_match(w) for w in words)
     return query, matches
@@ -121,8 +129,16 @@ def _word_match(word: str) -> str:
         return f"{{email contact_words}} : {_quote(word)}*"
     identifier = compact_identifier(word)
     if identifier and any(c.isdigit() for c in identifier):
-        return f"{{search_ids contact_words}} : {_quote(identifier)}*"
+        return _identifier_match("{search_ids contact_words}", identifier)
     return f"{_quote(word)}*"
+
+
+def _identifier_match(columns: str, identifier: str) -> str:
+    """The prefix match of an identifier in ``columns``; one dialled with the international
+    prefix 00 (« 0033 6 12 ») is looked up without it too (« 33612 »)."""
+    if identifier.startswith("00") and identifier[2:3].isdigit() and identifier[2] != "0":
+        return f"{columns} : ({_quote(identifier)}* OR {_quote(identifier[2:])}*)"
+    return f"{columns} : {_quote(identifier)}*"
 
 
 def _with_filter(query: ClientQuery, key: str, value: str) -> ClientQuery:

@@ -7,6 +7,7 @@
 #   tests/data/make_old_books.sh 4 b4227d4   (v4: contacts, custom fields, blocking, reminders)
 #   tests/data/make_old_books.sh 5 f36c80b   (v5: VIES checks)
 #   tests/data/make_old_books.sh 6 1aa4af6   (v6: SIREN index of clients without SIRET)
+#   tests/data/make_old_books.sh 7 77bdb44   (v7: search index without column sizes)
 # Run from the repository root with the project's virtualenv (.venv): the old code
 # is checked out in a temporary worktree and run from its src/ folder.
 set -eu
@@ -45,6 +46,14 @@ if [ "$version" -ge 5 ]; then
     # a business known by its SIREN alone, of the same company as ACME SAS
     run add --no-input --kind professionnel --name "ACME Sud" --siren "732 829 320" \
         --postal-code 13001 --city Marseille
+fi
+if [ "$version" -ge 7 ]; then
+    # a client of La Réunion and a contact of Guadeloupe: their phones' national forms
+    # are search tokens since schema 8
+    run add --no-input --kind particulier --name Payet --first-name Mickaël \
+        --phone "0692 12 34 56" --address "3 rue de Paris" --postal-code 97400 \
+        --city Saint-Denis
+    run contact add 1 --first-name Line --last-name Jacoby --phone "+590 690 12 34 51"
 fi
 PYTHONPATH="$tree/src" "$root/.venv/bin/python" - "$out" <<'PY'
 import sqlite3, sys
