@@ -14,7 +14,14 @@ DATA = Path(__file__).parent / "data" / "migration"
 
 def imported(cli, name: str, *options: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The import report and the clients, by name, after importing a fixture."""
-    result = cli("import", str(DATA / name), "--format", "json", *options)
+    return imported_path(cli, DATA / name, *options)
+
+
+def imported_path(
+    cli, path: Path, *options: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The import report and the clients, by name, after importing a file."""
+    result = cli("import", str(path), "--format", "json", *options)
     clients = {c["name"]: c for c in cli.json("list", "--all")}
     return json.loads(result.stdout), clients
 
@@ -93,6 +100,15 @@ def test_outlook_french_windows_1252(cli) -> None:
     girard = clients["Girard"]  # a home address only
     assert girard["first_name"] == "Léa" and girard["billing_address"]["city"] == "Nantes"
     assert girard["phone"] == "+33240000000"
+
+
+def test_outlook_categories_are_split_into_tags(cli, tmp_path: Path) -> None:
+    # Outlook joins a contact's categories with « ; » in its « Catégories » column
+    text = (DATA / "outlook-fr.csv").read_bytes().decode("cp1252")
+    path = tmp_path / "outlook-categories.csv"
+    path.write_bytes(text.replace("Boulangers", "Boulangers;Clients;boulangers").encode("cp1252"))
+    _, clients = imported_path(cli, path)
+    assert clients["Boulangerie Dupont"]["tags"] == ["Boulangers", "Clients"]
 
 
 def test_outlook_english(cli) -> None:

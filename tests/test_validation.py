@@ -937,6 +937,9 @@ def test_sector_and_segment_take_the_suggested_spelling(
         (["grand  compte", "Grand compte"], ["grand compte"]),
         ([], []),
         ([""], []),
+        # Outlook's categories, and a spreadsheet user's semicolons
+        (["Fournisseurs;Clients"], ["Fournisseurs", "Clients"]),
+        (["VIP; Salon, vip"], ["VIP", "Salon"]),
     ],
 )
 def test_tags_are_unique_ignoring_case_keeping_first_spelling(

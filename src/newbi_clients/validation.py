@@ -303,11 +303,13 @@ def normalize_segment(value: object) -> str | None:
 
 
 def normalize_tags(values: Iterable[object]) -> list[str]:
-    """Tags, unique ignoring case and accents, keeping the first spelling; commas split a value."""
+    """Tags, unique ignoring case and accents, keeping the first spelling; commas and
+    semicolons (Outlook's categories: « Fournisseurs;Clients ») split a value."""
     seen: set[str] = set()
     tags: list[str] = []
     for value in values:
-        for part in str(value).split(","):
+        text = str(value)
+        for part in (text if ";" not in text else text.replace(";", ",")).split(","):
             tag = normalize_text(part)
             if tag is None:
                 continue
