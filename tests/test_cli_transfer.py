@@ -187,3 +187,23 @@ def test_import_debug_shows_the_time_of_each_phase(cli, tmp_path: Path) -> None:
     main = [float(s) for label, s in phases.items() if "processus" not in label]
     assert 0 < sum(main) <= elapsed
     assert "Durée" not in cli("import", str(path), "--yes").stderr  # only with --debug
+
+
+def test_a_value_under_a_merged_header_cell_is_said(cli, tmp_path: Path) -> None:
+    # « Adresse » merged over two columns in Excel: the second column has no title of its own
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nom", "Adresse", None, "Code postal", "Ville"])
+    sheet.merge_cells("B1:C1")
+    sheet.append(["Durand", "12 rue A", "Bât 2", "75002", "Paris"])
+    path = tmp_path / "fusion.xlsx"
+    book.save(path)
+    result = cli("import", str(path), "--yes")
+    assert (
+        "1 ligne(s) ont des valeurs dans la colonne C, qui n'a pas de titre, ignorées"
+        " (lignes 2) : donnez-lui un titre." in result.stderr
+    )
+    (durand,) = cli.json("list")
+    assert durand["billing_address"]["line1"] == "12 rue A"

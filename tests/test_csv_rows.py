@@ -322,6 +322,24 @@ def test_values_beyond_the_last_column_are_said_once_the_file_is_read(tmp_path: 
     )
 
 
+def test_values_under_a_column_without_title_are_said(tmp_path: Path) -> None:
+    # a header cell left empty (or a title merged over two columns in the spreadsheet)
+    path = tmp_path / "untitled.csv"
+    path.write_text(
+        "Nom,Adresse,,Code postal,Ville,\nDurand,12 rue A,Bât 2,75002,Paris,\n"
+        "Martin,1 rue B,,75003,Paris,\nPetit,2 rue C, Esc. B ,75004,Paris,x\n",
+        encoding="utf-8",
+    )
+    table = open_table(path)
+    assert sum(len(c) for c in table.chunks(2000, 2_000_000)) == 3
+    assert table.notices[1:] == [
+        "2 ligne(s) ont des valeurs dans la colonne C, qui n'a pas de titre, ignorées"
+        " (lignes 2, 4) : donnez-lui un titre.",
+        "1 ligne(s) ont des valeurs dans la colonne F, qui n'a pas de titre, ignorées"
+        " (lignes 4) : donnez-lui un titre.",
+    ]
+
+
 def test_a_file_changed_while_it_is_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "change.csv"
     path.write_text("Nom\n" + "Dupont\n" * 300_000, encoding="utf-8")  # two blocks
