@@ -207,3 +207,25 @@ def test_a_value_under_a_merged_header_cell_is_said(cli, tmp_path: Path) -> None
     )
     (durand,) = cli.json("list")
     assert durand["billing_address"]["line1"] == "12 rue A"
+
+
+def test_a_raison_sociale_beside_nom_and_prenom_makes_the_company(cli, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Nom;Prénom;Raison sociale;Email\nDupont;Pierre;Garage Hérault SARL;p.dupont@gh.fr\n"
+        "Martin;Anne;;anne.martin@exemple.fr\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(path), "--yes")
+    assert "Colonnes en double" not in result.stderr
+    garage, martin = cli.json("list")
+    assert (garage["kind"], garage["name"], garage["email"]) == (
+        "business", "Garage Hérault SARL", "p.dupont@gh.fr",
+    )  # fmt: skip
+    shown = cli.json("show", str(garage["id"]))["contacts"]
+    assert [(c["first_name"], c["last_name"]) for c in shown] == [("Pierre", "Dupont")]
+    assert (martin["kind"], martin["name"], martin["first_name"]) == (
+        "individual",
+        "Martin",
+        "Anne",
+    )

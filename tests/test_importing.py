@@ -499,3 +499,27 @@ def test_new_clients_inserted_in_id_order_without_a_sort(
     importer.apply(plan)
     rows = store.db.execute("SELECT id, name FROM clients ORDER BY id").fetchall()
     assert [name for _, name in rows] == ["B", "A"] and rows[0][0] < rows[1][0]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Nom", "Prénom", "Raison sociale", "Email"],
+        ["Raison sociale", "Nom", "Prénom", "Email"],
+        ["Dénomination", "Nom", "Email"],
+    ],
+)
+def test_a_company_column_beside_a_person_s_name_feeds_the_organization(
+    header: list[str],
+) -> None:
+    # as « Société » would: the client is the company, the person its contact
+    mapping = map_headers(header)
+    company = header.index(next(h for h in header if h in ("Raison sociale", "Dénomination")))
+    assert mapping.columns[company] == "organization"
+    assert mapping.columns[header.index("Nom")] == "name"
+    assert mapping.repeated == []
+
+
+def test_two_person_name_columns_keep_the_first() -> None:
+    mapping = map_headers(["Nom", "Name", "Email"])
+    assert mapping.columns == {0: "name", 2: "email"} and mapping.repeated == ["Name"]

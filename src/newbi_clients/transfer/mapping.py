@@ -320,6 +320,8 @@ def map_headers(
         else:
             mapping.add(index, key, text)
     mapping.unknown.sort(key=header.index)
+    if generic:
+        _company_beside_person(mapping, header)
     mapping.plan()
     if not any(k in mapping.sources for k in NAME_TARGETS):
         found = ", ".join(f"« {h} »" for h in header if h.strip()) or "aucune"
@@ -329,6 +331,31 @@ def map_headers(
             " --profile (voir import --help)."
         )
     return mapping
+
+
+def _company_beside_person(mapping: HeaderMap, header: list[str]) -> None:
+    """« Nom », « Prénom » and « Raison sociale » in one file: the company's column feeds
+    the organization, as a « Société » column would (the client is the company, the
+    person its contact), rather than being ignored as a second name column."""
+    if "organization" in mapping.sources or "name" not in mapping.sources:
+        return
+    named = mapping.labels["name"]
+    for text in mapping.repeated:
+        if HEADER_FIELDS.get(match_key(text)) != "name":
+            continue
+        if match_key(text) in COMPANY_NAME_HEADERS:
+            company, person = text, named
+        elif match_key(named) in COMPANY_NAME_HEADERS:
+            company, person = named, text
+        else:
+            continue
+        mapping.repeated.remove(text)
+        for index in mapping.sources.pop("name"):
+            del mapping.columns[index]
+        del mapping.labels["name"]
+        mapping.add(header.index(company), "organization", company)
+        mapping.add(header.index(person), "name", person)
+        return
 
 
 def find_profile(name: str) -> Profile | None:
