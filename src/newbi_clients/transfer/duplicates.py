@@ -71,12 +71,19 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
     # exact keys first, then the probable keys of rows that have no exact key (the
     # keys of « duplicates »): the same phone, or the same name and postal code
     probable = "email_key IS NULL AND siret IS NULL AND"
+    # a company's row that carries its person (a contact row of Odoo or Dolibarr, whose
+    # address is the company's) has the person's email: by name and postal code, it is
+    # the company already there
+    person = (
+        "siret IS NULL AND (email_key IS NULL OR (row, email_key) IN"
+        " (SELECT row, email_key FROM temp.stage_contacts)) AND"
+    )
     sources = ("book", "file") if holds_rows(db, "main.clients") else ("file",)
     for source in sources:
         for key in ("email_key", "siret"):
             _mark(store, key, "", source)
     classify_contact_emails(db)  # a contact's email is a key like a client's
-    probable_keys = (("phone", probable), ("name_key", probable),
+    probable_keys = (("phone", probable), ("name_key", person),
                      ("name_only", "siret IS NULL AND"))  # fmt: skip
     for source in sources:
         for key, when in probable_keys:
