@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -195,6 +196,9 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ";"
 
 
+_EXCEL_SEPARATOR = re.compile(r"sep=(.)\r?$", re.IGNORECASE)
+
+
 def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     with path.open("rb") as fh:
         head = fh.read(65536)
@@ -209,14 +213,22 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
         sample = fh.read(4096)
     if not sample.strip():
         raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
+    # Excel's « sep=; » first line names the separator (and is no row of the sheet)
+    excel = _EXCEL_SEPARATOR.match(sample.lstrip("\ufeff").split("\n", 1)[0])
     if delimiter:
         delimiter = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
             raise ImportRejected(f"Séparateur invalide : « {delimiter} » (un seul caractère)")
+    elif excel:
+        delimiter = excel.group(1)
+        name = DELIMITER_NAMES.get(delimiter, delimiter)
+        notices.append(f"Séparateur indiqué par la ligne « sep= » du fichier : {name}.")
     else:
         delimiter = sniff_delimiter(sample)
         notices.append(f"Séparateur détecté : {DELIMITER_NAMES.get(delimiter, delimiter)}.")
     numbered = CsvRows(path, used, delimiter)
+    if excel:
+        next(numbered, None)
     header_row, header = _first_non_empty(numbered, path.name)
     return Table(
         "csv",
