@@ -523,3 +523,22 @@ def test_a_company_column_beside_a_person_s_name_feeds_the_organization(
 def test_two_person_name_columns_keep_the_first() -> None:
     mapping = map_headers(["Nom", "Name", "Email"])
     assert mapping.columns == {0: "name", 2: "email"} and mapping.repeated == ["Name"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "siret", "phone"),
+    [
+        # every digit written: nothing lost, the identifier is written out
+        (["ACME", "7.3282932000074E13", "6.12345678E8"], "73282932000074", "0612345678"),
+        (["ACME", "7,3282932000074E+13", ""], "73282932000074", None),
+        # thirteen digits: written out, then padded only if that makes a valid SIRET
+        (["ACME", "1.234567800012E12", ""], "1234567800012", None),
+        # digits lost: left as they are, for scientific_errors to refuse
+        (["ACME", "7,32829E+13", "6.1E8"], "7,32829E+13", "6.1E8"),
+    ],
+)
+def test_identifiers_in_scientific_notation_with_every_digit_are_written_out(
+    cells: list[str], siret: str, phone: str | None
+) -> None:
+    raw = row_to_raw(cells, map_headers(["Nom", "SIRET", "Téléphone"]))
+    assert (raw["siret"], raw.get("phone")) == (siret, phone)

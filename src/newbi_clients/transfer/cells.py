@@ -68,9 +68,25 @@ def _pad_siret(siret: str) -> str:
     return siret
 
 
+def _written_out(value: str) -> str:
+    """An identifier a spreadsheet wrote in scientific notation with every digit
+    (« 7.3282932000074E13 »), written out (« 73282932000074 »); any other value as it is
+    (with digits lost, « 7,32829E+13 », it is refused by :func:`scientific_errors`)."""
+    if not _SCIENTIFIC.match(value):
+        return value
+    mantissa, _, exponent = value.upper().partition("E")
+    digits = mantissa.replace(".", "").replace(",", "")
+    return digits if int(exponent) == len(digits) - 1 else value
+
+
 def _repair(raw: dict[str, Any]) -> None:
-    """Give back what a spreadsheet took: leading zeros of codes and numbers."""
+    """Give back what a spreadsheet took: leading zeros of codes and numbers, the digits of
+    identifiers written in scientific notation."""
     get = raw.get
+    for key in ("siret", "siren", "phone"):
+        value = get(key)
+        if value and ("E" in value or "e" in value):
+            raw[key] = _written_out(value)
     country = _country_code(get("country"))
     in_france = country == "FR"
     postal = get("postal_code") or ""
