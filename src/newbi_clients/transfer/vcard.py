@@ -1,4 +1,4 @@
-"""vCard: export (4.0, RFC 6350) and import (3.0 and 4.0, many cards a file).
+"""vCard: export (4.0, RFC 6350) and import (2.1, 3.0 and 4.0, many cards a file).
 
 Export: a card per client, and a card per contact of a company. A contact is its own
 card (``KIND:individual``) that names its company in ``ORG`` (with its department as the
@@ -7,13 +7,15 @@ with ``RELATED`` (the company card's ``UID``). khard and Google Contacts read su
 contact back with its company and job title. (A ``MEMBER`` list is for ``KIND:group``
 cards only, RFC 6350 6.6.5: a company's card does not list its people.)
 
-Import: vobject (the parser khard uses) reads the cards; each card becomes a row whose
-columns are named ``vcard:…``, and the ``vcard`` profile of ``profiles.json`` maps them to
+Import: the file is read as a stream, card by card, each line and card within its bound
+(:mod:`.vcardread`); each card becomes a row whose columns are named ``vcard:…``, numbered
+by the line of its BEGIN:VCARD, and the ``vcard`` profile of ``profiles.json`` maps them to
 fields. Several emails, phones or categories are joined with « ::: » (the profile's
 multi-value separator); an address whose label is « Livraison » (as our export writes
 it) is the delivery address; our ``X-NEWBI-FISCAL`` line gives the SIRET and VAT number.
 A person's card that points at a company's card of the file (``RELATED``, or ``ORG``
-naming it) is one of that company's contacts, not a client of its own.
+naming it) is one of that company's contacts, not a client of its own. Google's system
+groups (« myContacts », « starred ») are no categories, as in its CSV export.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
 from newbi_clients.errors import ImportRejected
 from newbi_clients.models import Client, Contact, Kind
+from newbi_clients.transfer.ooxml import MAX_ROW_CHARS
 from newbi_clients.transfer.read import Table
+from newbi_clients.transfer.vcardread import Card, split, unescape
 
 
 def _vtext(value: str) -> str:
@@ -146,119 +151,301 @@ _FISCAL = re.compile(r"(SIRET|TVA)\s+(\S+)")
 
 
 def open_vcard(path: Path) -> Table:
-    """The cards of a .vcf file as rows.
+    """The cards of a .vcf file as rows, numbered by the line of their BEGIN:VCARD.
 
-    :raises ImportRejected: when the file holds no card or cannot be parsed.
+    The file is read card by card into a temporary database (on disk past SQLite's
+    cache), then the rows are read back from it: a person's card may name a company
+    whose card comes later in the file. A card left without its END:VCARD (a file cut
+    short) is not imported, and said in a notice naming its line.
+
+    :raises ImportRejected: when the file holds no complete card, is not UTF-8 (nor
+        Windows-1252), or a line or a card goes past its bound (see :mod:`.vcardread`).
     """
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text("cp1252")
-    if "BEGIN:VCARD" not in text.upper():
-        raise ImportRejected(f"{path.name} ne contient aucune fiche vCard (BEGIN:VCARD).")
-    rows = list(_rows(text, path.name))
-    return Table("vcard", list(HEADER), 1, iter(rows), encoding="utf-8", size_hint=len(rows))
-
-
-def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """A row per card; a person's card that belongs to a company's card of the file is
-    put in that company's row as a contact instead."""
-    import vobject
-
-    try:
-        cards = list(vobject.readComponents(text))
-    except Exception as exc:  # vobject raises ParseError and a few others
-        raise ImportRejected(f"{name} : fiche vCard illisible ({exc}).") from None
-    rows = {number: _cells(card) for number, card in enumerate(cards, start=2)}
-    companies = {}  # UID or name of each company card → its row number
-    for number, card in enumerate(cards, start=2):
-        if _first(card, "kind").lower() in ("org", "organization"):
-            companies[_first(card, "uid")] = number
-            companies[_first(card, "fn").casefold()] = number
-    companies.pop("", None)
-    for number, card in enumerate(cards, start=2):
-        if number in companies.values():
-            continue
-        owner = companies.get(_first(card, "related")) or companies.get(
-            _text(_org(card)[0]).casefold() if _org(card) else ""
+    spool, encoding, notices = _read(path)
+    unterminated = spool.unterminated
+    if unterminated:
+        shown = ", ".join(map(str, unterminated[:10])) + (" …" if len(unterminated) > 10 else "")
+        if not spool.count:
+            spool.close()
+            raise ImportRejected(
+                f"{path.name} ne contient aucune fiche vCard complète : la fiche commencée"
+                f" ligne {shown} n'a pas de END:VCARD (fichier tronqué ?) ; rien n'a été"
+                " importé."
+            )
+        notices.append(
+            f"{len(unterminated)} fiche(s) vCard sans END:VCARD (fichier tronqué ?), non"
+            f" importée(s) : commencée(s) ligne {shown}."
         )
-        if owner is not None:
-            people = json.loads(rows[owner][-1] or "[]")
-            people.append(_person(card))
-            rows[owner][-1] = json.dumps(people, ensure_ascii=False)
-            del rows[number]
-    yield from rows.items()
+    if not spool.count:
+        spool.close()
+        raise ImportRejected(f"{path.name} ne contient aucune fiche vCard (BEGIN:VCARD).")
+    return Table(
+        "vcard", list(HEADER), 1, spool.rows(path.name), encoding=encoding, notices=notices,
+        size_hint=spool.count,
+    )  # fmt: skip
 
 
-def _first(card: Any, prop: str) -> str:
-    return _text(next(iter(_values(card, prop)), ""))
+def _read(path: Path) -> tuple[_Spool, str, list[str]]:
+    """The cards of the file read into a spool, its encoding and the notices to show:
+    UTF-8 (vCard 4.0 is always UTF-8), UTF-16 by its BOM, or Windows-1252 when no line is
+    UTF-8 (an old Outlook export); a UTF-8 file with a few stray bytes is refused, naming
+    its lines, rather than read garbled."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _spooled(path, "utf-16"), "utf-16", ["Encodage UTF-16 détecté."]
+    try:
+        return _spooled(path, "utf-8-sig"), "utf-8-sig", []
+    except UnicodeDecodeError:
+        pass
+    bad, multibyte = _utf8_evidence(path)
+    if multibyte:
+        lines = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
+        raise ImportRejected(
+            f"{path.name} n'est pas entièrement en UTF-8 : {len(bad)} ligne(s) ne le sont"
+            f" pas (lignes {lines}), alors que d'autres le sont. Corrigez ces lignes."
+        )
+    try:
+        return _spooled(path, "cp1252"), "cp1252", ["Encodage Windows-1252 détecté."]
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            f"Impossible de lire {path.name} : ni UTF-8 ni Windows-1252."
+        ) from None
 
 
-def _org(card: Any) -> list[str]:
+def _spooled(path: Path, encoding: str) -> _Spool:
+    spool = _Spool()
+    try:
+        spool.fill(path, encoding)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _utf8_evidence(path: Path) -> tuple[list[int], bool]:
+    """The numbers of the lines that are not UTF-8, and whether other lines hold UTF-8
+    sequences of several bytes (then the file is UTF-8 with a few stray bytes)."""
+    import codecs
+
+    bad: list[int] = []
+    multibyte = False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    number = 1
+    with path.open("rb") as fh:
+        for piece in iter(lambda: fh.readline(1 << 20), b""):
+            if not piece.isascii():
+                try:
+                    decoder.decode(piece)
+                    multibyte = True
+                except UnicodeDecodeError:
+                    if not bad or bad[-1] != number:
+                        bad.append(number)
+                    decoder.reset()
+            number += piece.endswith(b"\n")
+    return bad, multibyte
+
+
+class _Spool:
+    """The rows of the cards as read, in a temporary database, with what links a person's
+    card to a company's card of the file (its UID, or its name)."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        # a private temporary database: in SQLite's page cache, on disk beyond it
+        self.conn = sqlite3.connect("", isolation_level=None)
+        self.conn.execute(
+            "CREATE TABLE cards (line INTEGER PRIMARY KEY, cells TEXT, company INTEGER,"
+            " related TEXT, org TEXT, person TEXT, owner INTEGER)"
+        )
+        self.conn.execute("CREATE TABLE keys (key TEXT PRIMARY KEY, line INTEGER)")
+        self.count = 0
+        self.unterminated: list[int] = []
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def fill(self, path: Path, encoding: str) -> None:
+        """Read every card (the lines of the cards left without END:VCARD are kept).
+
+        :raises UnicodeDecodeError: when the file is not in ``encoding``."""
+        from newbi_clients.transfer.vcardread import CardReader
+
+        conn = self.conn
+        conn.execute("BEGIN")
+        with path.open(encoding=encoding, newline="") as fh:
+            reader = CardReader(fh, path.name)
+            batch: list[tuple[Any, ...]] = []
+            for card in reader:
+                batch.append(self._card(card))
+                if len(batch) == 1000:
+                    self._write(batch)
+            self._write(batch)
+        # a person's card belongs to the company its RELATED names (by UID), or else to
+        # the one its ORG names; a company's card names no owner
+        conn.execute(
+            "UPDATE cards SET owner = coalesce("
+            "(SELECT line FROM keys WHERE key = cards.related),"
+            " (SELECT line FROM keys WHERE key = cards.org))"
+            " WHERE NOT company AND person IS NOT NULL"
+        )
+        conn.execute("CREATE INDEX owners ON cards (owner)")
+        conn.execute("COMMIT")
+        self.unterminated = reader.unterminated
+
+    def _card(self, card: Card) -> tuple[Any, ...]:
+        self.count += 1
+        cells = _cells(card)
+        company = _first(card, "KIND").lower() in ("org", "organization")
+        if company:
+            keys = [(_first(card, "UID"), card.line), (_first(card, "FN").casefold(), card.line)]
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO keys VALUES (?, ?)", [k for k in keys if k[0]]
+            )
+            return (card.line, json.dumps(cells), 1, None, None, None)
+        related = _first(card, "RELATED")
+        org = _org(card)
+        org_key = org[0].casefold() if org else ""
+        person = json.dumps(_person(card)) if related or org_key else None
+        return (card.line, json.dumps(cells), 0, related, org_key, person)
+
+    def _write(self, batch: list[tuple[Any, ...]]) -> None:
+        self.conn.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, NULL)", batch)
+        batch.clear()
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[str]]]:
+        """A row per card, without the cards of a company's people, each in its company's
+        row; the database is closed at the end."""
+        conn = self.conn
+        try:
+            query = "SELECT line, cells, company FROM cards WHERE owner IS NULL ORDER BY line"
+            for line, text, company in conn.execute(query):
+                cells = json.loads(text)
+                if company:
+                    cells[-1] = _people(conn, name, line)
+                yield line, cells
+        finally:
+            conn.close()
+
+
+def _people(conn: Any, name: str, line: int) -> str:
+    """The contacts of the company whose card begins at ``line``, as a JSON list, within
+    the bound of a row."""
+    people, size = [], 0
+    query = "SELECT person FROM cards WHERE owner = ? ORDER BY line"
+    for (person,) in conn.execute(query, (line,)):
+        size += len(person) + 2
+        if size > MAX_ROW_CHARS:
+            raise ImportRejected(
+                f"{name}, ligne {line} : les fiches des contacts de cette société font plus"
+                f" de {MAX_ROW_CHARS:_} caractères".replace("_", " ")
+                + " ; rien n'a été"
+                " importé."
+            )
+        people.append(person)
+    if not people:
+        return ""
+    return json.dumps([json.loads(p) for p in people], ensure_ascii=False)
+
+
+def _first(card: Card, prop: str) -> str:
+    """The first value of a property, as text."""
+    for value in card.properties.get(prop, ())[:1]:
+        return unescape(value.value).strip()
+    return ""
+
+
+def _texts(card: Card, prop: str) -> list[str]:
+    """Every value of a property, as text, the empty ones left out."""
+    values = (unescape(p.value).strip() for p in card.properties.get(prop, ()))
+    return [v for v in values if v]
+
+
+def _parts(value: str) -> list[str]:
+    """The components of a structured value (N, ADR: « ; » between them), as text; a
+    component's several values (« , » between them) are joined by spaces in N, and keep
+    their comma in an address, where writers seldom escape it (« 12, rue… »)."""
+    return [unescape(part).strip() for part in split(value, ";")]
+
+
+def _org(card: Card) -> list[str]:
     """The organisation of a card and its units (ORG:Company;Department)."""
-    for org in _values(card, "org")[:1]:
-        return [str(o) for o in org] if isinstance(org, list) else [str(org)]
+    for prop in card.properties.get("ORG", ())[:1]:
+        return _parts(prop.value)
     return []
 
 
-def _person(card: Any) -> dict[str, Any]:
+def _name(card: Card) -> tuple[str, str] | None:
+    """The family and given names of a card's N, or None without one."""
+    for prop in card.properties.get("N", ())[:1]:
+        parts = [" ".join(filter(None, map(str.strip, map(unescape, split(p, ",")))))
+                 for p in split(prop.value, ";")]  # fmt: skip
+        parts += ["", ""]
+        return parts[0], parts[1]
+    return None
+
+
+def _person(card: Card) -> dict[str, Any]:
     """A contact's card as the fields of a contact."""
-    n = next(iter(_values(card, "n")), None)
+    n = _name(card)
     org = _org(card)
     return {
-        "first_name": _text(n.given) if n else None,
-        "last_name": _text(n.family) if n else _first(card, "fn"),
-        "position": _first(card, "title") or None,
+        "first_name": n[1] if n else None,
+        "last_name": n[0] if n else _first(card, "FN"),
+        "position": _first(card, "TITLE") or None,
         "department": org[1] if len(org) > 1 and org[1] else None,
-        "email": _first(card, "email") or None,
-        "phone": _first(card, "tel").removeprefix("tel:") or None,
+        "email": _first(card, "EMAIL") or None,
+        "phone": _first(card, "TEL").removeprefix("tel:") or None,
     }
 
 
-def _values(card: Any, prop: str) -> list[Any]:
-    return [line.value for line in card.contents.get(prop, [])]
+@cache
+def _system_categories() -> frozenset[str]:
+    """Google's system groups, which its vCards write as categories (« myContacts »):
+    the labels its CSV profile drops, without their « * »."""
+    from newbi_clients.transfer.profiles import builtin_profiles
+
+    return frozenset(
+        t.removeprefix("* ").casefold() for t in builtin_profiles()["google"].drop_tags
+    )
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value if v)
-    return str(value or "").strip()
-
-
-def _cells(card: Any) -> list[str]:
+def _cells(card: Card) -> list[str]:
     cells = dict.fromkeys(HEADER, "")
-    cells["vcard:fn"] = _text(next(iter(_values(card, "fn")), ""))
-    for n in _values(card, "n")[:1]:
-        cells["vcard:n.family"], cells["vcard:n.given"] = _text(n.family), _text(n.given)
+    cells["vcard:fn"] = _first(card, "FN")
+    n = _name(card)
+    if n:
+        cells["vcard:n.family"], cells["vcard:n.given"] = n
     org = _org(card)
     cells["vcard:org"] = org[0] if org else ""
-    kind = _text(next(iter(_values(card, "kind")), "")).lower()
-    cells["vcard:kind"] = _KINDS.get(kind, "")
-    cells["vcard:title"] = _text(next(iter(_values(card, "title")), ""))
-    cells["vcard:email"] = SEPARATOR.join(_text(e) for e in _values(card, "email"))
-    phones = (_text(t).removeprefix("tel:") for t in _values(card, "tel"))
-    cells["vcard:tel"] = SEPARATOR.join(phones)
-    for line in card.contents.get("adr", []):
-        label = " ".join(line.params.get("LABEL", [])).strip('"').lower()
+    cells["vcard:kind"] = _KINDS.get(_first(card, "KIND").lower(), "")
+    cells["vcard:title"] = _first(card, "TITLE")
+    cells["vcard:email"] = SEPARATOR.join(_texts(card, "EMAIL"))
+    cells["vcard:tel"] = SEPARATOR.join(t.removeprefix("tel:") for t in _texts(card, "TEL"))
+    for prop in card.properties.get("ADR", ()):
+        label = " ".join(prop.params.get("LABEL", [])).strip().lower()
         prefix = "vcard:delivery" if label == "livraison" else "vcard:adr"
         if cells[f"{prefix}.street"] or cells[f"{prefix}.city"]:
             continue  # the first address of each kind
-        adr = line.value
-        cells[f"{prefix}.street"] = _text(adr.street)
-        cells[f"{prefix}.extended"] = _text(adr.extended)
-        cells[f"{prefix}.code"] = _text(adr.code)
-        cells[f"{prefix}.city"] = _text(adr.city)
-        cells[f"{prefix}.country"] = _text(adr.country)
-    for fiscal in _values(card, "x-newbi-fiscal"):
-        for key, value in _FISCAL.findall(_text(fiscal)):
+        adr = [*_parts(prop.value), "", "", "", "", "", "", ""]
+        # post office box; extended address; street; locality; region; code; country
+        cells[f"{prefix}.street"] = adr[2]
+        cells[f"{prefix}.extended"] = adr[1]
+        cells[f"{prefix}.code"] = adr[5]
+        cells[f"{prefix}.city"] = adr[3]
+        cells[f"{prefix}.country"] = adr[6]
+    for fiscal in _texts(card, "X-NEWBI-FISCAL"):
+        for key, value in _FISCAL.findall(fiscal):
             cells["vcard:siret" if key == "SIRET" else "vcard:vat"] = value.rstrip(",")
-    categories = [c for value in _values(card, "categories") for c in _as_list(value)]
-    cells["vcard:categories"] = SEPARATOR.join(c.strip() for c in categories if c.strip())
-    cells["vcard:note"] = "\n".join(_text(n) for n in _values(card, "note"))
+    system = _system_categories()
+    categories = (
+        unescape(c).strip()
+        for p in card.properties.get("CATEGORIES", ())
+        for c in split(p.value, ",")
+    )
+    cells["vcard:categories"] = SEPARATOR.join(
+        c for c in categories if c and c.casefold() not in system
+    )
+    cells["vcard:note"] = "\n".join(_texts(card, "NOTE"))
     return [cells[h] for h in HEADER]
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return str(value).split(",")

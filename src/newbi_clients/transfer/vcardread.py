@@ -1,0 +1,230 @@
+"""A vCard file read as a stream: card by card, each line unfolded within a bound.
+
+The file is read a block of text at a time (as CSV files are, :func:`.csvrows.text_lines`)
+and cut into cards at ``BEGIN:VCARD`` and ``END:VCARD``. Lines are unfolded as RFC 6350
+(3.2) and vCard 2.1 say: a line starting with a space or a tab goes on the one before,
+and a quoted-printable value ending with « = » (a soft line break, as Android and
+Outlook write long values) goes on the next line. An unfolded line over MAX_LINE_CHARS
+characters, or a card whose properties read by the import hold more than MAX_CARD_CHARS,
+is refused before it is read whole; the properties the import does not read (PHOTO,
+LOGO, KEY, other tools' X-…) are skipped, never held.
+
+Each property read is split into its name, its parameters and its value, the value
+decoded (quoted-printable or base64, in its CHARSET): the grammar of a content line
+(RFC 6350 3.3) is all it takes, where vobject's objects cost 300 µs a card.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import quopri
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from newbi_clients.errors import ImportRejected
+from newbi_clients.transfer.csvrows import BLOCK, text_lines
+from newbi_clients.transfer.ooxml import MAX_ROW_CHARS
+
+# a card is a row: none of its lines, nor the properties it is read from, can be longer
+MAX_LINE_CHARS = MAX_ROW_CHARS
+MAX_CARD_CHARS = MAX_ROW_CHARS
+# the properties the import reads (a card's other lines are skipped as they are read)
+READ = frozenset({
+    "FN", "N", "ORG", "KIND", "TITLE", "EMAIL", "TEL", "ADR", "CATEGORIES", "NOTE", "UID",
+    "RELATED", "X-NEWBI-FISCAL",
+})  # fmt: skip
+# the name of a property (after its group, « item1. » in Apple's cards), its parameters
+# (a quoted value may hold « ; » and « : »), then « : » and the value
+_CONTENT = re.compile(r'(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)((?:;(?:[^";:]|"[^"]*")*)*):')
+_PARAM = re.compile(r';((?:[^";:]|"[^"]*")*)')
+_NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)")
+_KEPT = READ | {"BEGIN", "END"}
+_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
+
+
+@dataclass(slots=True)
+class Property:
+    """A property of a card: its parameters (names in capitals, values unquoted) and its
+    decoded value, still escaped as vCard text (``\\,``, ``\\n``…)."""
+
+    params: dict[str, list[str]]
+    value: str
+
+
+@dataclass(slots=True)
+class Card:
+    """The properties the import reads of one card, by name in capitals."""
+
+    line: int  # the line of its BEGIN:VCARD
+    properties: dict[str, list[Property]] = field(default_factory=dict)
+
+
+class CardReader:
+    """The complete cards of a text file, in order; the lines where cards left without
+    their END:VCARD began (a file cut short) are in :attr:`unterminated` once read."""
+
+    def __init__(self, fh: TextIO, name: str, block: int = BLOCK) -> None:
+        self.fh, self.name, self.block = fh, name, block
+        self.unterminated: list[int] = []
+
+    def __iter__(self) -> Iterator[Card]:
+        card: Card | None = None
+        size = 0  # characters of the card's properties kept
+        for number, line in self._logical_lines():
+            name = _NAME.match(line)
+            rest = line[name.end() :] if name else line
+            if name is None or rest[:1] not in (";", ":"):
+                if card is None:
+                    continue  # text outside the cards holds no data
+                shown = line[:60] + ("…" if len(line) > 60 else "")
+                raise self._refusal(
+                    number, f"ligne vCard mal formée (« {shown} ») : « NOM:valeur » attendu"
+                )
+            key = name.group(1).upper()
+            if key in ("BEGIN", "END") and rest.strip(" \t").upper() == ":VCARD":
+                if key == "END":
+                    if card is not None:
+                        yield card
+                    card = None
+                    continue
+                if card is not None:  # the card before it never ended
+                    self.unterminated.append(card.line)
+                card, size = Card(number), 0
+                continue
+            if card is None or key not in READ:
+                continue  # outside a card, or a property not read
+            size += len(line)
+            if size > MAX_CARD_CHARS:
+                raise self._refusal(
+                    card.line, f"une fiche vCard de plus de {_count(MAX_CARD_CHARS)} caractères"
+                )
+            card.properties.setdefault(key, []).append(self._property(line, number))
+        if card is not None:
+            self.unterminated.append(card.line)
+
+    def _logical_lines(self) -> Iterator[tuple[int, str]]:
+        """(number of its first line, the unfolded line) of each line of the file, blank
+        ones left out; a line over the bound is refused as soon as it goes past it. Of a
+        line not read (a PHOTO…), only its first physical line is kept, for its name."""
+        number = start = length = 0
+        parts: list[str] = []  # of the line being unfolded, when it is read
+        head = last = ""  # its first and last physical lines
+        keep = soft = False  # whether it is read; whether its value is quoted-printable
+        for lines in text_lines(self.fh, self.block, MAX_LINE_CHARS):
+            for raw in lines:
+                number += 1
+                line = raw.rstrip("\r\n")
+                if head:
+                    if soft and last.endswith("="):  # a soft line break: goes on as it is
+                        piece: str | None = line
+                        if keep:
+                            parts[-1] = parts[-1][:-1]
+                    elif line[:1] in (" ", "\t"):
+                        piece = line[1:]
+                    else:
+                        piece = None
+                    if piece is not None:
+                        length += len(piece)
+                        if length > MAX_LINE_CHARS:
+                            raise self._too_long(start)
+                        if keep:
+                            parts.append(piece)
+                        last = line
+                        continue
+                    yield start, "".join(parts) if keep else head
+                    head = ""
+                if not line.strip():
+                    continue
+                if len(line) > MAX_LINE_CHARS:
+                    raise self._too_long(number)
+                start, head, last, length = number, line, line, len(line)
+                name = _NAME.match(line)
+                keep = name is None or name.group(1).upper() in _KEPT
+                soft = "QUOTED-PRINTABLE" in line.split(":", 1)[0].upper()
+                parts = [line] if keep else []
+        if head:
+            yield start, "".join(parts) if keep else head
+
+    def _property(self, line: str, number: int) -> Property:
+        match = _CONTENT.match(line)
+        if match is None:
+            shown = line[:60] + ("…" if len(line) > 60 else "")
+            raise self._refusal(
+                number, f"ligne vCard mal formée (« {shown} ») : « NOM:valeur » attendu"
+            )
+        params: dict[str, list[str]] = {}
+        for param in _PARAM.findall(match.group(2)):
+            key, equals, values = param.partition("=")
+            if not equals:  # vCard 2.1: « TEL;CELL », « NOTE;QUOTED-PRINTABLE »
+                key, values = ("ENCODING" if key.upper() in _ENCODINGS else "TYPE"), key
+            params.setdefault(key.strip().upper(), []).extend(
+                v.strip('"') for v in values.split(",")
+            )
+        value = line[match.end() :]
+        encoding = params.get("ENCODING", [""])[-1].upper()
+        if encoding in ("QUOTED-PRINTABLE", "BASE64", "B"):
+            value = self._decoded(value, encoding, params.get("CHARSET", ["utf-8"])[0], number)
+        return Property(params, value)
+
+    def _decoded(self, value: str, encoding: str, charset: str, number: int) -> str:
+        """A quoted-printable or base64 value as text, read in its CHARSET."""
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise self._refusal(number, f"jeu de caractères inconnu « {charset[:40]} »") from None
+        try:
+            if encoding == "QUOTED-PRINTABLE":
+                data = quopri.decodestring(value.encode(charset))
+            else:
+                data = base64.b64decode(value.encode("ascii"))
+            return data.decode(charset)
+        except (UnicodeError, binascii.Error, ValueError):
+            kind = "quoted-printable" if encoding == "QUOTED-PRINTABLE" else "base64"
+            raise self._refusal(number, f"valeur {kind} illisible en {charset[:40]}") from None
+
+    def _too_long(self, number: int) -> ImportRejected:
+        return self._refusal(
+            number, f"une ligne vCard (dépliée) de plus de {_count(MAX_LINE_CHARS)} caractères"
+        )
+
+    def _refusal(self, number: int, what: str) -> ImportRejected:
+        return ImportRejected(f"{self.name}, ligne {number} : {what} ; rien n'a été importé.")
+
+
+def _count(number: int) -> str:
+    return f"{number:_}".replace("_", " ")
+
+
+def unescape(text: str) -> str:
+    """A vCard text value as it reads (RFC 6350 3.4): ``\\n`` a line break, ``\\,`` a
+    comma… (vCard 2.1 escapes nothing else: read the same)."""
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(_unescaped, text)
+
+
+_ESCAPED = re.compile(r"\\(.?)", re.DOTALL)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    char = match.group(1)
+    return "\n" if char in ("n", "N") else char
+
+
+_SPLITS = {sep: re.compile(rf"((?:\\.?|[^\\{sep}])*)({sep}|$)", re.DOTALL) for sep in ";,"}
+
+
+def split(text: str, sep: str) -> list[str]:
+    """The components of a value at each ``sep`` not escaped, still escaped."""
+    if "\\" not in text:
+        return text.split(sep)
+    parts = []
+    for match in _SPLITS[sep].finditer(text):
+        parts.append(match.group(1))
+        if not match.group(2):
+            break
+    return parts
