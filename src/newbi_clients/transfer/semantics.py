@@ -304,6 +304,11 @@ def _names(raw: dict[str, Any], values: dict[str, list[str]], kind: str | None,
         raw["name"], raw["first_name"] = org, None
         raw["kind"] = "professionnel"
         person_last = last or (name if name and fold(name) != fold(org) else None)
+        if person_last and not last:
+            # Odoo's display name of a contact: « Company, Person »
+            head, comma, rest = person_last.partition(", ")
+            if comma and rest and fold(head) == fold(org):
+                person_last = rest
         person = {
             "first_name": given,
             "last_name": person_last or (None if given else full),
