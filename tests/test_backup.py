@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ import pytest
 from newbi_clients import schema
 from newbi_clients.backup import BackupError, backup_to, check_book, restore
 from newbi_clients.duplicates import duplicate_groups
-from newbi_clients.errors import AmbiguousClient, StorageError
+from newbi_clients.errors import AmbiguousClient, NewbiError, StorageError
 from newbi_clients.models import Client, Kind
 from newbi_clients.schema import SCHEMA_VERSION
 from newbi_clients.search import ClientQuery
@@ -122,6 +123,34 @@ def test_backup_is_private_single_file_and_refuses_to_overwrite(
     backup_to(store.conn, target, overwrite=True)
     assert check_book(target).clients == 2
     assert sorted(p.name for p in target.parent.iterdir()) == ["copie.db"]
+
+
+def _special_files(folder: Path) -> list[Path]:
+    """A pipe, and a character device (/dev/null's numbers) when this user may make one."""
+    fifo = folder / "tube"
+    os.mkfifo(fifo)
+    made = [fifo]
+    with contextlib.suppress(PermissionError):
+        os.mknod(folder / "nul", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        made.append(folder / "nul")
+    return made
+
+
+def test_backup_never_replaces_a_folder_a_device_or_a_pipe(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    (tmp_path / "dossier").mkdir()
+    with pytest.raises(NewbiError, match="est un dossier") as caught:
+        backup_to(store.conn, tmp_path / "dossier", overwrite=True)
+    assert "--force" not in str(caught.value)
+    for special in _special_files(tmp_path):
+        kind = stat.S_IFMT(special.stat().st_mode)
+        for overwrite in (False, True):
+            with pytest.raises(NewbiError, match="n'est pas un fichier ordinaire") as caught:
+                backup_to(store.conn, special, overwrite=overwrite)
+            assert "--force" not in str(caught.value)
+            assert stat.S_IFMT(special.stat().st_mode) == kind  # still a pipe or a device
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_backup_while_an_import_runs(db_path: Path, tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newbi_clients.files import create_private, make_private_dirs, replacing_text
+from newbi_clients.errors import NewbiError
+from newbi_clients.files import create_private, make_private_dirs, refuse_book, replacing_text
 from newbi_clients.models import Client, Kind
 from newbi_clients.storage import ClientStore
 
@@ -50,3 +51,37 @@ def test_replacing_keeps_the_previous_file_on_failure(tmp_path: Path) -> None:
         out.write("nouveau\r\n")
     assert target.read_bytes() == b"nouveau\r\n"
     assert mode(target) == 0o600
+
+
+def test_replacing_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "absent" / "export.csv"
+    with (
+        pytest.raises(NewbiError, match=r"Le dossier .*absent n'existe pas") as caught,
+        replacing_text(target) as out,
+    ):
+        out.write("x")
+    assert ".tmp" not in str(caught.value)  # the temporary file is no business of the user
+    assert not (tmp_path / "absent").exists()
+
+
+def test_replacing_a_folder_is_refused_in_french(tmp_path: Path) -> None:
+    with pytest.raises(NewbiError, match="est un dossier"), replacing_text(tmp_path) as out:
+        out.write("x")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_a_write_error_names_its_file() -> None:
+    # a device is written in place; its error says which file (and is not taken for one
+    # of the standard output, which names none)
+    with pytest.raises(OSError) as caught, replacing_text(Path("/dev/full")) as out:
+        out.write("x" * 100_000)
+    assert caught.value.filename == "/dev/full"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_the_book_and_its_companions_are_refused_as_targets(tmp_path: Path) -> None:
+    book = tmp_path / "clients.db"
+    for suffix in ("", "-wal", "-shm", "-journal"):  # SQLite deletes a -journal it finds
+        with pytest.raises(NewbiError, match="la base elle-même"):
+            refuse_book(Path(f"{book}{suffix}"), book)
+    refuse_book(tmp_path / "clients.db.csv", book)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,59 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("bonjour " * 1000)
     with pytest.raises(StorageError, match="Impossible d'ouvrir"):
         ClientStore(path)
+
+
+def _foreign_database(path: Path) -> bytes:
+    """A database of another application (Firefox's history), as SQLite's default leaves it."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.org')")
+    conn.commit()
+    conn.close()
+    path.chmod(0o644)
+    return path.read_bytes()
+
+
+def test_a_database_of_another_application_is_refused_untouched(tmp_path: Path) -> None:
+    (tmp_path / "firefox").mkdir()
+    path = tmp_path / "firefox" / "places.sqlite"
+    before = _foreign_database(path)
+    with pytest.raises(StorageError, match=r"n'est pas un carnet newbi-clients.*moz_places"):
+        ClientStore(path)
+    assert path.read_bytes() == before  # no schema, no WAL, no user_version
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert [p.name for p in path.parent.iterdir()] == ["places.sqlite"]
+
+
+def test_an_empty_file_becomes_a_private_book(tmp_path: Path) -> None:
+    path = tmp_path / "vide.db"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    with ClientStore(path) as store:
+        assert store.created and store.was_empty_file
+        assert int(store.execute("PRAGMA user_version").fetchone()[0]) == schema.SCHEMA_VERSION
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with ClientStore(path) as store:  # a book now: not new any more
+        assert not store.created
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "est un dossier"),
+        (os.mkfifo, "n'est pas un fichier ordinaire"),
+        (lambda p: p.write_bytes(bytes(range(256)) * 20), "ce n'est pas une base SQLite"),
+    ],
+    ids=["folder", "fifo", "random bytes"],
+)
+def test_what_is_no_book_file_is_refused_in_french(
+    tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
+    path = tmp_path / "x.db"
+    make(path)
+    with pytest.raises(StorageError, match=message) as caught:
+        ClientStore(path)
+    assert "database" not in str(caught.value)  # SQLite's English text stays out
 
 
 def test_db_location_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -20,12 +20,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newbi_clients.connection import BOOK_TABLES, check_book_file
 from newbi_clients.errors import NewbiError
-from newbi_clients.files import PRIVATE_FILE, create_private, make_private_dirs, refuse_book
+from newbi_clients.files import (
+    PRIVATE_FILE,
+    create_private,
+    make_private_dirs,
+    refuse_book,
+    refuse_special,
+)
 from newbi_clients.schema import SCHEMA_VERSION
 
-# tables every schema version has: a file without them is not a newbi-clients book
-BOOK_TABLES = frozenset({"clients", "tags", "client_tags", "notes", "settings", "audit"})
+__all__ = ["BOOK_TABLES", "BackupError", "BookInfo", "backup_to", "check_book", "restore"]
 
 
 class BackupError(NewbiError):
@@ -63,14 +69,15 @@ def backup_to(conn: sqlite3.Connection, target: Path, overwrite: bool = False) -
     an existing ``target`` is replaced only by a complete, sound copy.
 
     :raises BackupError: if ``target`` exists (and not ``overwrite``) or the copy is unsound.
+    :raises NewbiError: if ``target`` is a folder, a device, a pipe or a socket: only a
+        regular file is ever replaced (``backup /dev/null --force`` must not remove it).
     """
+    refuse_special(target)
     if target.exists() and not overwrite:
         raise BackupError(
             f"Le fichier {target} existe déjà : choisissez un autre nom, ou ajoutez --force"
             " pour le remplacer."
         )
-    if target.is_dir():
-        raise BackupError(f"{target} est un dossier : indiquez un nom de fichier.")
     book = conn.execute("PRAGMA database_list").fetchone()[2]
     if book:
         refuse_book(target, Path(book))
@@ -156,6 +163,7 @@ def restore(book: Path, source: Path) -> tuple[BookInfo, Path | None]:
     """
     if source.resolve() == book.resolve():
         raise BackupError(f"{source} est la base elle-même : indiquez une sauvegarde.")
+    check_book_file(book)  # never a folder or a device
     info = check_book(source)
     aside = keep_aside(book, "avant-restauration")
     create_private(book)

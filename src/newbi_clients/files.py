@@ -54,23 +54,56 @@ def create_private(path: Path) -> bool:
 
 
 def refuse_book(target: Path, book: Path) -> None:
-    """:raises NewbiError: if ``target`` is the book or one of its ``-wal``/``-shm`` files:
-    replacing it would destroy the book under the commands that have it open."""
+    """:raises NewbiError: if ``target`` is the book or one of its ``-wal``, ``-shm`` or
+    ``-journal`` files: replacing it would destroy the book under the commands that have
+    it open (and SQLite deletes a ``-journal`` file it finds)."""
     resolved = target.expanduser().resolve()
     book = book.expanduser().resolve()
-    if resolved in (book, Path(f"{book}-wal"), Path(f"{book}-shm")):
+    if resolved in (book, *(Path(f"{book}{s}") for s in ("-wal", "-shm", "-journal"))):
         raise NewbiError(
             f"{target} est la base elle-même (ou son journal) : choisissez un autre fichier."
         )
 
 
+def _mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
+
+
+def refuse_special(target: Path) -> None:
+    """:raises NewbiError: if ``target`` exists and is not a regular file (a folder, a
+    device, a pipe, a socket): such a file is never replaced by a copy."""
+    mode = _mode(target)
+    if mode is None or stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise NewbiError(f"{target} est un dossier : indiquez un nom de fichier.")
+    raise NewbiError(
+        f"{target} n'est pas un fichier ordinaire (périphérique, tube ou socket) : indiquez"
+        " un nom de fichier."
+    )
+
+
 def _is_special(path: Path) -> bool:
     """A device, a pipe or a socket (``-o /dev/stdout``): written in place, not replaced."""
+    mode = _mode(path)
+    if mode is not None and stat.S_ISDIR(mode):
+        refuse_special(path)
+    return mode is not None and not stat.S_ISREG(mode)
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An error while writing says which file (a write error on its own names none, and
+    would then be taken for one of the standard output)."""
     try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode)
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
 
 
 @contextmanager
@@ -82,12 +115,19 @@ def replacing_binary(path: Path) -> Iterator[BinaryIO]:
     ``path`` is left untouched.
     """
     if _is_special(path):
-        with path.open("wb") as fh:
+        with _naming(path), path.open("wb") as fh:
             yield fh
         return
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    folder = path.parent
+    if not folder.is_dir():
+        raise NewbiError(
+            f"Le dossier {folder} n'existe pas : rien n'a été écrit. Créez-le d'abord, ou"
+            " choisissez un autre chemin."
+        )
+    with _naming(folder):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with _naming(path), os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from newbi_clients import interrupts
 from newbi_clients import validation as v
 from newbi_clients.backup import migrate_with_copy
-from newbi_clients.connection import connect, opening
+from newbi_clients.connection import connect, is_empty_file, opening, row_counts
 from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
 from newbi_clients.customfields import FIELDS_SQL, save_values
 from newbi_clients.errors import (
@@ -72,6 +72,11 @@ class ClientStore:
         ``on_migrate(old, new)`` is called first, since copying and migrating a large book
         takes seconds."""
         self.path = Path(path)
+        # a new book: the file was missing or empty (what it holds once created, in
+        # ``created_counts``, tells whether anything was written into it since)
+        self.was_empty_file = is_empty_file(self.path)
+        self.created = self.was_empty_file or not self.path.exists()
+        self.created_counts: dict[str, int] = {}
         with opening(self.path):
             self.conn = connect(self.path)
             self._db: Database | None = None
@@ -82,6 +87,9 @@ class ClientStore:
                 self.migration_backup = migrate_with_copy(
                     self.conn, self.path, version, lambda: migrate(self.db), on_migrate
                 )
+            if self.created:  # made here, and nothing written in it by another command
+                self.created_counts = row_counts(self.conn)
+                self.created = version == 0 and not any(self.created_counts.values())
         self.actor = _actor()
 
     # --- plumbing ---------------------------------------------------------------------

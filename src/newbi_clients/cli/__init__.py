@@ -2,6 +2,7 @@
 
 import sqlite3
 import sys
+from contextlib import suppress
 from typing import Annotated, Any
 
 import typer
@@ -43,26 +44,43 @@ class BoundaryGroup(TyperGroup):
         except ClickException as exc:  # the main options, before any command runs
             french.show_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # --help or --version written to a full disk
+            _fail(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
+        from newbi_clients.cli.common import discard_new_books, forget_new_books
+
+        forget_new_books()
         try:
             with interrupts.running():
                 return super().invoke(ctx)
-        except typer.Exit:
+        except typer.Exit as exc:
+            if exc.exit_code:
+                discard_new_books()
             raise
         except BaseException as exc:
-            signum = interrupts.stopping()
-            # Ctrl-C or Ctrl-D at a question, or a signal (an interrupted SQL statement fails
-            # with « interrupted »: a stop all the same)
-            if signum is not None or isinstance(exc, KeyboardInterrupt | EOFError | typer.Abort):
-                from newbi_clients.cli.signals import announce
-
-                announce()
-                code = 128 + signum if signum is not None else int(ExitCode.INTERRUPTED)
-                raise typer.Exit(code) from None
-            if isinstance(exc, Exception):
-                _fail(exc)
+            # a book this failed command created, still empty, goes, after the message
+            try:
+                _stop(exc)
+            finally:
+                discard_new_books()
             raise
+
+
+def _stop(exc: BaseException) -> None:
+    """A command stopped by a signal, or failed: its message and exit code."""
+    signum = interrupts.stopping()
+    # Ctrl-C or Ctrl-D at a question, or a signal (an interrupted SQL statement fails
+    # with « interrupted »: a stop all the same)
+    if signum is not None or isinstance(exc, KeyboardInterrupt | EOFError | typer.Abort):
+        from newbi_clients.cli.signals import announce
+
+        announce()
+        code = 128 + signum if signum is not None else int(ExitCode.INTERRUPTED)
+        raise typer.Exit(code) from None
+    if isinstance(exc, Exception):
+        _fail(exc)
 
 
 def _fail(exc: Exception) -> None:
@@ -84,6 +102,12 @@ def _fail(exc: Exception) -> None:
     if isinstance(exc, OSError):  # a file named by the user cannot be written or read
         from newbi_clients.cli.render import print_error
 
+        if _on_stdout(exc):
+            _silence_stdout()  # what is left in its buffer must not fail again at exit
+            print_error(
+                NewbiError(f"Écriture impossible sur la sortie standard ({_os_reason(exc)})")
+            )
+            raise typer.Exit(int(ExitCode.REFUSED)) from None
         where = f" : {exc.filename}" if exc.filename else ""
         print_error(NewbiError(f"Fichier inaccessible{where} ({_os_reason(exc)})"))
         raise typer.Exit(int(ExitCode.REFUSED)) from None
@@ -105,6 +129,15 @@ def _fail(exc: Exception) -> None:
 
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+
+
+def _on_stdout(exc: OSError) -> bool:
+    """Whether a write error is the standard output's: the files the program writes name
+    themselves in their errors (see :mod:`newbi_clients.files`), the standard output never."""
+    import errno
+
+    write_errors = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF}
+    return exc.filename is None and exc.errno in write_errors
 
 
 def _os_reason(exc: OSError) -> str:
@@ -234,13 +267,45 @@ def _register() -> None:
 _register()
 
 
+def _refuse_closed_stdout() -> None:
+    """Refuse to run with the standard output closed (``>&-``), before anything is read or
+    written: results would be lost (``add`` would create a client without saying its id),
+    and the first file opened (the book itself) would take its place."""
+    import os
+
+    try:
+        os.fstat(1)
+        closed = sys.stdout is None
+    except OSError:
+        closed = True
+    if closed:
+        with suppress(OSError):
+            os.write(
+                2,
+                "Erreur : la sortie standard est fermée : newbi-clients y écrit ses résultats."
+                " Redirigez-la plutôt vers un fichier ou vers /dev/null (> /dev/null)."
+                " Rien n'a été fait.\n".encode(),
+            )
+        sys.exit(int(ExitCode.REFUSED))
+
+
 def main() -> None:
     """Console-script entry point (``newbi_clients.__main__`` calls it)."""
     from newbi_clients.cli.signals import ignore_signals, install
 
     install()
+    _refuse_closed_stdout()
     try:
         app(prog_name="newbi-clients")
+    except Exception as exc:  # past the boundary (never expected): still no traceback
+        if state.debug:
+            raise
+        from newbi_clients.hygiene import visible
+
+        _silence_stdout()
+        with suppress(OSError, ValueError, AttributeError):
+            print(f"Erreur inattendue : {type(exc).__name__}: {visible(str(exc))}", file=sys.stderr)
+        sys.exit(int(ExitCode.REFUSED))
     finally:
         # the command has finished and decided its exit code: a late signal changes nothing
         # (Python would otherwise restore the default handlers while it shuts down)

@@ -194,31 +194,38 @@ def make_query(
 def open_store(write: bool = False) -> "ClientStore":
     """The store named by --db, $NEWBI_CLIENTS_DB or the default location.
 
-    A book that does not exist yet is created only by a command that writes (``write``),
-    and, when named by --db or $NEWBI_CLIENTS_DB, only in a folder that exists: a typo in
-    a path must not look like an empty book.
+    A book that does not exist yet (or an empty file) is made a book only by a command
+    that writes (``write``), and, when named by --db or $NEWBI_CLIENTS_DB, only in a folder
+    that exists: a typo in a path must not look like an empty book. A book this command
+    creates is removed again if the command then fails having written nothing in it
+    (:func:`discard_new_books`).
 
     :raises StorageError: for a missing book (reading) or a missing folder.
     """
     from newbi_clients.cli import state
+    from newbi_clients.connection import check_book_file, is_empty_file
     from newbi_clients.errors import StorageError
     from newbi_clients.storage import ClientStore, resolve_db_path
 
     path = resolve_db_path(state.db)
     named = bool(state.db or os.environ.get("NEWBI_CLIENTS_DB"))
-    if not path.exists():
+    check_book_file(path)
+    if not path.exists() or is_empty_file(path):
         if named and not path.parent.is_dir():
             raise StorageError(
                 f"Le dossier {path.parent} n'existe pas : rien n'a été créé. Vérifiez le chemin"
                 " (--db ou NEWBI_CLIENTS_DB), ou créez d'abord le dossier."
             )
         if not write:
+            what = "est un fichier vide" if path.exists() else "n'existe pas"
             raise StorageError(
-                f"Carnet introuvable : {path} n'existe pas. Vérifiez le chemin (--db ou"
+                f"Carnet introuvable : {path} {what}. Vérifiez le chemin (--db ou"
                 " NEWBI_CLIENTS_DB) ; un carnet est créé par la première commande qui écrit"
                 " (add, import…)."
             )
         store = ClientStore(path)
+        if store.created:
+            _created.append((path, store.created_counts, store.was_empty_file))
         from newbi_clients.cli.render import info
 
         info(f"Nouveau carnet créé : {path}")
@@ -235,6 +242,30 @@ def open_store(write: bool = False) -> "ClientStore":
     return store
 
 
+# the books this command created: (path, what each held once created, was an empty file)
+_created: list[tuple[Path, dict[str, int], bool]] = []
+
+
+def forget_new_books() -> None:
+    """A new command starts: no book is its own yet (several commands run in one process
+    in the tests)."""
+    _created.clear()
+
+
+def discard_new_books() -> None:
+    """The command failed or was interrupted: a book it created and wrote nothing into is
+    removed (an empty file given as the book is emptied again), so that a refused
+    ``import`` leaves no empty book behind. A book another command uses is kept."""
+    from newbi_clients.connection import discard_unused
+
+    while _created:
+        path, counts, was_empty_file = _created.pop()
+        if discard_unused(path, counts, was_empty_file):
+            from newbi_clients.cli.render import info
+
+            info(f"Le carnet créé par cette commande, resté vide, a été retiré : {path}")
+
+
 def _announce_migration(old: int, new: int) -> None:
     from newbi_clients.cli.render import info
 
@@ -245,11 +276,14 @@ def _announce_migration(old: int, new: int) -> None:
 
 
 def book_exists() -> bool:
-    """Whether the book named by --db, $NEWBI_CLIENTS_DB or the default location exists."""
+    """Whether the book named by --db, $NEWBI_CLIENTS_DB or the default location exists
+    (an empty file is no book yet)."""
     from newbi_clients.cli import state
+    from newbi_clients.connection import is_empty_file
     from newbi_clients.storage import resolve_db_path
 
-    return resolve_db_path(state.db).exists()
+    path = resolve_db_path(state.db)
+    return path.exists() and not is_empty_file(path)
 
 
 @contextmanager
