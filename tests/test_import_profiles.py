@@ -166,6 +166,8 @@ def test_an_odoo_contact_with_its_company_s_address_joins_the_company(cli, tmp_p
     assert [(c[1], c[3]) for c in contacts(cli, atelier)] == [
         ("Jeanne Roux", "jeanne@atelier-roux.fr")
     ]
+    # her email and mobile came along with her as a contact: no value « non retenue »
+    assert not any("non retenues" in text for text in note_texts(cli, atelier))
 
 
 def test_odoo_technical_names_and_external_ids(cli) -> None:

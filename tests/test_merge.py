@@ -370,3 +370,19 @@ def test_unmerge_finds_renamed_tags(store: ClientStore) -> None:
     unmerge(store, other.id or 0)
     assert store.get(keep.id or 0).tags == []
     assert store.get(other.id or 0).tags == ["Salon 2025"]
+
+
+def test_a_person_s_email_and_phone_that_come_along_as_a_contact_are_no_conflict() -> None:
+    # a company's row that carries its person holds the person's email and phone
+    keep = build_client({"name": "Atelier Roux", "kind": "professionnel", "email": "contact@atelier-roux.fr",
+                         "phone": "05 56 00 00 00"}).client  # fmt: skip
+    other = build_client({"name": "Atelier Roux", "email": "jeanne@atelier-roux.fr",
+                          "phone": "06 10 20 30 40", "siret": "732 829 320 00074",
+                          "contacts": [{"last_name": "Roux", "email": "jeanne@atelier-roux.fr",
+                                        "phone": "06 10 20 30 40"}]}).client  # fmt: skip
+    plan = plan_merge(keep, [other], "keep")
+    assert plan.merged.email == "contact@atelier-roux.fr"
+    assert plan.conflicts == [] and [f for f, _, _ in plan.filled_values] == ["siret", "siren"]
+    # without the contact, the other's email is a losing value, kept as a note
+    other.contacts = []
+    assert {c.field for c in plan_merge(keep, [other], "keep").conflicts} == {"email", "phone"}

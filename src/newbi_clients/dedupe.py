@@ -224,12 +224,22 @@ def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None
         return
     if attr == "siren" and other.siret and incoming == other.siret[:9]:
         return  # part of the other's SIRET, which is merged (or kept as a note) itself
+    if prefer != "other" and _a_contact_s(other, attr, incoming):
+        return  # the email or phone of the other's person, who comes along as a contact
     if prefer == "other":
         set_value(plan.merged, attr, incoming)
         plan.sources[attr] = other.id
         plan.conflicts.append(Conflict(attr, show_value(incoming), show_value(current), None))
     else:
         plan.conflicts.append(Conflict(attr, show_value(current), show_value(incoming), other.id))
+
+
+def _a_contact_s(client: Client, attr: str, value: Any) -> bool:
+    """Whether ``value`` of ``attr`` (email, phone) is one of a contact of ``client``: a
+    company's row that carries its person holds the person's email and phone."""
+    if attr not in ("email", "phone"):
+        return False
+    return any(same_value(attr, getattr(c, attr), value) for c in client.contacts)
 
 
 def merged_notes(keep: Client, others: Sequence[Client]) -> list[Note]:
