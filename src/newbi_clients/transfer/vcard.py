@@ -21,6 +21,7 @@ groups (« myContacts », « starred ») are no categories, as in its CSV export
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -146,6 +147,7 @@ HEADER = [
     "vcard:vat", "vcard:categories", "vcard:note", "vcard:contacts",
 ]  # fmt: skip
 SEPARATOR = " ::: "
+_FN, _ORG, _KIND = (HEADER.index(f"vcard:{name}") for name in ("fn", "org", "kind"))
 _KINDS = {"org": "professionnel", "organization": "professionnel", "individual": "particulier"}
 _FISCAL = re.compile(r"(SIRET|TVA)\s+(\S+)")
 
@@ -256,7 +258,7 @@ class _Spool:
         # a private temporary database: in SQLite's page cache, on disk beyond it
         self.conn = sqlite3.connect("", isolation_level=None)
         self.conn.execute(
-            "CREATE TABLE cards (line INTEGER PRIMARY KEY, cells TEXT, company INTEGER,"
+            "CREATE TABLE cards (line INTEGER PRIMARY KEY, cells BLOB, company INTEGER,"
             " related TEXT, org TEXT, person TEXT, owner INTEGER)"
         )
         self.conn.execute("CREATE TABLE keys (key TEXT PRIMARY KEY, line INTEGER)")
@@ -297,18 +299,16 @@ class _Spool:
     def _card(self, card: Card) -> tuple[Any, ...]:
         self.count += 1
         cells = _cells(card)
-        company = _first(card, "KIND").lower() in ("org", "organization")
-        if company:
-            keys = [(_first(card, "UID"), card.line), (_first(card, "FN").casefold(), card.line)]
+        if cells[_KIND] == "professionnel":  # KIND:org
+            keys = ((_first(card, "UID"), card.line), (cells[_FN].casefold(), card.line))
             self.conn.executemany(
                 "INSERT OR REPLACE INTO keys VALUES (?, ?)", [k for k in keys if k[0]]
             )
-            return (card.line, json.dumps(cells), 1, None, None, None)
+            return (card.line, marshal.dumps(cells), 1, None, None, None)
         related = _first(card, "RELATED")
-        org = _org(card)
-        org_key = org[0].casefold() if org else ""
+        org_key = cells[_ORG].casefold()
         person = json.dumps(_person(card)) if related or org_key else None
-        return (card.line, json.dumps(cells), 0, related, org_key, person)
+        return (card.line, marshal.dumps(cells), 0, related, org_key, person)
 
     def _write(self, batch: list[tuple[Any, ...]]) -> None:
         self.conn.executemany("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, NULL)", batch)
@@ -320,8 +320,8 @@ class _Spool:
         conn = self.conn
         try:
             query = "SELECT line, cells, company FROM cards WHERE owner IS NULL ORDER BY line"
-            for line, text, company in conn.execute(query):
-                cells = json.loads(text)
+            for line, data, company in conn.execute(query):
+                cells = marshal.loads(data)
                 if company:
                     cells[-1] = _people(conn, name, line)
                 yield line, cells

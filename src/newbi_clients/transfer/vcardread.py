@@ -41,7 +41,7 @@ READ = frozenset({
 # (a quoted value may hold « ; » and « : »), then « : » and the value
 _CONTENT = re.compile(r'(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)((?:;(?:[^";:]|"[^"]*")*)*):')
 _PARAM = re.compile(r';((?:[^";:]|"[^"]*")*)')
-_NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)")
+_KEY = re.compile(r"(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)[;:]")
 _KEPT = READ | {"BEGIN", "END"}
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 
@@ -74,18 +74,23 @@ class CardReader:
     def __iter__(self) -> Iterator[Card]:
         card: Card | None = None
         size = 0  # characters of the card's properties kept
-        for number, line in self._logical_lines():
-            name = _NAME.match(line)
-            rest = line[name.end() :] if name else line
-            if name is None or rest[:1] not in (";", ":"):
+        for number, key, line in self._logical_lines():
+            if key in READ:
                 if card is None:
                     continue  # text outside the cards holds no data
-                shown = line[:60] + ("…" if len(line) > 60 else "")
-                raise self._refusal(
-                    number, f"ligne vCard mal formée (« {shown} ») : « NOM:valeur » attendu"
-                )
-            key = name.group(1).upper()
-            if key in ("BEGIN", "END") and rest.strip(" \t").upper() == ":VCARD":
+                size += len(line)
+                if size > MAX_CARD_CHARS:
+                    raise self._refusal(
+                        card.line, f"une fiche vCard de plus de {_count(MAX_CARD_CHARS)} caractères"
+                    )
+                prop = self._property(line, number)
+                if key in card.properties:
+                    card.properties[key].append(prop)
+                else:
+                    card.properties[key] = [prop]
+            elif key in ("BEGIN", "END"):
+                if line.partition(":")[2].strip(" \t").upper() != "VCARD":
+                    continue  # a component inside a card (2.1's AGENT…): not read
                 if key == "END":
                     if card is not None:
                         yield card
@@ -94,32 +99,31 @@ class CardReader:
                 if card is not None:  # the card before it never ended
                     self.unterminated.append(card.line)
                 card, size = Card(number), 0
-                continue
-            if card is None or key not in READ:
-                continue  # outside a card, or a property not read
-            size += len(line)
-            if size > MAX_CARD_CHARS:
+            elif not key and card is not None:
+                shown = line[:60] + ("…" if len(line) > 60 else "")
                 raise self._refusal(
-                    card.line, f"une fiche vCard de plus de {_count(MAX_CARD_CHARS)} caractères"
+                    number, f"ligne vCard mal formée (« {shown} ») : « NOM:valeur » attendu"
                 )
-            card.properties.setdefault(key, []).append(self._property(line, number))
         if card is not None:
             self.unterminated.append(card.line)
 
-    def _logical_lines(self) -> Iterator[tuple[int, str]]:
-        """(number of its first line, the unfolded line) of each line of the file, blank
-        ones left out; a line over the bound is refused as soon as it goes past it. Of a
-        line not read (a PHOTO…), only its first physical line is kept, for its name."""
+    def _logical_lines(self) -> Iterator[tuple[int, str, str]]:
+        """(number of its first line, its property's name in capitals or "" when it has
+        none, the unfolded line) of each line of the file, blank ones left out; a line over
+        the bound is refused as soon as it goes past it. Of a line not read (a PHOTO…),
+        only its first physical line is kept, for its name."""
         number = start = length = 0
         parts: list[str] = []  # of the line being unfolded, when it is read
-        head = last = ""  # its first and last physical lines
-        keep = soft = False  # whether it is read; whether its value is quoted-printable
+        head = last = key = ""  # its first and last physical lines, its name
+        keep = False  # whether it is read
+        name = _KEY.match
         for lines in text_lines(self.fh, self.block, MAX_LINE_CHARS):
             for raw in lines:
                 number += 1
                 line = raw.rstrip("\r\n")
                 if head:
-                    if soft and last.endswith("="):  # a soft line break: goes on as it is
+                    # a soft line break of a quoted-printable value: the line goes on as it is
+                    if last[-1:] == "=" and "QUOTED-PRINTABLE" in head.split(":", 1)[0].upper():
                         piece: str | None = line
                         if keep:
                             parts[-1] = parts[-1][:-1]
@@ -135,21 +139,24 @@ class CardReader:
                             parts.append(piece)
                         last = line
                         continue
-                    yield start, "".join(parts) if keep else head
+                    yield start, key, "".join(parts) if len(parts) > 1 else head
                     head = ""
-                if not line.strip():
+                if not line or line.isspace():
                     continue
                 if len(line) > MAX_LINE_CHARS:
                     raise self._too_long(number)
                 start, head, last, length = number, line, line, len(line)
-                name = _NAME.match(line)
-                keep = name is None or name.group(1).upper() in _KEPT
-                soft = "QUOTED-PRINTABLE" in line.split(":", 1)[0].upper()
+                found = name(line)
+                key = found.group(1).upper() if found else ""
+                keep = key in _KEPT or not key
                 parts = [line] if keep else []
         if head:
-            yield start, "".join(parts) if keep else head
+            yield start, key, "".join(parts) if len(parts) > 1 else head
 
     def _property(self, line: str, number: int) -> Property:
+        colon = line.find(":")
+        if line.find(";", 0, colon) < 0:  # no parameters: most lines
+            return Property({}, line[colon + 1 :])
         match = _CONTENT.match(line)
         if match is None:
             shown = line[:60] + ("…" if len(line) > 60 else "")
