@@ -104,3 +104,37 @@ def test_a_part_that_does_not_decompress_is_a_corrupt_file(tmp_path: Path, part:
     path.write_bytes(bytes(data))
     with pytest.raises(ImportRejected, match="n'est pas un fichier Excel valide"):
         list(open_table(path).rows)
+
+
+def test_a_title_above_the_header_is_read_as_a_title(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Liste des clients 2026"])
+    sheet.merge_cells("A1:C1")
+    sheet.append([])
+    sheet.append(["Nom", "Email", "Ville"])
+    sheet.append(["Dupont", "d@exemple.fr", "Lyon"])
+    path = tmp_path / "rapport.xlsx"
+    book.save(path)
+    table = open_table(path)
+    assert (table.header, table.header_row) == (["Nom", "Email", "Ville"], 3)
+    assert [cells for _, cells in table.rows] == [["Dupont", "d@exemple.fr", "Lyon"]]
+    assert (
+        "Ligne 1 (« Liste des clients 2026 ») lue comme un titre : l'en-tête est la ligne 3."
+        in (table.notices)
+    )
+
+
+def test_a_one_column_sheet_keeps_its_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (["Nom"], ["Dupont"], ["Martin"]):
+        book.active.append(row)
+    path = tmp_path / "noms.xlsx"
+    book.save(path)
+    table = open_table(path)
+    assert (table.header, table.header_row) == (["Nom"], 1)
+    assert [cells for _, cells in table.rows] == [["Dupont"], ["Martin"]]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -256,14 +257,29 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from newbi_clients.transfer.xlsx import open_sheet
 
     opened = open_sheet(path, sheet)
-    header_row, header = _first_non_empty(opened.rows, path.name)
+    notices = [f"Feuille lue : « {opened.name} »."]
+    rows: Iterator[tuple[int, list[str]]] = opened.rows
+    header_row, header = _first_non_empty(rows, path.name)
+    titled = [c.strip() for c in header if c.strip()]
+    if len(titled) == 1:
+        # a title above the header (« Liste des clients », often merged over the columns):
+        # the header is the next row, when it names several columns
+        after = next((row for row in rows if any(c.strip() for c in row[1])), None)
+        if after is not None and sum(1 for c in after[1] if c.strip()) > 1:
+            notices.append(
+                f"Ligne {header_row} (« {titled[0][:60]} ») lue comme un titre : l'en-tête est"
+                f" la ligne {after[0]}."
+            )
+            header_row, header = after
+        elif after is not None:
+            rows = chain([after], rows)
     return Table(
         "xlsx",
         [h.strip() for h in header],
         header_row,
-        opened.rows,
+        rows,
         sheet=opened.name,
-        notices=[f"Feuille lue : « {opened.name} »."],
+        notices=notices,
         size_hint=opened.size_hint,
     )
 
