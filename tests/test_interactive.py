@@ -712,3 +712,15 @@ def test_import_with_map_previews_and_reuses_the_saved_mapping(
     answer(child, "Que faire des 1 doublon(s)")
     answer(child, "Importer 0 client(s)")
     assert finish(child) == 0
+
+
+def test_ctrl_d_at_a_choice_is_an_interruption_too(db_path: Path) -> None:
+    # « flèches puis Entrée » questions have no text to type: Ctrl-D still ends them
+    child = spawn(db_path, "add")
+    child.expect_exact("Type de client")
+    child.sendeof()  # Ctrl-D
+    child.expect_exact("Interrompu.")
+    assert "EOFError" not in (child.before or "")
+    assert finish(child) == 130
+    with ClientStore(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0

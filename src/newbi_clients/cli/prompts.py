@@ -93,14 +93,31 @@ def ask_select(message: str, choices: Sequence[tuple[str, str]], default: str | 
 
     options = [questionary.Choice(label, value=value) for value, label in choices]
     selected = next((c for c in options if c.value == default), None)
-    answer = questionary.select(
+    question = questionary.select(
         message,
         choices=options,
         default=selected,
         instruction="(flèches puis Entrée)",
         output=_output(),
-    ).unsafe_ask()
+    )
+    answer = _with_end_of_input(question).unsafe_ask()
     return str(answer)
+
+
+def _with_end_of_input(question: Any) -> Any:
+    """Ctrl-D ends a choice as it ends a text question (EOFError, exit 130): prompt_toolkit
+    binds it only where there is text to type."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    keys = KeyBindings()
+
+    @keys.add("c-d", eager=True)
+    def _end(event: Any) -> None:
+        event.app.exit(exception=EOFError())
+
+    application = question.application
+    application.key_bindings = merge_key_bindings([application.key_bindings, keys])
+    return question
 
 
 def ask_confirm(message: str, default: bool = False) -> bool:
