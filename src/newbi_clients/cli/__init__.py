@@ -57,14 +57,18 @@ class BoundaryGroup(TyperGroup):
                 return super().invoke(ctx)
         except typer.Exit as exc:
             if exc.exit_code:
-                discard_new_books()
+                discard_new_books(quiet=exc.exit_code >= 128)
             raise
         except BaseException as exc:
-            # a book this failed command created, still empty, goes, after the message
+            # a book this failed command created, still empty, goes, after the message (an
+            # interrupted command says only « Interrompu. »)
+            stopped = interrupts.stopping() is not None or isinstance(
+                exc, KeyboardInterrupt | EOFError | typer.Abort
+            )
             try:
                 _stop(exc)
             finally:
-                discard_new_books()
+                discard_new_books(quiet=stopped)
             raise
 
 

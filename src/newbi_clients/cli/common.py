@@ -252,15 +252,16 @@ def forget_new_books() -> None:
     _created.clear()
 
 
-def discard_new_books() -> None:
+def discard_new_books(quiet: bool = False) -> None:
     """The command failed or was interrupted: a book it created and wrote nothing into is
     removed (an empty file given as the book is emptied again), so that a refused
-    ``import`` leaves no empty book behind. A book another command uses is kept."""
+    ``import`` leaves no empty book behind. A book another command uses is kept. Said on
+    stderr unless ``quiet`` (an interrupted command says only « Interrompu. »)."""
     from newbi_clients.connection import discard_unused
 
     while _created:
         path, counts, was_empty_file = _created.pop()
-        if discard_unused(path, counts, was_empty_file):
+        if discard_unused(path, counts, was_empty_file) and not quiet:
             from newbi_clients.cli.render import info
 
             info(f"Le carnet créé par cette commande, resté vide, a été retiré : {path}")
