@@ -126,9 +126,16 @@ def test_a_line_or_a_card_over_its_bound_is_refused_before_it_is_read_whole() ->
     notes = "".join(f"NOTE:{'n' * 99_990}\r\n" for _ in range(MAX_CARD_CHARS // 99_990 + 1))
     with pytest.raises(ImportRejected, match="ligne 2 : une fiche vCard de plus de 1 000 000"):
         cards("FN:avant\r\nBEGIN:VCARD\r\n" + notes + "END:VCARD\r\n")
-    # a photo of the same size is not read: the card is
+    # photos are not read, whatever their size: the card is
     photo = "PHOTO;ENCODING=b:" + "A" * 900_000 + "\r\n"
-    assert cards(f"BEGIN:VCARD\r\nFN:A\r\n{photo * 3}END:VCARD\r\n")[0] == [{"FN": ["A"]}]
+    folded = "PHOTO;ENCODING=b:" + ("\r\n " + "A" * 74) * 20_000 + "\r\n"
+    text = f"BEGIN:VCARD\r\nFN:A\r\n{photo * 3}{folded}END:VCARD\r\n"
+    assert cards(text)[0] == [{"FN": ["A"]}]
+    # a physical line is bounded all the same (writers fold at 75 octets)
+    with pytest.raises(ImportRejected, match="ligne 3 : une ligne vCard"):
+        cards(f"BEGIN:VCARD\r\nFN:A\r\nPHOTO:{'A' * MAX_LINE_CHARS}\r\nEND:VCARD\r\n")
+    with pytest.raises(ImportRejected, match="ligne 4 : une ligne vCard"):
+        cards(f"BEGIN:VCARD\r\nFN:A\r\nPHOTO:A\r\n {'A' * MAX_LINE_CHARS}\r\nEND:VCARD\r\n")
 
 
 @settings(max_examples=200, deadline=None)

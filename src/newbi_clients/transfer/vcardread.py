@@ -7,7 +7,7 @@ and a quoted-printable value ending with « = » (a soft line break, as Android 
 Outlook write long values) goes on the next line. An unfolded line over MAX_LINE_CHARS
 characters, or a card whose properties read by the import hold more than MAX_CARD_CHARS,
 is refused before it is read whole; the properties the import does not read (PHOTO,
-LOGO, KEY, other tools' X-…) are skipped, never held.
+LOGO, KEY, other tools' X-…) are skipped whatever their size, never held.
 
 Each property read is split into its name, its parameters and its value, the value
 decoded (quoted-printable or base64, in its CHARSET): the grammar of a content line
@@ -111,7 +111,8 @@ class CardReader:
         """(number of its first line, its property's name in capitals or "" when it has
         none, the unfolded line) of each line of the file, blank ones left out; a line over
         the bound is refused as soon as it goes past it. Of a line not read (a PHOTO…),
-        only its first physical line is kept, for its name."""
+        only its first physical line is kept, for its name: it is skipped whatever its
+        size (its physical lines are still bounded: writers fold at 75 octets)."""
         number = start = length = 0
         parts: list[str] = []  # of the line being unfolded, when it is read
         head = last = key = ""  # its first and last physical lines, its name
@@ -121,6 +122,8 @@ class CardReader:
             for raw in lines:
                 number += 1
                 line = raw.rstrip("\r\n")
+                if len(line) > MAX_LINE_CHARS:  # (then the text is no longer read)
+                    raise self._too_long(number)
                 if head:
                     # a soft line break of a quoted-printable value: the line goes on as it is
                     if last[-1:] == "=" and "QUOTED-PRINTABLE" in head.split(":", 1)[0].upper():
@@ -132,10 +135,10 @@ class CardReader:
                     else:
                         piece = None
                     if piece is not None:
-                        length += len(piece)
-                        if length > MAX_LINE_CHARS:
-                            raise self._too_long(start)
                         if keep:
+                            length += len(piece)
+                            if length > MAX_LINE_CHARS:
+                                raise self._too_long(start)
                             parts.append(piece)
                         last = line
                         continue
@@ -143,8 +146,6 @@ class CardReader:
                     head = ""
                 if not line or line.isspace():
                     continue
-                if len(line) > MAX_LINE_CHARS:
-                    raise self._too_long(number)
                 start, head, last, length = number, line, line, len(line)
                 found = name(line)
                 key = found.group(1).upper() if found else ""
