@@ -155,7 +155,7 @@ def test_an_odoo_contact_with_its_company_s_address_joins_the_company(cli, tmp_p
         header + "\n"
         "__export__.res_partner_9,Atelier Roux,Company,True,,10 quai des Chartrons,,33000,"
         "Bordeaux,France,contact@atelier-roux.fr,05 56 00 00 00,,,\n"
-        "__export__.res_partner_10,\"Atelier Roux, Jeanne Roux\",Individual,False,Atelier Roux,"
+        '__export__.res_partner_10,"Atelier Roux, Jeanne Roux",Individual,False,Atelier Roux,'
         "10 quai des Chartrons,,33000,Bordeaux,France,jeanne@atelier-roux.fr,,06 10 20 30 40,,\n",
         encoding="utf-8",
     )
