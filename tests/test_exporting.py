@@ -23,7 +23,7 @@ from newbi_clients.transfer.export import (
     write_jsonl,
     write_xlsx,
 )
-from newbi_clients.transfer.vcard import client_to_vcard
+from newbi_clients.transfer.vcardwrite import client_to_vcard
 
 TEMPLATE_FILE = Path(__file__).parents[1] / "templates" / "import_template.csv"
 

@@ -18,7 +18,7 @@ from newbi_clients.search import ClientQuery
 from newbi_clients.storage import ClientStore, resolve_db_path
 from newbi_clients.transfer.apply import Importer
 from newbi_clients.transfer.export import CONTACT_COLUMNS, TEMPLATE_COLUMNS
-from newbi_clients.transfer.vcard import write_vcard
+from newbi_clients.transfer.vcardwrite import write_vcard
 
 HEADER = "Type;Nom;Email;Adresse;Contact prénom;Contact nom;Fonction;Contact email;Contact téléphone;Origine;Capital"
 

@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newbi_clients.errors import ImportRejected
-from newbi_clients.transfer.vcard import HEADER, _fold, _vtext, open_vcard
+from newbi_clients.transfer.vcard import HEADER, open_vcard
 from newbi_clients.transfer.vcardread import MAX_CARD_CHARS, MAX_LINE_CHARS, CardReader, unescape
+from newbi_clients.transfer.vcardwrite import _fold, _vtext
 from test_hostile import MEMORY_BOUND_MB, run_import
 
 QP_NOTE = (

@@ -163,7 +163,7 @@ def export(
         from newbi_clients.customfields import field_filters, list_fields
 
         query = replace(query, fields=field_filters(store, field or []))
-        from newbi_clients.transfer.vcard import write_vcard
+        from newbi_clients.transfer.vcardwrite import write_vcard
 
         clients = store.iter_clients(query, with_notes=True)
         settings = store.seller_settings()

@@ -44,7 +44,7 @@ _UTF8_MULTIBYTE = re.compile(
 )
 
 
-def _utf8_evidence(path: Path) -> tuple[list[int], bool]:
+def utf8_evidence(path: Path) -> tuple[list[int], bool]:
     """The numbers of the lines that are not UTF-8, and whether the file holds any valid
     UTF-8 sequence of several bytes (then it is UTF-8 with a few stray bytes, not
     Windows-1252)."""
@@ -77,7 +77,7 @@ def utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _lines_list(numbers: list[int]) -> str:
+def lines_list(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
 
 
@@ -112,7 +112,7 @@ def choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str,
     ok, lines = _decodes(path, candidate)
     if ok:
         return candidate, [], lines
-    bad, multibyte = _utf8_evidence(path)
+    bad, multibyte = utf8_evidence(path)
     if not multibyte and candidate == "utf-8" and _decodes(path, "cp1252")[0]:
         return "cp1252", ["Encodage Windows-1252 (Excel français) détecté."], lines
     if not multibyte:
@@ -122,7 +122,7 @@ def choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str,
         )
     raise ImportRejected(
         f"{name} n'est pas entièrement en UTF-8 : {len(bad)} ligne(s) ne le sont pas"
-        f" (lignes {_lines_list(bad)}), alors que d'autres le sont. Corrigez ces lignes, ou"
+        f" (lignes {lines_list(bad)}), alors que d'autres le sont. Corrigez ces lignes, ou"
         " indiquez l'encodage du fichier avec --encoding (ex. --encoding cp1252)."
     )
 
