@@ -245,3 +245,18 @@ def test_excel_s_sep_line_names_the_separator(cli, tmp_path: Path) -> None:
     assert (martin["name"], martin["first_name"], martin["email"]) == (
         "Martin", "Paul", "paul@exemple.fr",
     )  # fmt: skip
+
+
+def test_an_import_says_when_the_book_changed_since_its_preview(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newbi_clients.transfer.apply import Importer
+
+    path = tmp_path / "clients.csv"
+    path.write_text("Nom;Email\nDupont;d@exemple.fr\n", encoding="utf-8")
+    assert "Le carnet a changé depuis l'aperçu" not in cli("import", str(path), "--yes").stderr
+    # as if another command had written between the preview and the write
+    monkeypatch.setattr(Importer, "_book_changed", lambda self: True)
+    result = cli("import", str(path), "--yes")
+    assert "Le carnet a changé depuis l'aperçu (une autre commande y a écrit)" in result.stderr
+    assert "Doublons ignorés\t1" in result.stdout

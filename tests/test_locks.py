@@ -55,6 +55,7 @@ def test_a_book_changed_before_the_lock_is_merged_from_what_it_holds_then(tmp_pa
         report = again.apply(plan, "merge")
         assert report.merged == 3
         assert again.merges_prepared == 0  # computed again under the lock
+        assert again.reclassified and not first.reclassified  # which the CLI says
         phone = store.execute("SELECT phone FROM clients WHERE id = 1").fetchone()[0]
         notes = [r[0] for r in store.execute("SELECT text FROM notes WHERE client_id = 1")]
     assert phone == "+33111111111"  # never overwritten: the differing number is kept in a note

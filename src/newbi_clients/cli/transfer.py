@@ -123,6 +123,11 @@ def import_(
             info("Import annulé : rien n'a été écrit.")
             raise typer.Exit(1)
         report = importer.apply(plan, choice)
+        if importer.reclassified:
+            info(
+                "Le carnet a changé depuis l'aperçu (une autre commande y a écrit) : les"
+                " doublons ont été recherchés à nouveau, et le résultat en tient compte."
+            )
         # inside: the report's errors and duplicates are read from the import's temporary
         # tables as they are written
         emit_report(report, format_, plan)

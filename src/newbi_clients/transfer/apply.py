@@ -217,12 +217,14 @@ class Importer:
             self._classified = (self._classified[0], self._state()[1])
         self.lock_seconds = 0.0
         self.merges_prepared = 0
+        self.reclassified = False  # whether the book changed since the preview
         with self.store.transaction():
             locked = time.perf_counter()
             # the book may have changed since the preview (another command, a long
             # confirmation): duplicates are found again, now that no one else can write
             if self._book_changed():
                 prepared = 0
+                self.reclassified = True
                 with times.phase("reclassify"):
                     self._classify(plan)
             base = last_id(self.store) + 1
