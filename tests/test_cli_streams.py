@@ -70,3 +70,23 @@ def test_a_full_stdout_is_said_in_french(args: list[str]) -> None:
     assert "Écriture impossible sur la sortie standard (disque plein)" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
     assert "Fichier inaccessible" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["export", "--format", "xlsx", "-o", "/dev/full"], ["template", "--xlsx", "-o", "/dev/full"]],
+    ids=["export", "template"],
+)
+def test_an_xlsx_cut_short_by_a_full_disk_leaves_no_traceback(args: list[str]) -> None:
+    # the zip file of the workbook, collected after the error, fails again as it closes
+    with ClientStore(os.environ["NEWBI_CLIENTS_DB"]) as store:
+        from newbi_clients.models import Client, Kind
+
+        store.add(Client(kind=Kind.INDIVIDUAL, name="Dupont"))
+    result = subprocess.run(
+        [*COMMAND, *args], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Fichier inaccessible : /dev/full (disque plein)" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr

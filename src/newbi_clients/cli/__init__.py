@@ -293,12 +293,21 @@ def _refuse_closed_stdout() -> None:
         sys.exit(int(ExitCode.REFUSED))
 
 
+def _unraisable(unraisable: Any) -> None:
+    if state.debug:
+        sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
     """Console-script entry point (``newbi_clients.__main__`` calls it)."""
     from newbi_clients.cli.signals import ignore_signals, install
 
     install()
     _refuse_closed_stdout()
+    # an object collected after an error (the zip file of an XLSX that a full disk cut
+    # short) may fail again as it closes: Python prints that as a traceback, which no user
+    # should see (--debug shows it)
+    sys.unraisablehook = _unraisable
     try:
         app(prog_name="newbi-clients")
     except Exception as exc:  # past the boundary (never expected): still no traceback
