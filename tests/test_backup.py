@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +316,24 @@ def test_a_copy_is_kept_when_earlier_steps_were_migrated(
     assert version_of(book) == 6
     (copy,) = [p for p in tmp_path.iterdir() if "avant-migration-schema-5" in p.name]
     assert version_of(copy) == 5
+
+
+def test_restore_refuses_to_replace_another_application_s_database(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    saved = backup_to(store.conn, tmp_path / "copie.db")
+    foreign = tmp_path / "places.sqlite"
+    with closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE moz_places (url TEXT)")
+        conn.commit()
+    before = foreign.read_bytes()
+    with pytest.raises(BackupError, match="n'est pas un carnet newbi-clients"):
+        restore(foreign, saved)
+    assert foreign.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if "avant" in p.name] == []
+    # a damaged book (not a database SQLite can read) is restored over, kept aside first
+    damaged = tmp_path / "abime.db"
+    damaged.write_bytes(b"hello, not a database" * 100)
+    info, aside = restore(damaged, saved)
+    assert aside is not None and aside.read_bytes() == b"hello, not a database" * 100
+    assert info.schema_version == SCHEMA_VERSION

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newbi_clients.connection import BOOK_TABLES, check_book_file
-from newbi_clients.errors import NewbiError
+from newbi_clients.connection import BOOK_TABLES, check_book_file, refuse_foreign
+from newbi_clients.errors import NewbiError, StorageError
 from newbi_clients.files import (
     PRIVATE_FILE,
     create_private,
@@ -164,6 +164,7 @@ def restore(book: Path, source: Path) -> tuple[BookInfo, Path | None]:
     if source.resolve() == book.resolve():
         raise BackupError(f"{source} est la base elle-même : indiquez une sauvegarde.")
     check_book_file(book)  # never a folder or a device
+    _not_foreign(book)
     info = check_book(source)
     aside = keep_aside(book, "avant-restauration")
     create_private(book)
@@ -178,6 +179,20 @@ def restore(book: Path, source: Path) -> tuple[BookInfo, Path | None]:
         create_private(book)
         _copy_into(source, book)
     return info, aside
+
+
+def _not_foreign(book: Path) -> None:
+    """Refuse to restore over another application's database (a damaged book, which SQLite
+    cannot read, is restored over: it is kept aside first)."""
+    if not book.is_file() or book.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{book.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            refuse_foreign(conn, book)
+    except sqlite3.DatabaseError:
+        return
+    except StorageError as exc:
+        raise BackupError(str(exc)) from exc
 
 
 def _copy_into(source: Path, book: Path) -> None:

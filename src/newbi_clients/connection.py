@@ -52,7 +52,7 @@ def check_book_file(path: Path) -> None:
         )
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+def refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     """A database holding tables, none of which are a book's, belongs to another
     application: it is refused before anything (schema, WAL mode, version) is written."""
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -77,7 +77,7 @@ def connect(path: Path) -> sqlite3.Connection:
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        _refuse_foreign(conn, path)  # reads only: nothing is written before this check
+        refuse_foreign(conn, path)  # reads only: nothing is written before this check
     except BaseException:
         conn.close()
         raise
