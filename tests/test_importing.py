@@ -542,3 +542,12 @@ def test_identifiers_in_scientific_notation_with_every_digit_are_written_out(
 ) -> None:
     raw = row_to_raw(cells, map_headers(["Nom", "SIRET", "Téléphone"]))
     assert (raw["siret"], raw.get("phone")) == (siret, phone)
+
+
+def test_the_phone_of_a_row_s_person_is_repaired_like_the_client_s() -> None:
+    # the company is the client and the person its contact: both hold the row's phone
+    headers = map_headers(["Nom", "Prénom", "Raison sociale", "Téléphone"])
+    for cell, phone in (("6,92123456E+08", "0692123456"), ("612345678", "0612345678")):
+        raw = row_to_raw(["Dupont", "Jean", "Acme SAS", cell], headers)
+        assert raw["phone"] == phone
+        assert [c["phone"] for c in raw["contacts"]] == [phone]

@@ -79,11 +79,21 @@ def _written_out(value: str) -> str:
     return digits if int(exponent) == len(digits) - 1 else value
 
 
+def _repaired_phone(phone: str, in_france: bool) -> str:
+    """A phone as it was before a spreadsheet made a number of it: written out from
+    scientific notation, its leading 0 given back (612345678 in France)."""
+    if "E" in phone or "e" in phone:
+        phone = _written_out(phone)
+    if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
+        return "0" + phone
+    return phone
+
+
 def _repair(raw: dict[str, Any]) -> None:
     """Give back what a spreadsheet took: leading zeros of codes and numbers, the digits of
     identifiers written in scientific notation."""
     get = raw.get
-    for key in ("siret", "siren", "phone"):
+    for key in ("siret", "siren"):
         value = get(key)
         if value and ("E" in value or "e" in value):
             raw[key] = _written_out(value)
@@ -102,9 +112,12 @@ def _repair(raw: dict[str, Any]) -> None:
     if delivery:
         delivery_country = _country_code(raw.get("delivery_country") or raw.get("country"))
         raw["delivery_postal_code"] = _pad_postal(delivery, delivery_country)
-    phone = raw.get("phone") or ""
-    if in_france and len(phone) == 9 and phone.isdigit() and phone[0] != "0":
-        raw["phone"] = "0" + phone
+    phone = get("phone")
+    if phone:
+        raw["phone"] = _repaired_phone(phone, in_france)
+    for contact in get("contacts") or ():  # the person of the row has the row's phone
+        if isinstance(contact, dict) and contact.get("phone"):
+            contact["phone"] = _repaired_phone(contact["phone"], in_france)
     siret = raw.get("siret") or ""
     if siret.isdigit() and len(siret) == 9 and not raw.get("siren"):
         raw["siren"], raw["siret"] = siret, None  # a SIREN alone in the SIRET column
