@@ -189,3 +189,32 @@ def test_a_siren_finds_the_clients_of_its_sirets_and_those_known_by_it_alone(
     prefix = "732829320"[:length]
     for text in (prefix, f"siren:{prefix}", f"id:{prefix}", " ".join(prefix)):
         assert sorted(names(store, text=text)) == ["ACME SAS", "ACME Sud"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a word and a number: both must match, the number as one identifier
+        ("dupre 06 12", ["Dupré"]),
+        ("dupre 0612", ["Dupré"]),
+        ("acme 732 829", ["ACME SAS"]),
+        ("acme 73282932000074", ["ACME SAS"]),
+        ("dupont 06 12", []),
+        # a field term's number typed with spaces
+        ("phone:06 12 34", ["Dupré"]),
+        ("siret:732 829 320 00074", ["ACME SAS"]),
+        ("phone:06 12 dupre", ["Dupré"]),
+        ("phone:06 12 dupont", []),
+    ],
+)
+def test_words_and_numbers_typed_with_spaces(
+    book: ClientStore, text: str, expected: list[str]
+) -> None:
+    assert names(book, text=text) == expected
+
+
+def test_a_contact_s_number_typed_with_spaces(store: ClientStore) -> None:
+    acme = make(store, name="ACME Guadeloupe", city="Pointe-à-Pitre", postal_code="97110")
+    add_contact(store, acme, build_contact({"last_name": "Hoarau", "phone": "0690 11 22 33"}))
+    assert names(store, text="contact:0690 11") == ["ACME Guadeloupe"]
+    assert names(store, text="contact:0690 99") == []

@@ -97,30 +97,80 @@ def compact_identifier(text: str) -> str | None:
 
 
 def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
-    """Split a search text into filters (folded into the query) and FTS5 match expressions."""
+    """Split a search text into filters (folded into the query) and FTS5 match expressions.
+
+    A number typed with spaces (« 06 12 34 », « FR 44 732 », « phone:0690 11 ») is one
+    identifier; the words around it are words (« acme 06 12 » finds ACME by its phone)."""
     words: list[str] = []
     matches: list[str] = []
+    term: list[str] = []  # a field term (column, value…) whose number may go on
     for word in text.split():
+        if term and _numeric(word):
+            term.append(word)
+            continue
+        if term:
+            matches.append(_field_match(term[0], " ".join(term[1:])))
+            term = []
         name, sep, value = word.partition(":")
         key = v.match_key(name) if sep else ""
         if sep and value and key in FILTER_TERMS:
             query = _with_filter(query, key, value)
         elif sep and value and key in FIELD_TERMS:
-            column = FIELD_TERMS[key]
-            token = compact_identifier(value) if "search_ids" in column else None
-            matches.append(
-                _identifier_match(column, token) if token else f"{column} : {_quote(value)}*"
-            )
+            term = [FIELD_TERMS[key], value]
+            if not _numeric(value):
+                matches.append(_field_match(*term))
+                term = []
         else:
             words.append(word)
-    free = " ".join(words)
-    if free:
-        identifier = compact_identifier(free)
-        if identifier and any(c.isdigit() for c in identifier) and " " in free.strip():
-            matches.append(_identifier_match("{search_ids contact_words}", identifier))
-        else:
-            matches.extend(_word_match(w) for w in words)
+    if term:
+        matches.append(_field_match(term[0], " ".join(term[1:])))
+    matches.extend(_free_matches(words))
     return query, matches
+
+
+def _numeric(word: str) -> bool:
+    """Whether a word is (part of) a number: « 06 », « (0)6 », « +33 », « 732.829 »."""
+    compact = _NUMBER_SEPARATORS.sub("", word)
+    return compact.isdigit() and compact.isascii()
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s.\-/()+\u00a0\u202f]")
+
+
+def _field_match(column: str, value: str) -> str:
+    identifier = compact_identifier(value) if "search_ids" in column or _numeric(value) else None
+    if identifier and "search_ids" not in column and "contact_words" not in column:
+        identifier = None
+    return _identifier_match(column, identifier) if identifier else f"{column} : {_quote(value)}*"
+
+
+def _free_matches(words: list[str]) -> list[str]:
+    """Each word a prefix, but a run of number words (with a country prefix of two letters
+    before it, as a VAT number is written: « FR 44 732 ») one identifier."""
+    matches: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if len(run) > 1 or (run and _numeric(run[0])):
+            identifier = compact_identifier(" ".join(run))
+            if identifier:
+                matches.append(_identifier_match("{search_ids contact_words}", identifier))
+            else:
+                matches.extend(_word_match(w) for w in run)
+        else:
+            matches.extend(_word_match(w) for w in run)
+        run.clear()
+
+    for index, word in enumerate(words):
+        after = words[index + 1] if index + 1 < len(words) else ""
+        prefix = not run and len(word) == 2 and word.isalpha() and _numeric(after)
+        if _numeric(word) or prefix:
+            run.append(word)
+        else:
+            close()
+            matches.append(_word_match(word))
+    close()
+    return matches
 
 
 def _word_match(word: str) -> str:
