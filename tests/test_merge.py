@@ -386,3 +386,13 @@ def test_a_person_s_email_and_phone_that_come_along_as_a_contact_are_no_conflict
     # without the contact, the other's email is a losing value, kept as a note
     other.contacts = []
     assert {c.field for c in plan_merge(keep, [other], "keep").conflicts} == {"email", "phone"}
+
+
+@pytest.mark.parametrize("new", ["", " ", "u,v", "u;v"])
+def test_a_tag_is_not_renamed_to_a_name_that_would_split(store: ClientStore, new: str) -> None:
+    from newbi_clients.errors import ValidationFailed
+    from newbi_clients.organise import rename_tag
+
+    make(store, name="K", tags="salon")
+    with pytest.raises(ValidationFailed, match="Nouveau nom de tag invalide"):
+        rename_tag(store, "salon", new)

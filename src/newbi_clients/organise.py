@@ -95,9 +95,11 @@ def rename_tag(store: ClientStore, old: str, new: str) -> int:
     :raises ValidationFailed: if OLD does not exist or NEW is empty.
     """
     new_name = v.normalize_text(new)
-    if not new_name or "," in new_name:
+    if not new_name or "," in new_name or ";" in new_name:  # they separate tags
         raise ValidationFailed.single(
-            "tag", new, "Nouveau nom de tag invalide (vide ou avec une virgule)"
+            "tag",
+            new,
+            "Nouveau nom de tag invalide (vide, ou avec une virgule ou un point-virgule)",
         )
     old_key, new_key = v.tag_key(old), v.tag_key(new_name)
     with store.transaction():
