@@ -531,6 +531,7 @@ def test_two_person_name_columns_keep_the_first() -> None:
         # every digit written: nothing lost, the identifier is written out
         (["ACME", "7.3282932000074E13", "6.12345678E8"], "73282932000074", "0612345678"),
         (["ACME", "7,3282932000074E+13", ""], "73282932000074", None),
+        (["ACME", "7,32829320000740E+13", ""], "73282932000074", None),
         # thirteen digits: written out, then padded only if that makes a valid SIRET
         (["ACME", "1.234567800012E12", ""], "1234567800012", None),
         # digits lost: left as they are, for scientific_errors to refuse

@@ -76,7 +76,11 @@ def _written_out(value: str) -> str:
         return value
     mantissa, _, exponent = value.upper().partition("E")
     digits = mantissa.replace(".", "").replace(",", "")
-    return digits if int(exponent) == len(digits) - 1 else value
+    width = int(exponent) + 1  # digits of the whole number
+    # every digit written (zeros after the last one are no decimals: 7,32829320000740E+13)
+    if len(digits) >= width and not digits[width:].strip("0"):
+        return digits[:width]
+    return value
 
 
 def _repaired_phone(phone: str, in_france: bool) -> str:
