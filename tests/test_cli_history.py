@@ -455,6 +455,62 @@ def test_history_import_reads_a_dolibarr_invoice_export(cli, tmp_path: Path) -> 
     ]
 
 
+def test_history_import_of_dolibarr_reads_one_line_a_payment(cli, tmp_path: Path) -> None:
+    # « Factures clients et règlements » writes an invoice once a payment, its amounts and
+    # its final status on each line; a credit note's refund is a negative payment
+    cli(*ACME)
+    rows = [
+        "Nom du tiers;Ref. facture;Date facturation;Total HT;Total TTC;Statut facture;"
+        "Date paiement;Montant réglement",
+        "ACME SAS;FA2401-0002;15/01/2024;250,00;300,00;Payée;20/01/2024;100,00",
+        "ACME SAS;FA2401-0002;15/01/2024;250,00;300,00;Payée;25/01/2024;200,00",
+        "ACME SAS;FA2401-0003;16/01/2024;100,00;120,00;Réglement commencé;20/01/2024;20,00",
+        "ACME SAS;FA2401-0003;16/01/2024;100,00;120,00;Réglement commencé;21/01/2024;30,00",
+        "ACME SAS;AV2401-0001;18/01/2024;-100,00;-120,00;Payée;18/01/2024;-120,00",
+        "ACME SAS;FA2401-0003;16/01/2024;999,00;1198,80;Payée;22/01/2024;10,00",
+    ]
+    path = tmp_path / "export_invoice_2.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252") + b"\r\n")
+    report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
+    assert (report["documents"], report["payments"], report["rejected"]) == (5, 4, 1)
+    # another invoice under the same number, with other amounts: refused as before
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(7, "Ref. facture")]
+    documents = {d["number"]: d for d in cli.json("history", "list", "acme")}
+    paid = documents["FA2401-0002"]
+    assert (paid["status"], [p["amount"] for p in paid["payments"]]) == (
+        "paid", ["100.00", "200.00"],
+    )  # fmt: skip
+    started = documents["FA2401-0003"]
+    assert (started["status"], len(started["payments"])) == ("partially_paid", 2)
+    refund = documents["AV2401-0001"]
+    assert (refund["type"], refund["amount_ttc"], refund["status"], refund["payments"]) == (
+        "credit_note", "120.00", "paid", [],
+    )  # fmt: skip
+
+
+def test_history_import_of_odoo_reads_the_payment_status(cli, tmp_path: Path) -> None:
+    # Odoo's invoice list: « Statut » says Comptabilisé, « État du paiement » says paid
+    cli(*ACME)
+    rows = [
+        "Numéro,Partenaire,Date de facturation,Hors taxes signé,Total signé,Statut,"
+        "État du paiement",
+        "FAC/2026/00001,ACME SAS,2026-01-15,100,120,Comptabilisé,Payé",
+        "FAC/2026/00002,ACME SAS,2026-01-16,100,120,Comptabilisé,Partiellement payé",
+        "FAC/2026/00003,ACME SAS,2026-01-17,100,120,Comptabilisé,Non payé",
+        "FAC/2026/00004,ACME SAS,2026-01-18,100,120,Annulé,Non payé",
+    ]
+    path = tmp_path / "account.move.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cli("history", "import", str(path))
+    documents = {d["number"]: d["status"] for d in cli.json("history", "list", "acme")}
+    assert documents == {
+        "FAC/2026/00001": "paid",
+        "FAC/2026/00002": "partially_paid",
+        "FAC/2026/00003": "sent",
+        "FAC/2026/00004": "cancelled",
+    }
+
+
 def test_history_import_table_report(cli, tmp_path: Path) -> None:
     cli(*ACME)
     lines = cli("history", "import", str(write(tmp_path, IMPORT_ROWS))).stdout.splitlines()

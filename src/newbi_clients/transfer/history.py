@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from newbi_clients import validation as v
-from newbi_clients.documents import parse_amount, parse_date
+from newbi_clients.documents import normalize_status, normalize_type, parse_amount, parse_date
 from newbi_clients.errors import ImportRejected, ValidationFailed
-from newbi_clients.history import NewDocument, build_document, insert_document, without_vat
+from newbi_clients.history import (
+    NewDocument,
+    add_payment,
+    build_document,
+    insert_document,
+    without_vat,
+)
 from newbi_clients.models import Client, format_money, format_money_fr
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.transfer.plan import RowError
@@ -49,6 +55,9 @@ _ALIASES = {
     "vat_rate": ("tauxdetva", "tva", "vatrate", "tauxtva"),
     "currency": ("devise", "currency", "monnaie"),
     "status": ("statut", "status", "etat", "statutfacture", "etatdelafacture", "invoicestatus"),
+    # Odoo's « État du paiement » (payment_state) beside its « Statut » (Comptabilisé)
+    "payment_status": ("etatdupaiement", "statutdupaiement", "etatdepaiement", "paymentstatus",
+                       "paymentstate"),
     "payment_date": ("datedepaiement", "payele", "paymentdate", "datepaiement", "datedereglement",
                      "datereglement"),
     "payment_amount": ("montantpaye", "paye", "paid", "paymentamount", "montantregle", "regle",
@@ -205,6 +214,43 @@ def _untyped(amount_ht: str) -> str:
         return "invoice"  # the amount's own error is said when the document is built
 
 
+def _status(raw: dict[str, str], kind: str) -> str | None:
+    """The row's status; an invoice's payment status (Odoo's « État du paiement ») says
+    more than its status (« Comptabilisé »), unless it is cancelled or a draft."""
+    status, paying = raw.get("status"), raw.get("payment_status")
+    if not paying or kind == "quote":
+        return status
+    try:
+        if status and normalize_status(kind, status) in ("cancelled", "draft"):
+            return status
+    except ValidationFailed:
+        return status  # its own error is said when the document is built
+    return paying
+
+
+def _further_payment(store: ClientStore, client: Client, raw: dict[str, str]) -> bool:
+    """Whether the row is another payment line of an invoice already imported (Dolibarr's
+    export writes an invoice once a payment, its amounts on each line): its payment is
+    then recorded on that invoice."""
+    if not raw.get("payment_amount") or (raw.get("type") and _kind(raw["type"]) != "invoice"):
+        return False
+    row = store.execute(
+        "SELECT amount_ht FROM documents WHERE client_id = ? AND type = 'invoice' AND number = ?",
+        [client.id, raw["number"]],
+    ).fetchone()
+    try:
+        return row is not None and row[0] == parse_amount(raw["amount_ht"], "amount_ht")
+    except ValidationFailed:
+        return False
+
+
+def _kind(text: str) -> str | None:
+    try:
+        return normalize_type(text)
+    except ValidationFailed:
+        return None
+
+
 def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
     client = _find_client(store, raw)
     for key in ("number", "date", "amount_ht"):
@@ -212,24 +258,30 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
             raise ValidationFailed.single(
                 key, None, f"Valeur obligatoire manquante ({_REQUIRED[key]})"
             )
+    if _further_payment(store, client, raw):
+        add_payment(store, client, raw["number"], raw["payment_amount"],
+                    raw.get("payment_date") or raw["date"], raw.get("payment_method"))  # fmt: skip
+        return 1
+    kind = raw.get("type") or _untyped(raw["amount_ht"])
     document = build_document(
         client,
         NewDocument(
-            type=raw.get("type") or _untyped(raw["amount_ht"]), number=raw["number"], date=raw["date"],
+            type=kind, number=raw["number"], date=raw["date"],
             amount_ht=raw["amount_ht"], vat_rate=raw.get("vat_rate") if not raw.get("amount_ttc") else None,
-            amount_ttc=raw.get("amount_ttc"), due_date=raw.get("due_date"), status=raw.get("status"),
-            currency=raw.get("currency"),
+            amount_ttc=raw.get("amount_ttc"), due_date=raw.get("due_date"),
+            status=_status(raw, _kind(kind) or "invoice"), currency=raw.get("currency"),
         ),
         without_vat(store, client),
     )  # fmt: skip
+    if document["type"] == "credit_note":
+        # a credit note's refund (Dolibarr writes it as a negative payment) is no payment
+        # of the client's: the credit note is kept, with its status
+        insert_document(store, document)
+        return 0
     if raw.get("payment_amount") or raw.get("payment_date"):
         if document["type"] != "invoice" or document["status"] in ("cancelled", "draft"):
             what = (
-                "un devis"
-                if document["type"] == "quote"
-                else "un avoir"
-                if document["type"] == "credit_note"
-                else "une facture annulée ou en brouillon"
+                "un devis" if document["type"] == "quote" else "une facture annulée ou en brouillon"
             )
             raise ValidationFailed.single(
                 "payment_amount",
@@ -254,7 +306,9 @@ def _import_row(store: ClientStore, raw: dict[str, str], stamp: str) -> int:
             )
         method = v.normalize_payment_method(raw.get("payment_method"))
         status = "paid" if amount == document["amount_ttc"] else "partially_paid"
-        if raw.get("status") and document["status"] not in (status, "sent"):
+        # an export repeats the invoice's final status (« Payée ») on each of its payment
+        # lines: the status then follows the payments recorded
+        if raw.get("status") and document["status"] not in (status, "sent", "paid"):
             raise ValidationFailed.single(
                 "status",
                 raw.get("status"),
