@@ -138,3 +138,26 @@ def test_a_one_column_sheet_keeps_its_header(tmp_path: Path) -> None:
     table = open_table(path)
     assert (table.header, table.header_row) == (["Nom"], 1)
     assert [cells for _, cells in table.rows] == [["Dupont"], ["Martin"]]
+
+
+def test_two_title_rows_above_the_header(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (
+        ["Liste des clients"],
+        ["Export du 30/11/2026"],
+        [],
+        ["Nom", "Email"],
+        ["Dupont", "d@x.fr"],
+    ):
+        book.active.append(row)
+    path = tmp_path / "rapport.xlsx"
+    book.save(path)
+    table = open_table(path)
+    assert (table.header, table.header_row) == (["Nom", "Email"], 4)
+    assert [cells for _, cells in table.rows] == [["Dupont", "d@x.fr"]]
+    assert table.notices[-1] == (
+        "Lignes 1 à 2 (« Liste des clients » ; « Export du 30/11/2026 ») lues comme des titres :"
+        " l'en-tête est la ligne 4."
+    )

@@ -253,6 +253,13 @@ def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[
 # --- XLSX -----------------------------------------------------------------------------
 
 
+_MAX_TITLES = 3  # rows of one cell above a header that are read as its titles
+
+
+def _filled(cells: list[str]) -> int:
+    return sum(1 for c in cells if c.strip())
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from newbi_clients.transfer.xlsx import open_sheet
 
@@ -260,19 +267,27 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     notices = [f"Feuille lue : « {opened.name} »."]
     rows: Iterator[tuple[int, list[str]]] = opened.rows
     header_row, header = _first_non_empty(rows, path.name)
-    titled = [c.strip() for c in header if c.strip()]
-    if len(titled) == 1:
-        # a title above the header (« Liste des clients », often merged over the columns):
-        # the header is the next row, when it names several columns
-        after = next((row for row in rows if any(c.strip() for c in row[1])), None)
-        if after is not None and sum(1 for c in after[1] if c.strip()) > 1:
-            notices.append(
-                f"Ligne {header_row} (« {titled[0][:60]} ») lue comme un titre : l'en-tête est"
-                f" la ligne {after[0]}."
-            )
-            header_row, header = after
-        elif after is not None:
-            rows = chain([after], rows)
+    # titles above the header (« Liste des clients », « Export du 30/11/2026 », often
+    # merged over the columns): rows of one cell, then a row that names several columns
+    seen: list[tuple[int, list[str]]] = []
+    if _filled(header) == 1:
+        for row in rows:
+            if _filled(row[1]) == 0:
+                continue
+            seen.append(row)
+            if _filled(row[1]) > 1 or len(seen) == _MAX_TITLES:
+                break
+    if seen and _filled(seen[-1][1]) > 1:
+        titles = [(header_row, header), *seen[:-1]]
+        shown = " ; ".join(f"« {next(c for c in r if c.strip()).strip()[:60]} »" for _, r in titles)
+        header_row, header = seen[-1]
+        if len(titles) == 1:
+            said = f"Ligne {titles[0][0]} ({shown}) lue comme un titre"
+        else:
+            said = f"Lignes {titles[0][0]} à {titles[-1][0]} ({shown}) lues comme des titres"
+        notices.append(f"{said} : l'en-tête est la ligne {header_row}.")
+    elif seen:
+        rows = chain(seen, rows)
     return Table(
         "xlsx",
         [h.strip() for h in header],
