@@ -552,3 +552,11 @@ def test_the_phone_of_a_row_s_person_is_repaired_like_the_client_s() -> None:
         raw = row_to_raw(["Dupont", "Jean", "Acme SAS", cell], headers)
         assert raw["phone"] == phone
         assert [c["phone"] for c in raw["contacts"]] == [phone]
+
+
+def test_a_column_mapped_twice_to_different_fields_is_refused() -> None:
+    from newbi_clients.transfer.mapping import parse_map
+
+    assert parse_map(["Mél=email", "mél=email"]) == {"Mél": "email", "mél": "email"}
+    with pytest.raises(ImportRejected, match="« Mél » est associée deux fois"):
+        parse_map(["Mél=email", "Mél=notes"])

@@ -263,6 +263,12 @@ def parse_map(entries: list[str]) -> dict[str, str]:
                 + ", ".join(known)
                 + ")"
             )
+        same = next((h for h in mapping if match_key(h) == match_key(header)), None)
+        if same is not None and mapping[same] != key:
+            raise ImportRejected(
+                f"--map : la colonne « {header.strip()} » est associée deux fois"
+                f" ({mapping[same]} et {key}) : gardez-en une."
+            )
         mapping[header.strip()] = key
     return mapping
 
