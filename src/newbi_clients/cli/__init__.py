@@ -293,11 +293,6 @@ def _refuse_closed_stdout() -> None:
         sys.exit(int(ExitCode.REFUSED))
 
 
-def _unraisable(unraisable: Any) -> None:
-    if state.debug:
-        sys.__unraisablehook__(unraisable)
-
-
 def main() -> None:
     """Console-script entry point (``newbi_clients.__main__`` calls it)."""
     from newbi_clients.cli.signals import ignore_signals, install
@@ -306,8 +301,10 @@ def main() -> None:
     _refuse_closed_stdout()
     # an object collected after an error (the zip file of an XLSX that a full disk cut
     # short) may fail again as it closes: Python prints that as a traceback, which no user
-    # should see (--debug shows it)
-    sys.unraisablehook = _unraisable
+    # should see (--debug shows it, through the hook of interrupts.install, which keeps a
+    # stop that lands in a finaliser quiet)
+    quiet = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: quiet(unraisable) if state.debug else None
     try:
         app(prog_name="newbi-clients")
     except Exception as exc:  # past the boundary (never expected): still no traceback
