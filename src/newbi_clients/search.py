@@ -82,6 +82,8 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+# what people put between the digits of an identifier (« 732 829 320 », « 06.12 », « (0)6 »)
+_ID_SEPARATORS = re.compile(r"[\s.\-\u00a0\u202f/()]+")
 # « +33 (0)6 12 », an international number written with its national 0 in brackets
 _BRACKETED_ZERO = re.compile(r"^(\s*(?:\+|00)\d{1,3})\s*\(0\)")
 
@@ -90,7 +92,7 @@ def compact_identifier(text: str) -> str | None:
     """« 732 829 320 » → « 732829320 », « +33 6 12 » and « +33 (0)6 12 » → « 33612 »;
     None if not an identifier."""
     text = _BRACKETED_ZERO.sub(r"\1", text)
-    compact = re.sub(r"[\s.\-\u00a0\u202f/()]+", "", text)
+    compact = _ID_SEPARATORS.sub("", text)
     if len(compact) < 3 or not _IDENTIFIER.match(compact):
         return None
     return compact.lstrip("+").upper()
@@ -130,17 +132,14 @@ def parse_text(text: str, query: ClientQuery) -> tuple[ClientQuery, list[str]]:
 
 def _numeric(word: str) -> bool:
     """Whether a word is (part of) a number: « 06 », « (0)6 », « +33 », « 732.829 »."""
-    compact = _NUMBER_SEPARATORS.sub("", word)
+    compact = _ID_SEPARATORS.sub("", word).replace("+", "")
     return compact.isdigit() and compact.isascii()
 
 
-_NUMBER_SEPARATORS = re.compile(r"[\s.\-/()+\u00a0\u202f]")
-
-
 def _field_match(column: str, value: str) -> str:
-    identifier = compact_identifier(value) if "search_ids" in column or _numeric(value) else None
-    if identifier and "search_ids" not in column and "contact_words" not in column:
-        identifier = None
+    """An identifier's column reads the value as one; a contact's, when it is a number."""
+    identifies = "search_ids" in column or ("contact_words" in column and _numeric(value))
+    identifier = compact_identifier(value) if identifies else None
     return _identifier_match(column, identifier) if identifier else f"{column} : {_quote(value)}*"
 
 
@@ -150,13 +149,10 @@ def _free_matches(words: list[str]) -> list[str]:
     matches: list[str] = []
     run: list[str] = []
 
-    def close() -> None:
-        if len(run) > 1 or (run and _numeric(run[0])):
-            identifier = compact_identifier(" ".join(run))
-            if identifier:
-                matches.append(_identifier_match("{search_ids contact_words}", identifier))
-            else:
-                matches.extend(_word_match(w) for w in run)
+    def close() -> None:  # (a number alone is one word, which _word_match reads as such)
+        identifier = compact_identifier(" ".join(run)) if len(run) > 1 else None
+        if identifier:
+            matches.append(_identifier_match("{search_ids contact_words}", identifier))
         else:
             matches.extend(_word_match(w) for w in run)
         run.clear()

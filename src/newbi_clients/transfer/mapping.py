@@ -285,7 +285,8 @@ def map_headers(
 
     :raises ImportRejected: when no column gives a name, naming the columns found.
     """
-    absent = [h for h in custom or {} if match_key(h) not in {match_key(x) for x in header}]
+    present = {match_key(h) for h in header}
+    absent = [h for h in custom or {} if match_key(h) not in present]
     if absent:
         found = ", ".join(f"« {h} »" for h in header if h.strip()) or "aucune"
         raise ImportRejected(
