@@ -187,3 +187,92 @@ def test_import_finds_duplicates_by_contact_emails(store: ClientStore, tmp_path:
         (6, "contact_email", "ZOE@x.fr", None, 5),  # row 5 holds it as its email
     ]
     assert (report.created, report.skipped) == (1, 4)
+
+
+MIGRATION = Path(__file__).parent / "data" / "migration"
+
+
+def _odoo_company_and_person(tmp_path: Path) -> Path:
+    # Odoo's res.partner export: a company, then its contact, whose row carries the
+    # company's address copied and the person's own email and mobile
+    header = (MIGRATION / "odoo.csv").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "res.partner.csv"
+    path.write_text(
+        header + "\n"
+        "__export__.res_partner_9,Atelier Roux,Company,True,,10 quai des Chartrons,,33000,"
+        "Bordeaux,France,contact@atelier-roux.fr,05 56 00 00 00,,,\n"
+        '__export__.res_partner_10,"Atelier Roux, Jeanne Roux",Individual,False,Atelier Roux,'
+        "10 quai des Chartrons,,33000,Bordeaux,France,jeanne@atelier-roux.fr,,06 10 20 30 40,,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_skip_adds_the_person_of_a_company_s_contact_row(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = _odoo_company_and_person(tmp_path)
+    plan, report = _import(store, path)  # skip, the default
+    assert plan.people == 1
+    assert (report.created, report.skipped, report.contacts_added) == (1, 0, 1)
+    (atelier,) = store.iter_clients(ClientQuery())
+    assert (atelier.email, atelier.phone) == ("contact@atelier-roux.fr", "+33556000000")
+    assert [(c.first_name, c.last_name, c.email, c.phone) for c in atelier.contacts] == [
+        (None, "Jeanne Roux", "jeanne@atelier-roux.fr", "+33610203040")  # Odoo's one name
+    ]
+    assert store.audit_log(atelier.id or 0)[-1]["action"] == "contact_add"
+    # the same file again: the company and its person are there, nothing is added
+    plan, report = _import(store, path)
+    assert (report.created, report.skipped, report.contacts_added) == (0, 2, 0)
+    assert len(store.get(atelier.id or 0).contacts) == 1
+
+
+def test_skip_adds_contacts_export_persons_to_the_book_s_companies(cli, tmp_path: Path) -> None:
+    # Dolibarr exports third parties and contacts apart: the contacts file, imported
+    # after the companies, gives each company its persons (with skip, the default)
+    cli("add", "--kind", "professionnel", "--name", "Cabinet Lambert", "--address",
+        "1 quai Rambaud", "--postal-code", "69002", "--city", "Lyon", "--country", "FR",
+        "--email", "accueil@cabinet-lambert.fr", "--no-input")  # fmt: skip
+    report = json.loads(
+        cli(
+            "import", str(MIGRATION / "dolibarr-contacts.csv"), "--profile", "dolibarr-contacts",
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    assert (report["created"], report["skipped"], report["contacts_added"]) == (0, 0, 1)
+    (company,) = cli.json("list")
+    assert company["email"] == "accueil@cabinet-lambert.fr"
+    persons = cli.json("show", str(company["id"]))["contacts"]
+    assert [(p["first_name"], p["last_name"], p["position"], p["email"]) for p in persons] == [
+        ("Claire", "Lambert", "Comptable", "claire.lambert@cabinet-lambert.fr")
+    ]
+    # the same file again: the person is known by her email, nothing would be added
+    again = cli("import", str(MIGRATION / "dolibarr-contacts.csv"), "--profile",
+                "dolibarr-contacts", "--dry-run", "--format", "json")  # fmt: skip
+    report = json.loads(again.stdout)
+    assert (report["skipped"], report["contacts_added"]) == (1, 0)
+    assert report["duplicates"][0]["field"] == "email"  # her email, a contact's now
+
+
+def test_two_persons_of_one_company_in_google_both_become_its_contacts(cli, tmp_path: Path) -> None:
+    header = (MIGRATION / "google.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    rows = [
+        {"First Name": "Paul", "Last Name": "Durand", "Organization Name": "Garage Durand",
+         "E-mail 1 - Value": "paul@garage-durand.fr"},
+        {"First Name": "Lucie", "Last Name": "Durand", "Organization Name": "Garage Durand",
+         "E-mail 1 - Value": "lucie@garage-durand.fr"},
+    ]  # fmt: skip
+    path = tmp_path / "contacts.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = cli("import", str(path))
+    assert "Contacts ajoutés à leur société" in result.stdout
+    (garage,) = cli.json("list")
+    assert garage["name"] == "Garage Durand"
+    persons = cli.json("show", str(garage["id"]))["contacts"]
+    assert [(p["first_name"], p["email"], p["primary"]) for p in persons] == [
+        ("Paul", "paul@garage-durand.fr", True),
+        ("Lucie", "lucie@garage-durand.fr", False),
+    ]

@@ -165,7 +165,7 @@ def write_completion(
     assert target_id is not None
     # checked when planned (duplicates kept out); only what changed is written
     store.save(completion.merged, was=completion.target)
-    _add_new_contacts(store, completion.target, completion.incoming.contacts)
+    add_new_contacts(store, completion.target, completion.incoming.contacts)
     note = completion.note
     # a note the client already has is not copied again (the same file imported twice)
     held = {r[0] for r in store.execute("SELECT text FROM notes WHERE client_id = ?", [target_id])}
@@ -198,9 +198,12 @@ def complete_client(
     return store.get(target_id)
 
 
-def _add_new_contacts(store: ClientStore, target: Client, contacts: Sequence[Contact]) -> None:
+def add_new_contacts(
+    store: ClientStore, target: Client, contacts: Sequence[Contact]
+) -> list[Contact]:
     """Add to ``target`` the incoming contacts it does not have yet (same email, or same
-    name without email); a contact whose email another client uses is left out."""
+    name without email); a contact whose email another client uses is left out. Returns
+    the contacts added (inside the caller's transaction)."""
     from newbi_clients.contacts import insert_contacts
     from newbi_clients.lookup import email_holders
 
@@ -215,4 +218,8 @@ def _add_new_contacts(store: ClientStore, target: Client, contacts: Sequence[Con
         if any(m.existing.id != target.id for m in email_holders(store, contact.email)):
             continue
         fresh.append(replace(contact, id=None))
+        known.add((key, v.fold(contact.display_name)))
+        if key:
+            emails.add(key)
     insert_contacts(store, target.id, fresh)
+    return fresh

@@ -104,6 +104,12 @@ def preview(plan: "ImportPlan") -> None:
         info(f"  Ligne {dup.row} : doublon {label} de {target} : {dup.value}")
     if len(plan.duplicates) > PREVIEW_LINES:
         info(f"  … et {len(plan.duplicates) - PREVIEW_LINES} autre(s) doublon(s)")
+    if plan.people:
+        info(
+            f"  Dont {plan.people} ligne(s) d'une personne de la société : ignorées ou"
+            " fusionnées, elles ajoutent leur personne aux contacts de la société (sauf"
+            " si elle y est déjà)."
+        )
 
 
 def on_duplicate_choice(plan: "ImportPlan", given: OnDuplicate | None, ask: bool) -> str:
@@ -139,10 +145,11 @@ def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
 
     dups = len(plan.duplicates)
     plan.duplicates.set_all(lambda dup: setattr(dup, "action", choice))
+    skip = choice == "skip"
     return ImportReport(
         created=plan.to_create + (dups if choice == "create" else 0),
-        merged=dups if choice == "merge" else 0, skipped=dups if choice == "skip" else 0,
-        rejected=len(plan.rejected_rows), duplicates=plan.duplicates, errors=plan.errors,
+        merged=dups if choice == "merge" else 0, skipped=dups - plan.people if skip else 0,
+        contacts_added=plan.people if skip else 0, rejected=len(plan.rejected_rows), duplicates=plan.duplicates, errors=plan.errors,
         dry_run=True,
     )  # fmt: skip
 
@@ -157,12 +164,16 @@ def emit_report(report: "ImportReport", format_: ViewFormat, plan: "ImportPlan")
     if report.dry_run:  # nothing was written: what the import would do
         data: list[tuple[str, Any]] = [
             ("À créer", report.created), ("À compléter (fusion)", report.merged),
-            ("Doublons à ignorer", report.skipped), ("Rejetés", report.rejected),
+            ("Doublons à ignorer", report.skipped),
+            ("Lignes ajoutant leur personne aux contacts", report.contacts_added),
+            ("Rejetés", report.rejected),
         ]  # fmt: skip
     else:
         data = [
             ("Créés", report.created), ("Complétés (fusion)", report.merged),
-            ("Doublons ignorés", report.skipped), ("Rejetés", report.rejected),
+            ("Doublons ignorés", report.skipped),
+            ("Contacts ajoutés à leur société", report.contacts_added),
+            ("Rejetés", report.rejected),
         ]  # fmt: skip
     title = f"Import de {plan.path.name}" + (" (simulation)" if report.dry_run else "")
     emit_rows(("Résultat", "Lignes"), [(k, str(n)) for k, n in data], title=title)

@@ -94,6 +94,10 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
         " WHERE k.row = stage.row AND k.dup_field IS NOT NULL"
     )
     plan.duplicates.extend(_duplicates(store))
+    (plan.people,) = db.execute(
+        f"SELECT count(*) FROM {KEYS} k WHERE k.dup_field IN ('name_key', 'name_only')"
+        " AND EXISTS (SELECT 1 FROM stage_contacts c WHERE c.row = k.row)"
+    ).fetchone()
 
 
 def _duplicates(store: ClientStore) -> Iterator[DuplicateRow]:

@@ -110,10 +110,42 @@ class ImportMerges:
                 self.merge_row(dup)
             report.merged = len(plan.duplicates)
         elif on_duplicate != "create":
-            report.skipped = len(plan.duplicates)
+            used, report.contacts_added = self.attach_people()
+            report.skipped = len(plan.duplicates) - used
         if on_duplicate in ("create", "merge"):
             plan.duplicates.set_all(lambda dup: setattr(dup, "action", on_duplicate))
         report.duplicates = plan.duplicates
+
+    def attach_people(self) -> tuple[int, int]:
+        """With ``skip``: the person of each duplicate row matched as its company's contact
+        row (by name and postal code, or a business's name without address: the contact
+        rows of Odoo, Dolibarr, or a second person of the same company in Google) joins
+        that company as a contact, unless it has the person already; the client's own
+        fields are left as they are. Inside the import's transaction.
+
+        :returns: (the rows whose person was added, the contacts added).
+        """
+        from newbi_clients.merging import add_new_contacts
+
+        rows = self.store.execute(
+            "SELECT k.row, k.dup_of_id, k.dup_of_row FROM stage_keys k"
+            " WHERE k.dup_field IN ('name_key', 'name_only')"
+            " AND EXISTS (SELECT 1 FROM stage_contacts c WHERE c.row = k.row) ORDER BY k.row"
+        ).fetchall()
+        if not rows:
+            return 0, 0
+        self.index_stage()
+        used = added = 0
+        for row, of_id, of_row in rows:
+            target = self.target(DuplicateRow(row, "", "", of_id, of_row, ""))
+            fresh = add_new_contacts(self.store, self.store.get(target), self.staged_contacts(row))
+            source = f"import de {self.source}, ligne {row}"
+            for contact in fresh:
+                details = {"contact": contact.to_dict(), "source": source}
+                self.store.audit("contact_add", target, None, None, details)
+            used += bool(fresh)
+            added += len(fresh)
+        return used, added
 
     def _unstaged(self) -> Iterator[DuplicateRow]:
         """The duplicate rows whose merge was not staged, in the order of the file."""
@@ -156,7 +188,15 @@ class ImportMerges:
             or None
         )
         client = row_to_client(values)
-        client.contacts = [
+        client.contacts = self.staged_contacts(number)
+        client.fields = dict(
+            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
+        )
+        return client
+
+    def staged_contacts(self, number: int) -> list[Contact]:
+        """The persons of a staged row, in the order of its columns."""
+        return [
             Contact(r[0], r[1], r[2], r[3], r[4], r[6], primary=bool(r[7]))
             for r in self.store.execute(
                 f"SELECT {', '.join(CONTACT_COLUMNS)} FROM stage_contacts WHERE row = ?"
@@ -164,10 +204,6 @@ class ImportMerges:
                 [number],
             )
         ]
-        client.fields = dict(
-            self.store.execute("SELECT name, value FROM stage_fields WHERE row = ?", [number])
-        )
-        return client
 
     def merge_row(self, dup: DuplicateRow) -> None:
         """Complete the existing client with the row (the engine of ``merge``)."""

@@ -72,6 +72,9 @@ class ImportPlan:
     rejected_rows: Spool[int] = field(default_factory=Spool)
     duplicates: Spool[DuplicateRow] = field(default_factory=Spool)
     warnings: int = 0
+    # the duplicates that carry a person matched as its company's contact row (see
+    # :meth:`.ImportMerges.attach_people`)
+    people: int = 0
     notices: Spool[tuple[int, str]] = field(default_factory=Spool)  # (row, warning)
 
     def spool(self, conn: sqlite3.Connection) -> None:
@@ -99,6 +102,8 @@ class ImportReport:
     merged: int = 0
     skipped: int = 0
     rejected: int = 0
+    # with skip: the persons of duplicate rows added as contacts of their company
+    contacts_added: int = 0
     duplicates: Sequence[DuplicateRow] = field(default_factory=list)
     errors: Sequence[RowError] = field(default_factory=list)
     dry_run: bool = False
@@ -114,6 +119,7 @@ class ImportReport:
             "created": self.created,
             "merged": self.merged,
             "skipped": self.skipped,
+            "contacts_added": self.contacts_added,
             "rejected": self.rejected,
             "duplicates": (d.to_dict() for d in self.duplicates),
             "errors": (e.to_dict() for e in self.errors),
