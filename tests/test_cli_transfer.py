@@ -235,12 +235,13 @@ def test_excel_s_sep_line_names_the_separator(cli, tmp_path: Path) -> None:
     # « sep=; » on the first line: Excel reads the file with that separator, and so do we
     path = tmp_path / "excel.csv"
     path.write_bytes(
-        "sep=;\r\nNom;Prénom;Email;Notes\r\nMartin;Paul;paul@exemple.fr;a, b, c\r\n".encode(
-            "cp1252"
-        )
+        "sep=;\r\nNom;Prénom;Email;Notes\r\nMartin;Paul;paul@exemple.fr;a, b, c\r\n"
+        "Durand;Luc;pas-un-email;\r\n".encode("cp1252")
     )
     result = cli("import", str(path), "--yes")
     assert "Séparateur indiqué par la ligne « sep= » du fichier : point-virgule." in result.stderr
+    # Excel hides the « sep= » line: the rejected row is its row 3 (the header is row 1)
+    assert "Ligne 3, colonne « Email »" in result.stderr
     (martin,) = cli.json("list")
     assert (martin["name"], martin["first_name"], martin["email"]) == (
         "Martin", "Paul", "paul@exemple.fr",

@@ -66,6 +66,7 @@ class CsvRows:
         delimiter: str,
         block: int = BLOCK,
         bound: int = MAX_ROW_CHARS,
+        first: int = 1,
     ) -> None:
         self.name = path.name
         self.bound = bound
@@ -74,7 +75,8 @@ class CsvRows:
         self.before = self.given = 0
         lines = chain.from_iterable(self._lines(path, encoding, block))
         self.reader = csv.reader(lines, delimiter=delimiter, strict=True)
-        self.numbered = enumerate(self.reader, start=1)
+        # rows numbered as the spreadsheet shows them (``first``: the number of the first)
+        self.numbered = enumerate(self.reader, start=first)
 
     def _lines(self, path: Path, encoding: str, block: int) -> Iterator[list[str]]:
         """Lists of lines for the reader, as long as the row being read stays within the

@@ -227,7 +227,8 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     else:
         delimiter = sniff_delimiter(sample)
         notices.append(f"Séparateur détecté : {DELIMITER_NAMES.get(delimiter, delimiter)}.")
-    numbered = CsvRows(path, used, delimiter)
+    # Excel hides the « sep= » line: the row after it is its row 1, as in the messages
+    numbered = CsvRows(path, used, delimiter, first=0 if excel else 1)
     if excel:
         next(numbered, None)
     header_row, header = _first_non_empty(numbered, path.name)
