@@ -261,3 +261,11 @@ def test_an_import_says_when_the_book_changed_since_its_preview(
     result = cli("import", str(path), "--yes")
     assert "Le carnet a changé depuis l'aperçu (une autre commande y a écrit)" in result.stderr
     assert "Doublons ignorés\t1" in result.stdout
+
+
+def test_an_empty_save_map_name_is_refused(cli, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Libellé;Mél\nACME;contact@acme.fr\n", encoding="utf-8")
+    result = cli("import", str(path), "--map", "Libellé=name", "--save-map", "", code=1)
+    assert "--save-map attend un nom" in result.stderr
+    assert cli.json("list", "--all") == []

@@ -35,6 +35,8 @@ def save_map(store: Any, name: str, columns: dict[str, str]) -> None:
     from newbi_clients.errors import ImportRejected
     from newbi_clients.transfer.profiles import save_mapping
 
+    if not name.strip():
+        raise ImportRejected("--save-map attend un nom (lettres, chiffres, - et _).")
     if not columns:
         raise ImportRejected("--save-map enregistre les --map donnés : indiquez au moins un --map.")
     save_mapping(store, name, columns)

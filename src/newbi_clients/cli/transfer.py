@@ -81,7 +81,7 @@ def import_(
         ) as store,
     ):
         file = path
-        if save_map:
+        if save_map is not None:
             keep_map(store, save_map, columns)
         importer = Importer(store, file, encoding, delimiter, sheet, profile, columns)
         plan = prepare(importer, file)
