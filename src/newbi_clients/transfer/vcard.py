@@ -9,10 +9,17 @@ it) is the delivery address; our ``X-NEWBI-FISCAL`` line gives the SIRET and VAT
 A person's card that points at a company's card of the file (``RELATED``, or ``ORG``
 naming it) is one of that company's contacts, not a client of its own. Google's system
 groups (« myContacts », « starred ») are no categories, as in its CSV export.
+
+What the reader could not take as written is said in the table's notices, which the
+import shows and its report lists: the cards left without their END:VCARD (a file cut
+short, in a line or between two, or a last value ending with a soft line break « = »
+before the next card), and the quoted-printable values holding a sequence that cannot
+be decoded, kept as written.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import marshal
 import re
@@ -25,7 +32,7 @@ from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.encodings import lines_list, utf8_evidence
 from newbi_clients.transfer.ooxml import MAX_ROW_CHARS
 from newbi_clients.transfer.read import Table
-from newbi_clients.transfer.vcardread import Card, split, unescape
+from newbi_clients.transfer.vcardread import Card, CardReader, split, unescape
 
 HEADER = [
     "vcard:fn", "vcard:n.family", "vcard:n.given", "vcard:org", "vcard:kind", "vcard:title",
@@ -46,25 +53,41 @@ def open_vcard(path: Path) -> Table:
     The file is read card by card into a temporary database (on disk past SQLite's
     cache), then the rows are read back from it: a person's card may name a company
     whose card comes later in the file. A card left without its END:VCARD (a file cut
-    short) is not imported, and said in a notice naming its line.
+    short, even inside a line) is not imported, and said in a notice naming its line; a
+    quoted-printable value with a sequence that cannot be decoded is kept as written,
+    and said in a notice naming its card and property.
 
     :raises ImportRejected: when the file holds no complete card, is not UTF-8 (nor
         Windows-1252), or a line or a card goes past its bound (see :mod:`.vcardread`).
     """
     spool, encoding, notices = _read(path)
-    unterminated = spool.unterminated
-    if unterminated:
-        shown = ", ".join(map(str, unterminated[:10])) + (" …" if len(unterminated) > 10 else "")
+    reader = spool.reader
+    if reader.unterminated_count:
+        count = reader.unterminated_count
+        shown = _lines(reader.unterminated, count)
+        cut = f" ; le fichier s'arrête au milieu de la ligne {reader.cut}" if reader.cut else ""
         if not spool.count:
             spool.close()
             raise ImportRejected(
                 f"{path.name} ne contient aucune fiche vCard complète : la fiche commencée"
-                f" ligne {shown} n'a pas de END:VCARD (fichier tronqué ?) ; rien n'a été"
-                " importé."
+                f" ligne {shown} n'a pas de END:VCARD (fichier tronqué ?){cut} ; rien n'a"
+                " été importé."
             )
         notices.append(
-            f"{len(unterminated)} fiche(s) vCard sans END:VCARD (fichier tronqué ?), non"
-            f" importée(s) : commencée(s) ligne {shown}."
+            f"{count} fiche(s) vCard sans END:VCARD (fichier tronqué ?), non importée(s) :"
+            f" commencée(s) ligne {shown}{cut}."
+        )
+    if reader.undecoded_count:
+        count = reader.undecoded_count
+        listed = " ; ".join(
+            f"fiche ligne {card}, {name} ligne {line} (« {sequence} »)"
+            for card, name, line, sequence in reader.undecoded
+        )
+        more = " ; …" if count > len(reader.undecoded) else ""
+        notices.append(
+            f"{count} valeur(s) quoted-printable mal codée(s) (« = » sans deux chiffres"
+            " hexadécimaux après), importée(s) avec ces séquences telles qu'écrites, le"
+            f" reste décodé : {listed}{more}. Vérifiez ces fiches."
         )
     if not spool.count:
         spool.close()
@@ -73,6 +96,26 @@ def open_vcard(path: Path) -> Table:
         "vcard", list(HEADER), 1, spool.rows(path.name), encoding=encoding, notices=notices,
         size_hint=spool.count,
     )  # fmt: skip
+
+
+def _lines(shown: list[int], count: int) -> str:
+    return ", ".join(map(str, shown)) + (" …" if count > len(shown) else "")
+
+
+def _cut_character(error: UnicodeError) -> tuple[str, int]:
+    """The bytes of a character cut by the end of the file (a download interrupted in
+    it) read as « \ufffd »: they end a line without its line break, which the reader
+    does not read (:class:`.CardReader`); any other undecodable byte is still one."""
+    if isinstance(error, UnicodeDecodeError) and error.reason in (
+        "unexpected end of data",  # UTF-8
+        "truncated data",  # UTF-16
+    ):
+        return "\ufffd", error.end
+    raise error
+
+
+_CUT_CHARACTER = "newbi-vcard-cut-character"
+codecs.register_error(_CUT_CHARACTER, _cut_character)
 
 
 def _read(path: Path) -> tuple[_Spool, str, list[str]]:
@@ -127,7 +170,7 @@ class _Spool:
         )
         self.conn.execute("CREATE TABLE keys (key TEXT PRIMARY KEY, line INTEGER)")
         self.count = 0
-        self.unterminated: list[int] = []
+        self.reader: CardReader  # the file's, once read (what it left out, :meth:`fill`)
 
     def close(self) -> None:
         self.conn.close()
@@ -136,11 +179,9 @@ class _Spool:
         """Read every card (the lines of the cards left without END:VCARD are kept).
 
         :raises UnicodeDecodeError: when the file is not in ``encoding``."""
-        from newbi_clients.transfer.vcardread import CardReader
-
         conn = self.conn
         conn.execute("BEGIN")
-        with path.open(encoding=encoding, newline="") as fh:
+        with path.open(encoding=encoding, errors=_CUT_CHARACTER, newline="") as fh:
             reader = CardReader(fh, path.name)
             batch: list[tuple[Any, ...]] = []
             for card in reader:
@@ -158,7 +199,7 @@ class _Spool:
         )
         conn.execute("CREATE INDEX owners ON cards (owner)")
         conn.execute("COMMIT")
-        self.unterminated = reader.unterminated
+        self.reader = reader
 
     def _card(self, card: Card) -> tuple[Any, ...]:
         self.count += 1

@@ -4,14 +4,23 @@ The file is read a block of text at a time (as CSV files are, :func:`.csvrows.te
 and cut into cards at ``BEGIN:VCARD`` and ``END:VCARD``. Lines are unfolded as RFC 6350
 (3.2) and vCard 2.1 say: a line starting with a space or a tab goes on the one before,
 and a quoted-printable value ending with « = » (a soft line break, as Android and
-Outlook write long values) goes on the next line. An unfolded line over MAX_LINE_CHARS
+Outlook write long values) goes on the next line, unless that line begins or ends a card:
+a card whose last value ends with « = » before the next BEGIN:VCARD lost its END (it is
+left out as a card cut short, and the next one is read), and before its END:VCARD the
+« = » ends nothing but the value. An unfolded line over MAX_LINE_CHARS
 characters, or a card whose properties read by the import hold more than MAX_CARD_CHARS,
 is refused before it is read whole; the properties the import does not read (PHOTO,
-LOGO, KEY, other tools' X-…) are skipped whatever their size, never held.
+LOGO, KEY, other tools' X-…) are skipped whatever their size, never held. A file that
+stops inside a line (a download or a copy interrupted) lost its last card: that line is
+not read (it may be any part of a property), and the card is left out as one without its
+END:VCARD.
 
 Each property read is split into its name, its parameters and its value, the value
 decoded (quoted-printable or base64, in its CHARSET): the grammar of a content line
-(RFC 6350 3.3) is all it takes, where vobject's objects cost 300 µs a card.
+(RFC 6350 3.3) is all it takes, where vobject's objects cost 300 µs a card. A « = » of a
+quoted-printable value without two hexadecimal digits after it (« =ZZ ») cannot be
+decoded: it is kept as written and the rest of the value decoded, and the card and its
+property are listed (:attr:`CardReader.undecoded`) for a notice, never mended silently.
 """
 
 from __future__ import annotations
@@ -44,6 +53,14 @@ _PARAM = re.compile(r';((?:[^";:]|"[^"]*")*)')
 _KEY = re.compile(r"(?:[A-Za-z0-9-]+\.)*([A-Za-z0-9-]+)[;:]")
 _KEPT = READ | {"BEGIN", "END"}
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
+# the lines that begin or end a card: never the rest of a quoted-printable value
+_EDGE = re.compile(r"(BEGIN|END):[ \t]*VCARD[ \t]*$", re.IGNORECASE)
+# a « = » of a quoted-printable value that is no escape (« =ZZ », « =4 ») nor the soft
+# line break that may end it
+_BAD_ESCAPE = re.compile(r"=(?![0-9A-Fa-f]{2}|$)")
+# the cards a notice lists by their lines (the others are counted): a hostile file of
+# millions of empty cards holds no list of millions of lines
+SHOWN = 10
 
 
 @dataclass(slots=True)
@@ -64,12 +81,25 @@ class Card:
 
 
 class CardReader:
-    """The complete cards of a text file, in order; the lines where cards left without
-    their END:VCARD began (a file cut short) are in :attr:`unterminated` once read."""
+    """The complete cards of a text file, in order. Once read: the lines where cards left
+    without their END:VCARD began (a file cut short) are in :attr:`unterminated` (the
+    first SHOWN of them, :attr:`unterminated_count` counts them all), the line where the
+    file stops in the middle of such a card's line in :attr:`cut` (0 if none), and the
+    quoted-printable values with a sequence that cannot be decoded, kept as written, in
+    :attr:`undecoded` (the first SHOWN, all counted by :attr:`undecoded_count`)."""
 
     def __init__(self, fh: TextIO, name: str, block: int = BLOCK) -> None:
         self.fh, self.name, self.block = fh, name, block
         self.unterminated: list[int] = []
+        self.unterminated_count = 0
+        self.cut = 0
+        # (line of the card, name of the property, its line, the sequence as written)
+        self.undecoded: list[tuple[int, str, int, str]] = []
+        self.undecoded_count = 0
+        # those of the card being read (the first SHOWN, and their count)
+        self._pending: list[tuple[int, str, int, str]] = []
+        self._pending_count = 0
+        self._tail: tuple[int, str] | None = None  # the line cut, (its number, its text)
 
     def __iter__(self) -> Iterator[Card]:
         card: Card | None = None
@@ -83,7 +113,7 @@ class CardReader:
                     raise self._refusal(
                         card.line, f"une fiche vCard de plus de {_count(MAX_CARD_CHARS)} caractères"
                     )
-                prop = self._property(line, number)
+                prop = self._property(line, number, card.line)
                 if key in card.properties:
                     card.properties[key].append(prop)
                 else:
@@ -93,27 +123,55 @@ class CardReader:
                     continue  # a component inside a card (2.1's AGENT…): not read
                 if key == "END":
                     if card is not None:
+                        if self._pending_count:
+                            self._undecoded()
                         yield card
                     card = None
                     continue
                 if card is not None:  # the card before it never ended
-                    self.unterminated.append(card.line)
+                    self._unterminated(card.line)
                 card, size = Card(number), 0
             elif not key and card is not None:
                 shown = line[:60] + ("…" if len(line) > 60 else "")
                 raise self._refusal(
                     number, f"ligne vCard mal formée (« {shown} ») : « NOM:valeur » attendu"
                 )
+        tail = self._tail
         if card is not None:
-            self.unterminated.append(card.line)
+            self._unterminated(card.line)
+            if tail:
+                self.cut = tail[0]
+        elif tail and tail[1] and "BEGIN:VCARD".startswith(tail[1].upper()):
+            # the file stops in the BEGIN:VCARD of its last card
+            self._unterminated(tail[0])
+            self.cut = tail[0]
+
+    def _unterminated(self, line: int) -> None:
+        self._pending.clear()  # the card is not imported: its values are not either
+        self._pending_count = 0
+        self.unterminated_count += 1
+        if len(self.unterminated) < SHOWN:
+            self.unterminated.append(line)
+
+    def _undecoded(self) -> None:
+        """Keep the undecodable values of the card just read."""
+        pending = self._pending
+        self.undecoded_count += self._pending_count
+        self.undecoded.extend(pending[: SHOWN - len(self.undecoded)])
+        pending.clear()
+        self._pending_count = 0
 
     def _logical_lines(self) -> Iterator[tuple[int, str, str]]:
         """(number of its first line, its property's name in capitals or "" when it has
         none, the unfolded line) of each line of the file, blank ones left out; a line over
         the bound is refused as soon as it goes past it. Of a line not read (a PHOTO…),
         only its first physical line is kept, for its name: it is skipped whatever its
-        size (its physical lines are still bounded: writers fold at 75 octets)."""
+        size (its physical lines are still bounded: writers fold at 75 octets). A last
+        line without its line break, unless an END:VCARD, is where the file was cut: it
+        is not given (a property cut anywhere reads as a wrong value, or as no property),
+        but kept in ``_tail``."""
         number = start = length = 0
+        raw = "\n"
         parts: list[str] = []  # of the line being unfolded, when it is read
         head = last = key = ""  # its first and last physical lines, its name
         keep = False  # whether it is read
@@ -126,7 +184,11 @@ class CardReader:
                     raise self._too_long(number)
                 if head:
                     # a soft line break of a quoted-printable value: the line goes on as it is
-                    if last[-1:] == "=" and "QUOTED-PRINTABLE" in head.split(":", 1)[0].upper():
+                    if (
+                        last[-1:] == "="
+                        and "QUOTED-PRINTABLE" in head.split(":", 1)[0].upper()
+                        and not _EDGE.match(line)
+                    ):
                         piece: str | None = line
                         if keep:
                             parts[-1] = parts[-1][:-1]
@@ -152,9 +214,13 @@ class CardReader:
                 keep = key in _KEPT or not key
                 parts = [line] if keep else []
         if head:
-            yield start, key, "".join(parts) if len(parts) > 1 else head
+            text = "".join(parts) if len(parts) > 1 else head
+            if raw[-1:] in ("\n", "\r") or (key == "END" and _EDGE.match(text)):
+                yield start, key, text
+            else:
+                self._tail = number, head if start == number else ""
 
-    def _property(self, line: str, number: int) -> Property:
+    def _property(self, line: str, number: int, card_line: int) -> Property:
         colon = line.find(":")
         if line.find(";", 0, colon) < 0:  # no parameters: most lines
             return Property({}, line[colon + 1 :])
@@ -175,11 +241,20 @@ class CardReader:
         value = line[match.end() :]
         encoding = params.get("ENCODING", [""])[-1].upper()
         if encoding in ("QUOTED-PRINTABLE", "BASE64", "B"):
-            value = self._decoded(value, encoding, params.get("CHARSET", ["utf-8"])[0], number)
+            charset = params.get("CHARSET", ["utf-8"])[0]
+            if encoding == "QUOTED-PRINTABLE" and (bad := _BAD_ESCAPE.search(value)):
+                # kept as written by the decoder, the rest of the value decoded: said
+                self._pending_count += 1
+                if len(self._pending) < SHOWN:
+                    sequence = value[bad.start() : bad.start() + 3].rstrip(" \t")
+                    self._pending.append((card_line, match.group(1).upper(), number, sequence))
+            value = self._decoded(value, encoding, charset, number)
         return Property(params, value)
 
     def _decoded(self, value: str, encoding: str, charset: str, number: int) -> str:
-        """A quoted-printable or base64 value as text, read in its CHARSET."""
+        """A quoted-printable or base64 value as text, read in its CHARSET (a « = » of a
+        quoted-printable value that is no escape is kept as written, as RFC 2045 6.7
+        advises a decoder to)."""
         try:
             codecs.lookup(charset)
         except LookupError:
