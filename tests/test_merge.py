@@ -128,6 +128,24 @@ def test_merge_fills_empty_fields_keeps_conflicts_as_note_and_moves_everything(
     assert [c.id for c in store.iter_clients(ClientQuery(status="all"))] == [keep.id]
 
 
+def test_values_written_alike_are_no_conflict(store: ClientStore) -> None:
+    # the same address and name, written with other capitals, accents and punctuation
+    keep = make(store, name="Atelier Roux SARL", address="10 quai des Chartrons",
+                postal_code="33000", city="Bordeaux", sector="Menuiserie")  # fmt: skip
+    other = make(store, name="ATELIER ROUX sarl", address="10, Quai des Chartrons",
+                 postal_code="33000", city="BORDEAUX", sector="Ébénisterie")  # fmt: skip
+    plan = prepare_merge(store, keep, [other], "keep")
+    assert {c.field for c in plan.conflicts} == {"sector"}  # a value of its own
+    assert plan.merged.billing_address == keep.billing_address
+    # preferring the other's values takes its writing, still without a conflict for it
+    plan = prepare_merge(store, keep, [other], "other")
+    assert plan.merged.name == "ATELIER ROUX sarl"
+    assert {c.field for c in plan.conflicts} == {"sector"}
+    # choosing a field's value: the other way of writing it is no conflict either
+    choose(plan, "billing_address", None)
+    assert {c.field for c in plan.conflicts} == {"sector"}
+
+
 def test_prefer_other_and_field_by_field_choice(store: ClientStore) -> None:
     keep = make(store, name="A", email="a@x.fr", phone="0612345678")
     other = make(store, name="A", email="b@x.fr", phone="0698765432")

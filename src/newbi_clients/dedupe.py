@@ -14,6 +14,7 @@ from typing import Any
 
 from newbi_clients import validation as v
 from newbi_clients.models import Address, Blocked, Client, Note
+from newbi_clients.text import match_key
 
 # (attribute, French label, how to show a value); the order is the fiche's.
 MERGED_FIELDS: tuple[tuple[str, str], ...] = (
@@ -109,6 +110,23 @@ def same_value(attr: str, a: Any, b: Any) -> bool:
     if attr == "email" and a and b:
         return bool(v.email_key(a) == v.email_key(b))
     return bool(a == b)
+
+
+def written_alike(a: Any, b: Any) -> bool:
+    """Whether two texts, or two addresses part by part, differ only in case, accents,
+    spacing or punctuation (« 10 Quai des Chartrons » and « 10, quai des chartrons »):
+    the same value written twice, which a merge keeps once without a conflict."""
+    if isinstance(a, Address) and isinstance(b, Address):
+        parts = ("line1", "line2", "postal_code", "city", "country")
+        return all(_alike(getattr(a, p), getattr(b, p)) for p in parts)
+    return isinstance(a, str) and isinstance(b, str) and _alike(a, b)
+
+
+def _alike(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return not a and not b
+    key = match_key(a)
+    return a == b or (bool(key) and key == match_key(b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +225,8 @@ def choose(plan: MergePlan, attr: str, value_from: int | None) -> None:
         shown = show_value(value)
         if is_empty(attr, value) or same_value(attr, value, chosen) or shown in seen:
             continue
+        if written_alike(value, chosen):
+            continue
         seen.add(shown)
         conflicts.append(Conflict(attr, show_value(chosen), shown, source))
     plan.conflicts = conflicts
@@ -221,6 +241,11 @@ def _merge_field(plan: MergePlan, attr: str, other: Client, prefer: str) -> None
         set_value(plan.merged, attr, incoming)
         plan.filled_values.append((attr, incoming, other.id))
         plan.sources[attr] = other.id
+        return
+    if written_alike(current, incoming):  # the same value, written another way
+        if prefer == "other":
+            set_value(plan.merged, attr, incoming)
+            plan.sources[attr] = other.id
         return
     if attr == "siren" and other.siret and incoming == other.siret[:9]:
         return  # part of the other's SIRET, which is merged (or kept as a note) itself
