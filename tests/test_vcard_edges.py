@@ -197,7 +197,7 @@ def test_undecodable_quoted_printable_is_said_in_a_notice(tmp_path: Path) -> Non
         "12 valeur(s) quoted-printable mal codée(s) (« = » sans deux chiffres hexadécimaux"
         " après), importée(s) avec ces séquences telles qu'écrites, le reste décodé : "
         + " ; ".join(f"fiche ligne {n}, NOTE ligne {n + 2} (« =ZZ »)" for n in range(1, 41, 4))
-        + " ; …. Vérifiez ces fiches."
+        + " ; et 2 autre(s). Vérifiez ces fiches."
     ]
 
 

@@ -11,10 +11,10 @@ naming it) is one of that company's contacts, not a client of its own. Google's 
 groups (« myContacts », « starred ») are no categories, as in its CSV export.
 
 What the reader could not take as written is said in the table's notices, which the
-import shows and its report lists: the cards left without their END:VCARD (a file cut
-short, in a line or between two, or a last value ending with a soft line break « = »
-before the next card), and the quoted-printable values holding a sequence that cannot
-be decoded, kept as written.
+import shows: the cards left without their END:VCARD (a file cut short, in a line or
+between two, or a last value ending with a soft line break « = » before the next card),
+and the quoted-printable values holding a sequence that cannot be decoded, kept as
+written.
 """
 
 from __future__ import annotations
@@ -83,11 +83,12 @@ def open_vcard(path: Path) -> Table:
             f"fiche ligne {card}, {name} ligne {line} (« {sequence} »)"
             for card, name, line, sequence in reader.undecoded
         )
-        more = " ; …" if count > len(reader.undecoded) else ""
+        more = count - len(reader.undecoded)
+        listed += f" ; et {more} autre(s)" if more else ""
         notices.append(
             f"{count} valeur(s) quoted-printable mal codée(s) (« = » sans deux chiffres"
             " hexadécimaux après), importée(s) avec ces séquences telles qu'écrites, le"
-            f" reste décodé : {listed}{more}. Vérifiez ces fiches."
+            f" reste décodé : {listed}. Vérifiez ces fiches."
         )
     if not spool.count:
         spool.close()
