@@ -560,3 +560,25 @@ def test_a_column_mapped_twice_to_different_fields_is_refused() -> None:
     assert parse_map(["Mél=email", "mél=email"]) == {"Mél": "email", "mél": "email"}
     with pytest.raises(ImportRejected, match="« Mél » est associée deux fois"):
         parse_map(["Mél=email", "Mél=notes"])
+
+
+def test_a_phone_s_extension_is_kept_in_a_note(store: ClientStore, tmp_path: Path) -> None:
+    # « poste 12 » after a number: the phone keeps the number, the extension a note
+    path = tmp_path / "postes.csv"
+    path.write_text(
+        "Nom;Prénom;Téléphone;Contact prénom;Contact nom;Contact téléphone;Société\n"
+        "Martin;Paul;01 23 45 67 89 poste 12;;;;\n"
+        ";;01 40 00 00 00;Luc;Petit;01 40 00 00 01 ext. 7;ACME SAS\n",
+        encoding="utf-8",
+    )
+    plan, report = _import(store, path)
+    assert report.created == 2 and report.rejected == 0
+    assert [text for _, text in plan.notices] == [
+        "Poste 12 du téléphone 01 23 45 67 89 : gardé en note",
+        "Poste 7 du téléphone 01 40 00 00 01 de Luc Petit : gardé en note",
+    ]
+    martin, acme = store.resolve("Martin"), store.resolve("ACME SAS")
+    assert martin.phone == "+33123456789"
+    assert [n.text for n in martin.notes] == ["Poste 12 du téléphone 01 23 45 67 89"]
+    assert [c.phone for c in acme.contacts] == ["+33140000001"]
+    assert [n.text for n in acme.notes] == ["Poste 7 du téléphone 01 40 00 00 01 de Luc Petit"]

@@ -970,3 +970,30 @@ def test_collapse_is_split_and_join(text: str) -> None:
     stripped = text.strip()
     assert v.collapse(stripped) == " ".join(stripped.split())
     assert v.normalize_text(text) == (" ".join(text.split()) or None)
+
+
+@pytest.mark.parametrize(
+    ("text", "alone", "extension"),
+    [
+        ("01 23 45 67 89 poste 12", "01 23 45 67 89", "12"),
+        ("01 23 45 67 89 - Poste : 204", "01 23 45 67 89", "204"),
+        ("01.23.45.67.89 p.12", "01.23.45.67.89", "12"),
+        ("+33 1 23 45 67 89 ext. 7", "+33 1 23 45 67 89", "7"),
+        ("+33 1 23 45 67 89 x12", "+33 1 23 45 67 89", "12"),
+        ("0123456789#12", "0123456789", "12"),
+        ("06 12 34 56 78", "06 12 34 56 78", None),
+        ("Tél. 01 23 45 67 89", "Tél. 01 23 45 67 89", None),
+    ],
+)
+def test_split_extension(text: str, alone: str, extension: str | None) -> None:
+    assert v.split_extension(text) == (alone, extension)
+
+
+@pytest.mark.parametrize(
+    "text", ["01 23 45 67 89 poste 12", "01 23 45 67 89 ext. 12", "+33123456789;ext=12"]
+)
+def test_a_phone_with_an_extension_is_refused_not_cut(text: str) -> None:
+    # phonenumbers reads « ext. 12 » and E.164 drops it: the extension would be lost
+    with pytest.raises(ValidationFailed) as caught:
+        v.normalize_phone(text)
+    assert "le poste 12 ne peut pas être enregistré" in caught.value.errors[0].message

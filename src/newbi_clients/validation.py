@@ -14,6 +14,7 @@ start-up light.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -160,6 +161,19 @@ _FRENCH_PHONE = frozenset({"FR", "MC", *_OVERSEAS_REGIONS})
 _SPACES_AS_SPACE = {c: " " for c in (*range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
 
 
+# an extension written after a number: « poste 12 », « p. 12 », « ext. 12 », « x12 », « #12 »
+_EXTENSION = re.compile(
+    r"(.*\d)[\s,;/-]*(?:poste|p|ext|extension|x|#)\.?\s*:?\s*(\d{1,6})\s*", re.IGNORECASE
+)
+
+
+def split_extension(text: str) -> tuple[str, str | None]:
+    """A phone number and the extension written after it (« 01 23 45 67 89 poste 12 » →
+    (« 01 23 45 67 89 », « 12 »)); (text, None) without one."""
+    found = _EXTENSION.fullmatch(text.strip())
+    return (found.group(1), found.group(2)) if found else (text, None)
+
+
 def normalize_phone(
     value: object, country: str = "FR", postal_code: str | None = None
 ) -> str | None:
@@ -178,6 +192,15 @@ def normalize_phone(
         text = text.translate(_SPACES_AS_SPACE)
     if text.startswith("00"):
         text = "+" + text[2:]
+    if any(c.isalpha() or c == "#" for c in text):
+        alone, extension = split_extension(text)
+        if extension:  # a phone holds the number only (E.164): never dropped silently
+            raise _fail(
+                "phone",
+                text,
+                f"Téléphone : le poste {extension} ne peut pas être enregistré avec le numéro ;"
+                f" donnez le numéro seul ({alone}) et le poste en note",
+            )
     region = phone_region(country, postal_code)
     if region == "FR":
         fast = fastpaths.french_phone(text)
@@ -197,6 +220,13 @@ def normalize_phone(
             number = phonenumbers.parse(candidate, attempt)
         except phonenumbers.NumberParseException:
             continue
+        if number.extension:  # an extension written as phonenumbers reads them (« ;ext=12 »)
+            raise _fail(
+                "phone",
+                text,
+                f"Téléphone : le poste {number.extension} ne peut pas être enregistré avec le"
+                " numéro ; donnez le numéro seul et le poste en note",
+            )
         if phonenumbers.is_valid_number(number):
             return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     raise _fail(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -89,6 +90,34 @@ def _null(value: None) -> None:
 sqlite3.register_adapter(type(None), _null)
 
 
+# a letter or « # » in a phone: perhaps an extension after the number (« poste 12 »)
+_MAYBE_EXTENSION = re.compile(r"[^\W\d_]|#")
+
+
+def _extensions(raw: dict[str, Any]) -> list[str]:
+    """The extensions written after the row's phone numbers (« 01 23 45 67 89 poste 12 »):
+    each phone keeps its number alone (a phone is stored in E.164, which has none), and
+    the extension is returned as the text of a note, never dropped."""
+    people: list[tuple[dict[str, Any], str, dict[str, Any] | None]] = [
+        (raw, "phone", None),
+        (raw, "contact_phone", {k: raw.get(f"contact_{k}") for k in ("first_name", "last_name")}),
+    ]
+    people += [(person, "phone", person) for person in raw.get("contacts") or ()]
+    found = []
+    for holder, key, person in people:
+        value = holder.get(key)
+        if not isinstance(value, str) or not _MAYBE_EXTENSION.search(value):
+            continue
+        alone, extension = v.split_extension(value)
+        if extension:
+            holder[key] = alone
+            names = (person.get("first_name"), person.get("last_name")) if person else ()
+            who = " ".join(filter(None, names))
+            of = f" de {who}" if who else ""
+            found.append(f"Poste {extension} du téléphone {alone.strip()}{of}")
+    return found
+
+
 def _serialize(tables: dict[str, list[tuple[Any, ...]]]) -> bytes:
     """The staging rows of a chunk as a serialized in-memory SQLite database."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -139,6 +168,9 @@ def validate_chunk(
              for key in [k for k in raw if k.startswith(FIELD_PREFIX)]}
             if custom else {}
         )  # fmt: skip
+        for text in _extensions(raw):
+            row_notes.append((stamp, text))
+            out.notices.append((number, f"{text} : gardé en note"))
         errors = scientific_errors(raw)
         for index, (at, text) in enumerate(row_notes):
             try:
