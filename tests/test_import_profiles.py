@@ -63,6 +63,60 @@ def test_google_contacts(cli) -> None:
     assert muller["phone"] == "+49301234567"
 
 
+def test_google_contacts_address_typed_as_free_text(cli) -> None:
+    # Google keeps only « Address 1 - Formatted » when the address was typed in one field
+    report, clients = imported(cli, "google-formatted.csv")
+    assert report["created"] == 4 and report["rejected"] == 0
+    roux = clients["Atelier Roux"]
+    assert roux["kind"] == "business" and roux["email"] == "camille@atelier-roux.fr"
+    assert roux["phone"] == "+33142600000" and roux["tags"] == ["Clients"]
+    assert roux["billing_address"] == {
+        "line1": "12 rue de la Paix", "line2": None, "postal_code": "75002", "city": "Paris",
+        "country": "FR",
+    }  # fmt: skip
+    assert contacts(cli, roux) == [
+        ("Camille", "Roux", None, "camille@atelier-roux.fr", "+33142600000", True)
+    ]
+    girard = clients["Girard"]  # a second line is the complement; no country line: France
+    assert (girard["kind"], girard["first_name"]) == ("individual", "Léon")
+    assert girard["billing_address"] == {
+        "line1": "3 place Bellecour", "line2": "Bâtiment B", "postal_code": "69002",
+        "city": "Lyon", "country": "FR",
+    }  # fmt: skip
+    schmidt = clients["Schmidt Werkzeuge GmbH"]  # « Allemagne » on the last line
+    assert schmidt["billing_address"] == {
+        "line1": "Friedrichstraße 40", "line2": None, "postal_code": "10117", "city": "Berlin",
+        "country": "DE",
+    }  # fmt: skip
+    assert schmidt["vat_regime"]["code"] == "eu_no_vat_number"
+    morel = clients["Morel"]  # the parts typed apart are read, as before
+    assert morel["billing_address"] == {
+        "line1": "8 rue Neuve", "line2": None, "postal_code": "44000", "city": "Nantes",
+        "country": "FR",
+    }  # fmt: skip
+
+
+def test_a_formatted_address_does_not_override_its_parts(cli, tmp_path: Path) -> None:
+    # a street typed apart: the other parts stay empty rather than taken from the text
+    text = (DATA / "google-formatted.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0]
+    columns = header.split(",")
+    row = [""] * len(columns)
+    for key, value in {
+        "First Name": "Inès", "Last Name": "Morel", "E-mail 1 - Value": "ines@exemple.fr",
+        "Address 1 - Formatted": '"1 quai Rambaud\n69002 Lyon\nFrance"',
+        "Address 1 - Street": "8 rue Neuve", "Address 1 - City": "Nantes",
+    }.items():  # fmt: skip
+        row[columns.index(key)] = value
+    path = tmp_path / "contacts.csv"
+    path.write_text(header + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    _, clients = imported_path(cli, path)
+    assert clients["Morel"]["billing_address"] == {
+        "line1": "8 rue Neuve", "line2": None, "postal_code": None, "city": "Nantes",
+        "country": "FR",
+    }  # fmt: skip
+
+
 def test_a_map_completes_the_recognised_format(cli) -> None:
     # « Organization Department » is not read by the Google format: mapped to the
     # segment, the rest of the file is still read as Google writes it
@@ -170,6 +224,34 @@ def test_an_odoo_contact_with_its_company_s_address_joins_the_company(cli, tmp_p
     assert not any("non retenues" in text for text in note_texts(cli, atelier))
 
 
+def test_odoo_labels_in_french(cli) -> None:
+    # Odoo 16 exported by a French user: « Nom », « Type de société », « Société associée »…
+    report, clients = imported(cli, "odoo-fr.csv")
+    # the contact row (its company's name and postal code) adds its person to the company
+    assert (report["created"], report["contacts_added"], report["rejected"]) == (2, 1, 0)
+    martin = clients["Boulangerie Martin SARL"]
+    assert (martin["kind"], martin["first_name"]) == ("business", None)
+    assert martin["email"] == "contact@boulangerie-martin.fr"
+    assert martin["phone"] == "+33474000000"
+    assert martin["billing_address"] == {
+        "line1": "12 rue des Lilas", "line2": "Bâtiment B", "postal_code": "01000",
+        "city": "Bourg-en-Bresse", "country": "FR",
+    }  # fmt: skip
+    assert (martin["siret"], martin["vat_number"]) == ("73282932000074", "FR44732829320")
+    assert martin["tags"] == ["Boulangers"]
+    assert contacts(cli, martin) == [
+        (None, "Claire Martin", "Gérante", "claire@boulangerie-martin.fr", "+33612345678", True)
+    ]
+    lefevre = clients["Paul Lefèvre"]  # « Particulier », « Est une entreprise » False
+    assert (lefevre["kind"], lefevre["email"]) == ("individual", "paul.lefevre@exemple.fr")
+    assert lefevre["phone"] == "+33698765432"
+    assert lefevre["billing_address"] == {
+        "line1": "4 rue Neuve", "line2": None, "postal_code": "69002", "city": "Lyon",
+        "country": "FR",
+    }  # fmt: skip
+    assert contacts(cli, lefevre) == []
+
+
 def test_odoo_technical_names_and_external_ids(cli) -> None:
     report, clients = imported(cli, "odoo-technical.csv", "--on-duplicate", "merge")
     dupont = clients["Dupont Belgique"]
@@ -201,6 +283,36 @@ def test_dolibarr_contacts(cli) -> None:
         ("Claire", "Lambert", "Comptable", "claire.lambert@cabinet-lambert.fr", "+33601020304",
          True)
     ]  # fmt: skip
+
+
+def test_dolibarr_contacts_of_a_recent_version(cli) -> None:
+    # « Identifiant contact », « Poste/fonction »: a recent Dolibarr's labels, in UTF-8; the
+    # contact's columns come before its third party's of the same name (« Adresse »…)
+    report, clients = imported(cli, "dolibarr-contacts-recent.csv")
+    assert (report["created"], report["rejected"]) == (2, 0)
+    garnier = clients["Garnier Frères"]
+    assert (garnier["kind"], garnier["first_name"]) == ("business", None)
+    assert garnier["email"] == "luc.garnier@garnier-freres.fr"  # the contact's comes first
+    assert garnier["phone"] == "+33491000000"  # the third party's: the contact has none
+    assert garnier["billing_address"] == {  # the contact's is empty: its third party's
+        "line1": "15 rue du Port", "line2": "Zone artisanale", "postal_code": "13002",
+        "city": "Marseille", "country": "FR",
+    }  # fmt: skip
+    assert contacts(cli, garnier) == [
+        ("Luc", "Garnier", "Directeur commercial", "luc.garnier@garnier-freres.fr",
+         "+33491000000", True)
+    ]  # fmt: skip
+    notes = note_texts(cli, garnier)
+    assert "Préfère être appelé le matin" in notes  # « Note (privée) »
+    assert "Autres emails : contact@garnier-freres.fr" in notes
+    assert "Autres téléphones : 06 22 33 44 55" in notes
+    bonnet = clients["Bonnet"]  # a contact of no third party: a private individual
+    assert (bonnet["kind"], bonnet["first_name"]) == ("individual", "Sophie")
+    assert (bonnet["email"], bonnet["phone"]) == ("sophie.bonnet@exemple.fr", "+33698765433")
+    assert bonnet["billing_address"] == {
+        "line1": "9 avenue Foch", "line2": None, "postal_code": "75016", "city": "Paris",
+        "country": "FR",
+    }  # fmt: skip
 
 
 def test_vcard_3_and_4(cli) -> None:

@@ -22,6 +22,15 @@ GOOGLE = (
     "Address 1 - Extended Address,Address 1 - City,Address 1 - Region,Address 1 - Postal Code,"
     "Address 1 - PO Box"
 ).split(",")
+GOOGLE_FORMATTED = (
+    "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,"
+    "Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,"
+    "Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,"
+    "E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,"
+    "Phone 2 - Value,Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,"
+    "Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,"
+    "Address 1 - Extended Address"
+).split(",")
 GOOGLE_LEGACY = (
     "Name,Given Name,Additional Name,Family Name,Yomi Name,Given Name Yomi,Additional Name Yomi,"
     "Family Name Yomi,Name Prefix,Name Suffix,Initials,Nickname,Short Name,Maiden Name,Birthday,"
@@ -62,6 +71,10 @@ ODOO_LABELS = (
     "External ID,Name,Company Type,Is a Company,Related Company,Street,Street2,Zip,City,Country,"
     "Email,Phone,Mobile,Tax ID,Tags"
 ).split(",")
+ODOO_FR = (  # Odoo 16.0 labels in French (fr.po of the base module)
+    "ID externe,Nom,Type de société,Est une entreprise,Société associée,Poste,Rue,Rue 2,"
+    "Code postal,Ville,Pays,E-mail,Téléphone,Mobile,N° TVA,ID de la société,Étiquettes"
+).split(",")
 ODOO_TECHNICAL = (
     "id,name,company_type,is_company,parent_id,street,street2,zip,city,country_id,"
     "country_id/id,email,phone,mobile,vat,category_id"
@@ -77,23 +90,37 @@ DOLIBARR_CONTACTS = (
     "Code pays,Téléphone,Fax,Mobile,Email,Id société,Raison sociale,Type du tiers"
 ).split(",")
 
+# A recent Dolibarr's contacts export: export_fields_array of modSociete (the contact's
+# fields then its third party's: of twins such as « Adresse », the contact's comes first),
+# translated by companies.lang and main.lang (sources in MANIFEST.md)
+DOLIBARR_CONTACTS_RECENT = (
+    "Identifiant contact,Code civilité,Nom,Prénom,Poste/fonction,Date création,"
+    "Date de dernière modification,Privé,Adresse,Code postal,Ville,Département / Canton,Région,"
+    "Pays,Code pays,Téléphone,Fax,Mobile,EMail,Note (privée),Note (publique),État,"
+    "Identifiant société,Raison sociale,État,Code client,Client,Fournisseur,Adresse,Code postal,"
+    "Ville,Téléphone,Email,Note (privée),Note (publique),Type du tiers"
+).split(",")
+
 
 def rows(header: list[str], *records: dict[str, str]) -> list[list[str]]:
-    """Rows of ``header`` holding ``records`` (a record names columns; the first of twins)."""
+    """Rows of ``header`` holding ``records`` (a record names columns: « Adresse » is the
+    first of twins, « Adresse#2 » the second)."""
     out = []
     for record in records:
         row = [""] * len(header)
         for key, value in record.items():
-            row[header.index(key)] = value
+            name, _, nth = key.partition("#")
+            at = [i for i, column in enumerate(header) if column == name][int(nth or 1) - 1]
+            row[at] = value
         out.append(row)
     return [header, *out]
 
 
 def write(name: str, table: list[list[str]], encoding: str = "utf-8", delimiter: str = ",",
-          trailing: bool = False) -> None:  # fmt: skip
+          trailing: bool = False, newline: str = "\r\n") -> None:  # fmt: skip
     HERE.mkdir(exist_ok=True)
     with (HERE / name).open("w", encoding=encoding, newline="") as out:
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+        writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
         for row in table:
             writer.writerow([*row, ""] if trailing else row)
 
@@ -116,6 +143,27 @@ def main() -> None:
          "E-mail 1 - Value": "einkauf@mueller-maschinenbau.de", "Phone 1 - Value": "+49 30 1234567",
          "Address 1 - Street": "Friedrichstraße 12", "Address 1 - City": "Berlin",
          "Address 1 - Postal Code": "10117", "Address 1 - Country": "Germany"},
+    ))  # fmt: skip
+    # a free-text address is all Google keeps when nobody typed its parts apart
+    write("google-formatted.csv", rows(GOOGLE_FORMATTED,
+        {"First Name": "Camille", "Last Name": "Roux", "Organization Name": "Atelier Roux",
+         "Labels": "* myContacts ::: Clients", "E-mail 1 - Label": "* Work",
+         "E-mail 1 - Value": "camille@atelier-roux.fr", "Phone 1 - Label": "Work",
+         "Phone 1 - Value": "01 42 60 00 00", "Address 1 - Label": "Work",
+         "Address 1 - Formatted": "12 rue de la Paix\n75002 Paris\nFrance"},
+        {"First Name": "Léon", "Last Name": "Girard", "Labels": "* myContacts",
+         "E-mail 1 - Value": "leon.girard@exemple.fr", "Phone 1 - Label": "Mobile",
+         "Phone 1 - Value": "06 44 55 66 77", "Address 1 - Label": "Home",
+         "Address 1 - Formatted": "3 place Bellecour\nBâtiment B\n69002 Lyon"},
+        {"First Name": "Jonas", "Last Name": "Schmidt", "Organization Name": "Schmidt Werkzeuge GmbH",
+         "E-mail 1 - Value": "info@schmidt-werkzeuge.de", "Phone 1 - Value": "+49 30 7654321",
+         "Address 1 - Label": "Work",
+         "Address 1 - Formatted": "Friedrichstraße 40\n10117 Berlin\nAllemagne"},
+        {"First Name": "Inès", "Last Name": "Morel", "Labels": "* myContacts",
+         "E-mail 1 - Value": "ines.morel@exemple.fr", "Address 1 - Label": "Home",
+         "Address 1 - Formatted": "8 rue Neuve\n44000 Nantes\nFrance",
+         "Address 1 - Street": "8 rue Neuve", "Address 1 - City": "Nantes",
+         "Address 1 - Postal Code": "44000", "Address 1 - Country": "France"},
     ))  # fmt: skip
     write("google-legacy.csv", rows(GOOGLE_LEGACY,
         {"Name": "Paul Lefèvre", "Given Name": "Paul", "Family Name": "Lefèvre",
@@ -163,6 +211,26 @@ def main() -> None:
          "Zip": "1000", "City": "Bourg-en-Bresse", "Country": "France", "Phone": "",
          "Mobile": "06 55 44 33 22", "Email": "sophie.bernard@exemple.fr"},
     ))  # fmt: skip
+    # a French user's export by labels: a company, its contact (Odoo copies the company's
+    # address into it) and a private individual
+    write("odoo-fr.csv", rows(ODOO_FR,
+        {"ID externe": "__export__.res_partner_21", "Nom": "Boulangerie Martin SARL",
+         "Type de société": "Société", "Est une entreprise": "True", "Rue": "12 rue des Lilas",
+         "Rue 2": "Bâtiment B", "Code postal": "01000", "Ville": "Bourg-en-Bresse",
+         "Pays": "France", "E-mail": "contact@boulangerie-martin.fr",
+         "Téléphone": "04 74 00 00 00", "N° TVA": "FR44732829320",
+         "ID de la société": "73282932000074", "Étiquettes": "Boulangers"},
+        {"ID externe": "__export__.res_partner_22", "Nom": "Claire Martin",
+         "Type de société": "Particulier", "Est une entreprise": "False",
+         "Société associée": "Boulangerie Martin SARL", "Poste": "Gérante",
+         "Rue": "12 rue des Lilas", "Rue 2": "Bâtiment B", "Code postal": "01000",
+         "Ville": "Bourg-en-Bresse", "Pays": "France", "E-mail": "claire@boulangerie-martin.fr",
+         "Mobile": "06 12 34 56 78"},
+        {"ID externe": "__export__.res_partner_23", "Nom": "Paul Lefèvre",
+         "Type de société": "Particulier", "Est une entreprise": "False", "Rue": "4 rue Neuve",
+         "Code postal": "69002", "Ville": "Lyon", "Pays": "France",
+         "E-mail": "paul.lefevre@exemple.fr", "Mobile": "06 98 76 54 32"},
+    ))  # fmt: skip
     write("odoo-technical.csv", rows(ODOO_TECHNICAL,
         {"id": "__export__.res_partner_9", "name": "Dupont Belgique", "company_type": "company",
          "is_company": "True", "street": "Rue de la Loi 16", "zip": "1000", "city": "Bruxelles",
@@ -190,6 +258,23 @@ def main() -> None:
          "Email": "claire.lambert@cabinet-lambert.fr", "Id société": "3",
          "Raison sociale": "Cabinet Lambert", "Type du tiers": "PME/PMI"},
     ), encoding="iso-8859-1", trailing=True)  # fmt: skip
+    # a recent Dolibarr's « CSV UTF-8 »: one contact of a third party (its own address left
+    # empty, its company's with « \n » inside the cell), one contact of no third party
+    write("dolibarr-contacts-recent.csv", rows(DOLIBARR_CONTACTS_RECENT,
+        {"Identifiant contact": "27", "Code civilité": "MR", "Nom": "Garnier", "Prénom": "Luc",
+         "Poste/fonction": "Directeur commercial", "Privé": "0", "Pays": "France",
+         "Code pays": "FR", "Mobile": "06 22 33 44 55", "EMail": "luc.garnier@garnier-freres.fr",
+         "Note (privée)": "Préfère être appelé le matin", "État": "1",
+         "Identifiant société": "8", "Raison sociale": "Garnier Frères", "État#2": "1",
+         "Code client": "CU2403-0008", "Client": "1", "Fournisseur": "0",
+         "Adresse#2": "15 rue du Port\\nZone artisanale", "Code postal#2": "13002",
+         "Ville#2": "Marseille", "Téléphone#2": "04 91 00 00 00",
+         "Email": "contact@garnier-freres.fr", "Type du tiers": "TE_SMALL"},
+        {"Identifiant contact": "28", "Code civilité": "MME", "Nom": "Bonnet", "Prénom": "Sophie",
+         "Privé": "0", "Adresse": "9 avenue Foch", "Code postal": "75016", "Ville": "Paris",
+         "Pays": "France", "Code pays": "FR", "Mobile": "06 98 76 54 33",
+         "EMail": "sophie.bonnet@exemple.fr", "État": "1"},
+    ), trailing=True, newline="\n")  # fmt: skip
     (HERE / "contacts.vcf").write_text(VCARDS, encoding="utf-8", newline="")
 
 

@@ -12,8 +12,10 @@ one, as for the import template).
 Besides the fields of a client, a column may feed: ``organization`` (the row is a
 business named after it, the person on the row its contact), ``last_name``,
 ``full_name`` (a person's name in one cell), ``mobile`` (a phone read after the others),
-``job_title``, ``company_type`` (company / person), ``is_company`` (true / false) and
-``third_party_type`` (Dolibarr's « Type du tiers »: « Particulier » or a kind of business).
+``job_title``, ``company_type`` (company / person), ``is_company`` (true / false),
+``third_party_type`` (Dolibarr's « Type du tiers »: « Particulier » or a kind of business)
+and ``formatted_address`` (a whole address in one cell, Google's « Address 1 - Formatted »:
+read only when no other column of the address is filled).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ EXTRA_TARGETS = (
     "company_type",
     "is_company",
     "third_party_type",
+    "formatted_address",
     *CONTACT_KEYS,
     "contacts",
 )

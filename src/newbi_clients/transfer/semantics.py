@@ -7,18 +7,22 @@ name, job title, email, phone) is its contact; with the contacts a file lists in
 of their own, they are kept as ``contacts`` (the first one primary; a person that does not
 validate becomes a note). The
 kind comes from an explicit column, else from Odoo's ``company_type`` or ``is_company``,
-Dolibarr's « Type du tiers », or the organisation.
+Dolibarr's « Type du tiers », or the organisation. An address in one cell (Google's
+« Address 1 - Formatted ») is read only when no column of the address holds anything.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from newbi_clients import validation as v
 from newbi_clients.builder import FIELD_KEYS
+from newbi_clients.errors import ValidationFailed
 from newbi_clients.text import fold
 from newbi_clients.transfer.export import unescape_formula
 from newbi_clients.transfer.mapping import HeaderMap
@@ -61,6 +65,10 @@ _READ_AS_VALUES = frozenset({
     "last_name", "name", "full_name", "job_title",
 })  # fmt: skip
 _NO_CELLS = itemgetter(slice(0, 0))
+# the columns of an address: when one is filled, a whole address in one cell is not read
+_ADDRESS_PARTS = ("address", "line2", "postal_code", "city", "country")
+# « 75002 Paris », « 10117 Berlin », « L-1450 Luxembourg »: a postal code, then its town
+_CODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?(?P<code>\d{4,5})\s+(?P<city>[^\d\s].*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,8 @@ def row_fields(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
     for street, line2 in (("address", "line2"), ("delivery_address", "delivery_line2")):
         if street in values:
             _split_lines(raw, values, street, line2)
+    if "formatted_address" in values and not any(raw.get(k) for k in _ADDRESS_PARTS):
+        _formatted_address(raw, values["formatted_address"][0])
     raw["contacts"] = _listed_contacts(values)
     _names(raw, values, _kind(values, headers), extra)
     raw["extra_notes"] = extra
@@ -259,6 +269,38 @@ def _split_lines(
     rest = [*lines[1:], *([raw[line2]] if raw.get(line2) else [])]
     if rest:
         raw[line2] = ", ".join(rest)
+
+
+def _formatted_address(raw: dict[str, Any], text: str) -> None:
+    """An address typed as free text, as Google keeps it when nobody filled the street and
+    the town apart (« 12 rue de la Paix », « 75002 Paris », « France » on their lines): a
+    last line naming a country gives the country, a « 75002 Paris » line (the last one but
+    the street's) the postal code and the town, the first other line the street and the
+    next ones its complement."""
+    lines = [line.strip(" ,") for line in text.replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > 1 and _is_country(lines[-1]):
+        raw["country"] = lines.pop()
+    first = 1 if len(lines) > 1 else 0  # the first line is the street's, unless alone
+    for index in range(len(lines) - 1, first - 1, -1):
+        match = _CODE_TOWN.match(lines[index])
+        if match:
+            raw["postal_code"], raw["city"] = match.group("code"), match.group("city")
+            del lines[index]
+            break
+    if lines:
+        raw["address"] = lines[0]
+    if len(lines) > 1:
+        raw["line2"] = ", ".join(lines[1:])
+
+
+def _is_country(text: str) -> bool:
+    """Whether a line names a country (« France », « Allemagne », « Germany », « DE »)."""
+    try:
+        v.normalize_country(text)
+    except ValidationFailed:
+        return False
+    return True
 
 
 def _kind(values: dict[str, list[str]], headers: HeaderMap) -> str | None:
