@@ -148,3 +148,13 @@ def test_install_completion_speaks_french(cli, tmp_path, monkeypatch) -> None:
     assert "Complétion bash installée dans" in result.stdout
     assert "installed" not in result.stdout and "restart" not in result.stdout
     assert (tmp_path / ".bashrc").exists()
+
+
+def test_click_s_path_checks_are_french() -> None:
+    from newbi_clients.cli.french import translate
+
+    assert translate("Path 'clients.csv' is not readable.") == (
+        "« clients.csv » n'est pas lisible (permission refusée)."
+    )
+    for english in ("Directory 'out' is not writable.", "Path 'x' is a file."):
+        assert translate(english) != english

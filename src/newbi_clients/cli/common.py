@@ -301,23 +301,57 @@ def scratch_store() -> "Iterator[ClientStore]":
 
 @contextmanager
 def input_file(path: Path) -> "Iterator[Path]":
-    """``path`` itself, or for « - » the standard input copied to a private temporary file
-    (the readers look at a file several times: encoding, delimiter, rows). A path that
-    names no file is refused first, before a book is opened or created for it."""
-    if str(path) != "-":
-        from newbi_clients.transfer.read import check_input
+    """``path`` itself, or for « - » (and a pipe given by its path: ``/dev/stdin``,
+    ``<(commande)``) the stream copied to a private temporary file (the
+    readers look at a file several times: encoding, delimiter, rows), named after what
+    its first bytes are: an XLSX workbook, vCard cards, else CSV. A path that names no
+    file, or a file of a format the import does not read, is refused first, before a
+    book is opened or created for it."""
+    from newbi_clients.transfer.read import (
+        CSV_SUFFIXES,
+        VCARD_SUFFIXES,
+        XLSX_SUFFIXES,
+        check_input,
+        open_table,
+    )
 
+    if str(path) != "-" and not _a_stream(path):
         check_input(path)
+        if path.suffix.lower() not in (*CSV_SUFFIXES, *XLSX_SUFFIXES, *VCARD_SUFFIXES):
+            open_table(path)  # refuses it, naming the formats read
         yield path
         return
     import shutil
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "entrée-standard.csv"
+        copy = Path(folder) / "entrée-standard"
         with copy.open("wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out)
-        yield copy
+            if str(path) == "-":
+                shutil.copyfileobj(sys.stdin.buffer, out)
+            else:
+                with path.open("rb") as stream:
+                    shutil.copyfileobj(stream, out)
+        with copy.open("rb") as fh:
+            head = fh.read(4096)
+        if head.startswith(b"PK\x03\x04"):
+            suffix = ".xlsx"
+        elif head.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCARD"):
+            suffix = ".vcf"
+        else:
+            suffix = ".csv"
+        yield copy.rename(copy.with_suffix(suffix))
+
+
+def _a_stream(path: Path) -> bool:
+    """Whether ``path`` is a pipe (``/dev/stdin`` under a pipe, ``<(commande)``)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode)
 
 
 def interactive(no_input: bool = False) -> bool:

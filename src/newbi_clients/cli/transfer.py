@@ -38,6 +38,14 @@ def register(app: typer.Typer) -> None:
     app.command("template")(export.template)
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name the same file (through links too)."""
+    try:
+        return one.expanduser().resolve() == other.expanduser().resolve() or one.samefile(other)
+    except OSError:
+        return False
+
+
 def import_(
     file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt, .xlsx ou .vcf (vCard) ; « - » : CSV lu sur l'entrée standard.", show_default=False)],
     encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
@@ -73,6 +81,11 @@ def import_(
 
     ask = interactive(no_input) and str(file) != "-"
     columns = parse_map(map_ or [])
+    if errors is not None and str(file) != "-" and _same_file(errors, file):
+        raise ImportRejected(
+            f"--errors {errors} est le fichier importé : il serait remplacé par ses seules"
+            " lignes rejetées. Choisissez un autre fichier (par exemple rejets.csv)."
+        )
     # the input is checked before the book is opened: a mistyped path creates no book
     with (
         input_file(file) as path,
@@ -115,7 +128,7 @@ def import_(
                 )
             if refusal:
                 raise ImportRejected(refusal)
-            info("Simulation (--dry-run) : rien n'a été écrit.")
+            info("Simulation (--dry-run) : rien n'a été écrit dans le carnet.")
             show_phases(importer)
             return
         choice = on_duplicate_choice(plan, on_duplicate, ask)
