@@ -218,3 +218,27 @@ def test_a_contact_s_number_typed_with_spaces(store: ClientStore) -> None:
     add_contact(store, acme, build_contact({"last_name": "Hoarau", "phone": "0690 11 22 33"}))
     assert names(store, text="contact:0690 11") == ["ACME Guadeloupe"]
     assert names(store, text="contact:0690 99") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("garage2000", ["Garage2000"]),
+        ("Studio54", ["Studio54"]),
+        ("b2b", ["B2B Solutions"]),
+        ("B2B Solutions", ["B2B Solutions"]),
+        ("rn7", ["RN7 Transports"]),
+        ("agence 360", ["Agence 360"]),
+        ("360", ["Agence 360"]),
+        ("prenom5", ["Nom1"]),
+        ("06 12 34", ["Agence 360"]),  # a number typed in parts is still its phone
+    ],
+)
+def test_words_with_digits_are_found_in_names(
+    store: ClientStore, text: str, expected: list[str]
+) -> None:
+    for name in ("Garage2000", "Studio54", "B2B Solutions", "RN7 Transports"):
+        make(store, name=name)
+    make(store, name="Agence 360", phone="06 12 34 56 78")
+    make(store, name="Nom1", first_name="Prenom5")
+    assert names(store, text=text) == expected

@@ -175,8 +175,14 @@ def _word_match(word: str) -> str:
         return f"{{email contact_words}} : {_quote(word)}*"
     identifier = compact_identifier(word)
     if identifier and any(c.isdigit() for c in identifier):
-        return _identifier_match("{search_ids contact_words}", identifier)
+        found = _identifier_match("{search_ids contact_words}", identifier)
+        # a word with digits is a name's word too (« Garage2000 », « Agence 360 », « B2B »)
+        return f"({found} OR {{{_WORD_COLUMNS}}} : {_quote(word)}*)"
     return f"{_quote(word)}*"
+
+
+# the columns of the search index that hold words (the others hold identifiers)
+_WORD_COLUMNS = "name first_name email billing_city"
 
 
 def _identifier_match(columns: str, identifier: str) -> str:
