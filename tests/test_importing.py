@@ -582,3 +582,30 @@ def test_a_phone_s_extension_is_kept_in_a_note(store: ClientStore, tmp_path: Pat
     assert [n.text for n in martin.notes] == ["Poste 12 du téléphone 01 23 45 67 89"]
     assert [c.phone for c in acme.contacts] == ["+33140000001"]
     assert [n.text for n in acme.notes] == ["Poste 7 du téléphone 01 40 00 00 01 de Luc Petit"]
+
+
+def test_several_numbers_in_one_phone_cell(store: ClientStore, tmp_path: Path) -> None:
+    # the first number is the phone, the others a note, as from columns of their own
+    path = tmp_path / "telephones.csv"
+    path.write_text(
+        "Nom;Téléphone\n"
+        "A;06 12 34 56 71 / 01 23 45 67 89\n"
+        'B;"06 12 34 56 72, 01 23 45 67 88"\n'
+        "C;06 12 34 56 73 - 01 23 45 67 87\n"
+        'D;"06 12 34 56 74\n01 23 45 67 86"\n'
+        "E;06-12-34-56-75\n"  # one number written with dashes
+        "F;06 12 34 56 76 ou 01 23 45 67 85\n",
+        encoding="utf-8",
+    )
+    _, report = _import(store, path)
+    assert (report.created, report.rejected) == (6, 0)
+    clients = store.iter_clients(ClientQuery(), with_notes=True)
+    found = {c.name: (c.phone, [n.text for n in c.notes]) for c in clients}
+    assert found == {
+        "A": ("+33612345671", ["Autres téléphones : 01 23 45 67 89"]),
+        "B": ("+33612345672", ["Autres téléphones : 01 23 45 67 88"]),
+        "C": ("+33612345673", ["Autres téléphones : 01 23 45 67 87"]),
+        "D": ("+33612345674", ["Autres téléphones : 01 23 45 67 86"]),
+        "E": ("+33612345675", []),
+        "F": ("+33612345676", ["Autres téléphones : 01 23 45 67 85"]),
+    }

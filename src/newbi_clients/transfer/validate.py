@@ -90,6 +90,25 @@ def _null(value: None) -> None:
 sqlite3.register_adapter(type(None), _null)
 
 
+# what separates several numbers written in one phone cell (« 06… / 01… », « 06…, 01… »,
+# « 06… - 01… », one a line, « 06… ou 01… »)
+_PHONE_LIST = re.compile(r"\s*(?:[/,;\n]|\s-\s|\s(?:et|ou)\s)\s*", re.IGNORECASE)
+
+
+def _other_phones(raw: dict[str, Any]) -> list[str]:
+    """Several numbers in the row's phone cell: the first is the phone, the others are
+    returned as the text of a note (as when they come in columns of their own), rather
+    than the whole value refused as one number."""
+    value = raw.get("phone")
+    if not isinstance(value, str) or not _PHONE_LIST.search(value):
+        return []
+    parts = [p for p in _PHONE_LIST.split(value.strip()) if p]
+    if len(parts) < 2 or any(sum(c.isdigit() for c in p) < 8 for p in parts):
+        return []  # not a list of numbers: the value is read as one, as before
+    raw["phone"] = parts[0]
+    return ["Autres téléphones : " + ", ".join(parts[1:])]
+
+
 # a letter or « # » in a phone: perhaps an extension after the number (« poste 12 »)
 _MAYBE_EXTENSION = re.compile(r"[^\W\d_]|#")
 
@@ -102,7 +121,9 @@ def _extensions(raw: dict[str, Any]) -> list[str]:
         (raw, "phone", None),
         (raw, "contact_phone", {k: raw.get(f"contact_{k}") for k in ("first_name", "last_name")}),
     ]
-    people += [(person, "phone", person) for person in raw.get("contacts") or ()]
+    listed = raw.get("contacts")  # (a cell mapped to contacts holds text until built)
+    if isinstance(listed, list):
+        people += [(person, "phone", person) for person in listed if isinstance(person, dict)]
     found = []
     for holder, key, person in people:
         value = holder.get(key)
@@ -168,6 +189,8 @@ def validate_chunk(
              for key in [k for k in raw if k.startswith(FIELD_PREFIX)]}
             if custom else {}
         )  # fmt: skip
+        for text in _other_phones(raw):
+            row_notes.append((stamp, text))
         for text in _extensions(raw):
             row_notes.append((stamp, text))
             out.notices.append((number, f"{text} : gardé en note"))
