@@ -997,3 +997,23 @@ def test_a_phone_with_an_extension_is_refused_not_cut(text: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         v.normalize_phone(text)
     assert "le poste 12 ne peut pas être enregistré" in caught.value.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Schweiz", "CH"), ("België", "BE"), ("Deutschland", "DE"), ("España", "ES"),
+     ("Italia", "IT"), ("Nederland", "NL"), ("Österreich", "AT"), ("Suisse", "CH"),
+     ("Germany", "DE"), ("Allemagne", "DE")],
+)  # fmt: skip
+def test_country_names_of_the_neighbours_languages(name: str, code: str) -> None:
+    assert v.normalize_country(name) == code
+
+
+def test_an_unknown_country_is_one_error_not_a_french_postal_code_too() -> None:
+    from newbi_clients.builder import build_client
+
+    with pytest.raises(ValidationFailed) as caught:
+        build_client(
+            {"name": "Müller", "postal_code": "1201", "city": "Genf", "country": "Schwiiz"}
+        )
+    assert [e.field for e in caught.value.errors] == ["billing_address.country"]

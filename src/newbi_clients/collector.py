@@ -85,9 +85,15 @@ def read_address(c: Collector, keys: tuple[str, ...], default_country: str) -> A
     _, _, pc_key, _, country_key = keys
     given = v.clean(country_given)
     country = default_country
+    known = True
     if given:
-        country = c.plain(country_key, v.normalize_country) or default_country
-    postal_code = c.check(pc_key, v.normalize_postal_code, country)
+        found = c.plain(country_key, v.normalize_country)
+        country, known = found or default_country, found is not None
+    # a postal code is checked against its country; against no other when that is refused
+    # (« Schweiz » unknown is one error, not a French postal code error besides)
+    postal_code = (
+        c.check(pc_key, v.normalize_postal_code, country) if known else v.clean(c.get(pc_key))
+    )
     normalize_text = v.normalize_text
     address = Address(  # line1, line2, postal code, city, country
         normalize_text(line1),

@@ -10,6 +10,9 @@ from functools import cache, lru_cache
 from newbi_clients.text import clean, match_key
 from newbi_clients.text import fail as _fail
 
+# languages whose country names are read too, after French and English
+_OTHER_LANGUAGES = ("de", "nl", "it", "es", "pt")
+
 
 @cache
 def _country_index() -> dict[str, str]:
@@ -26,6 +29,15 @@ def _country_index() -> dict[str, str]:
             index.setdefault(match_key(name), code)
             index.setdefault(match_key(french.gettext(name)), code)
         index[match_key(country.alpha_3)] = code
+    # then the names the neighbours' and partners' own files use (« Schweiz », « België »,
+    # « Deutschland », « España »…): French and English names keep their meaning
+    for language in _OTHER_LANGUAGES:
+        other = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                name = getattr(country, attr, None)
+                if name:
+                    index.setdefault(match_key(other.gettext(name)), country.alpha_2)
     for alias, code in {
         "uk": "GB",
         "angleterre": "GB",
@@ -82,7 +94,8 @@ def _alpha2_codes() -> frozenset[str]:
 
 @lru_cache(maxsize=16384)
 def normalize_country(value: object, field: str = "country") -> str:
-    """ISO 3166-1 alpha-2 from a code (FR, FRA) or a French or English name (Allemagne, Germany)."""
+    """ISO 3166-1 alpha-2 from a code (FR, FRA) or a name in French, English, or a
+    neighbour's language (Allemagne, Germany, Deutschland)."""
     text = clean(value)
     if text is None:
         return "FR"
@@ -95,7 +108,8 @@ def normalize_country(value: object, field: str = "country") -> str:
             field,
             text,
             f"Pays inconnu : « {text} » (indiquez un code ISO comme FR ou DE, ou le nom du pays"
-            " en français ou en anglais)",
+            " en français, en anglais, en allemand, en néerlandais, en italien, en espagnol ou"
+            " en portugais)",
         )
     return code
 
