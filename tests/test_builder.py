@@ -94,7 +94,7 @@ def test_every_invalid_field_is_reported() -> None:
             "email",
             "phone",
             "billing_address.postal_code",
-            "delivery_address.postal_code",
+            # (its postal code is not checked against an unknown country: one error)
             "delivery_address.country",
             "siren",
             "vat_number",
@@ -716,3 +716,27 @@ def test_the_validators_skipped_for_missing_values_answer_none() -> None:
     assert v.normalize_postal_code(None, "DE") is None
     assert v.normalize_vat(None, "BE") is None
     assert v.parse_discount(None, "USD") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ({"postal_code": "1201", "city": "Genève", "phone": "+41 22 123 45 67"}, "CH"),
+        ({"city": "Lausanne", "phone": "0041 21 123 45 67"}, "CH"),
+        ({"postal_code": "1000", "city": "Bruxelles", "phone": "+32 2 512 34 56"}, "BE"),
+        # five digits as written: a French postal code, whatever the phone
+        ({"postal_code": "75002", "city": "Paris", "phone": "+32 2 512 34 56"}, "FR"),
+        # a French or overseas phone, or no address: nothing to guess
+        ({"city": "Bourg-en-Bresse", "phone": "04 74 00 00 00"}, "FR"),
+        ({"city": "Saint-Denis", "phone": "+262 692 12 34 56"}, "FR"),
+        ({"country": "FR", "city": "Lyon", "phone": "+41 22 123 45 67"}, "FR"),
+    ],
+)
+def test_an_address_without_country_takes_its_foreign_phone_s(
+    raw: dict[str, str], country: str
+) -> None:
+    built = build_client({"name": "Client", **raw})
+    address = built.client.billing_address
+    assert address is not None and address.country == country
+    said = [w for w in built.warnings if w.startswith("Pays déduit de l'indicatif")]
+    assert len(said) == (country != "FR")

@@ -83,8 +83,16 @@ def build_client(
     defaults = defaults or {}
     vat_given = raw.get("vat_number")  # (most clients have none: no call for them)
     vat_country = _vat_country(vat_given) if vat_given is not None else None
+    guessed = None
     if vat_country and not v.clean(raw.get("country")):
         raw = {**raw, "country": vat_country}  # no country given: the VAT number's prefix
+    elif raw.get("phone") and not v.clean(raw.get("country")) and _not_french_postal(raw):
+        # an address without country whose postal code France does not have (« 1201 »:
+        # Geneva, not 01201) or none, and a phone in a foreign country's international
+        # form: that country
+        guessed = v.phone_country(raw.get("phone"))
+        if guessed:
+            raw = {**raw, "country": guessed}
     raw, over = clean_raw(raw)  # no control character, no field over its length limit
     c = Collector(raw)
     if over:
@@ -165,6 +173,11 @@ def build_client(
     if c.errors:
         raise ValidationFailed(c.errors)
     warnings = business_warnings(kind, country, siret, siren, vat_number)
+    if guessed:
+        warnings.append(
+            f"Pays déduit de l'indicatif du téléphone : {v.country_label(guessed)} (aucun pays"
+            " indiqué) ; vérifiez-le."
+        )
     if vat_number and vat_country and vat_country not in (country, "FR"):
         warnings.append(
             f"Le numéro de TVA {vat_number} est celui d'un autre pays"
@@ -172,6 +185,15 @@ def build_client(
             " vérifiez le pays du client."
         )
     return Built(client, warnings)
+
+
+def _not_french_postal(raw: Mapping[str, Any]) -> bool:
+    """Whether the client has an address (a city or a postal code) whose postal code is
+    absent or is not five digits as written."""
+    code, city = v.clean(raw.get("postal_code")), v.clean(raw.get("city"))
+    if code is None:
+        return city is not None
+    return not (len(code) == 5 and code.isdigit())
 
 
 def _vat_country(vat_number: object) -> str | None:

@@ -237,6 +237,29 @@ def normalize_phone(
     )
 
 
+def phone_country(value: object) -> str | None:
+    """The country of a phone written in international form (« +41 22 123 45 67 » → CH),
+    None for a national number, a French one (mainland, overseas, Monaco) or no number."""
+    text = clean(value)
+    if text is None:
+        return None
+    text = text.translate(_SPACES_AS_SPACE).strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if not text.startswith("+") or text.startswith("+33"):
+        return None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(split_extension(text)[0], None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(number)
+    if not region or region in _FRENCH_PHONE or not phonenumbers.is_valid_number(number):
+        return None
+    return str(region)
+
+
 def _lost_plus(text: str, country: str) -> str:
     """« +492984850345 » for « 492984850345 » and a German client ('' when it is not that)."""
     import phonenumbers
