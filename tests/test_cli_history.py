@@ -347,6 +347,7 @@ def test_history_import(cli, tmp_path: Path) -> None:
     assert report == {
         "documents": 5,
         "payments": 2,
+        "skipped": 0,
         "rejected": 2,
         "errors": IMPORT_ERRORS,
         "dry_run": False,
@@ -472,7 +473,8 @@ def test_history_import_of_dolibarr_reads_one_line_a_payment(cli, tmp_path: Path
     path = tmp_path / "export_invoice_2.csv"
     path.write_bytes("\r\n".join(rows).encode("cp1252") + b"\r\n")
     report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
-    assert (report["documents"], report["payments"], report["rejected"]) == (5, 4, 1)
+    # three documents; four payments, two of them on further lines of an invoice
+    assert (report["documents"], report["payments"], report["rejected"]) == (3, 4, 1)
     # another invoice under the same number, with other amounts: refused as before
     assert [(e["row"], e["column"]) for e in report["errors"]] == [(7, "Ref. facture")]
     documents = {d["number"]: d for d in cli.json("history", "list", "acme")}
@@ -514,7 +516,13 @@ def test_history_import_of_odoo_reads_the_payment_status(cli, tmp_path: Path) ->
 def test_history_import_table_report(cli, tmp_path: Path) -> None:
     cli(*ACME)
     lines = cli("history", "import", str(write(tmp_path, IMPORT_ROWS))).stdout.splitlines()
-    assert lines == ["Résultat\tLignes", "Documents\t5", "Paiements\t2", "Rejetés\t2"]
+    assert lines == [
+        "Résultat\tNombre",
+        "Documents créés\t5",
+        "Paiements ajoutés\t2",
+        "Lignes déjà dans le carnet\t0",
+        "Lignes rejetées\t2",
+    ]
 
 
 def test_history_import_dry_run_writes_nothing(cli, tmp_path: Path, db_path: Path) -> None:
@@ -526,6 +534,7 @@ def test_history_import_dry_run_writes_nothing(cli, tmp_path: Path, db_path: Pat
     assert report == {
         "documents": 5,
         "payments": 2,
+        "skipped": 0,
         "rejected": 2,
         "errors": IMPORT_ERRORS,
         "dry_run": True,
@@ -540,7 +549,9 @@ def test_history_import_strict_writes_nothing(cli, tmp_path: Path, db_path: Path
     path = write(tmp_path, IMPORT_ROWS)
     result = cli("history", "import", str(path), "--strict", "--format", "json", code=1)
     assert "Import refusé (--strict) : 2 ligne(s) rejetée(s) ; rien n'a été écrit." in result.stderr
-    assert result.stdout == ""
+    # the rows refused, on stderr and in the JSON report, as for a client import
+    assert "Ligne 4, colonne « Client/Email » : Aucun client ne correspond" in result.stderr
+    assert json.loads(result.stdout)["errors"] == IMPORT_ERRORS
     assert counts(db_path) == (0, 0)
     # without rejected rows --strict imports everything
     good = write(tmp_path, [IMPORT_ROWS[0], IMPORT_ROWS[1], IMPORT_ROWS[2]], "bon.csv")
@@ -611,7 +622,9 @@ def test_history_import_rejects_invalid_values_with_their_column(cli, tmp_path: 
             "contact@acme.fr;Facture;;2026-01-15;100;120;;;",
         ],
     )
-    report = json.loads(cli("history", "import", str(path), "--format", "json").stdout)
+    result = cli("history", "import", str(path), "--format", "json", code=1)
+    assert "Aucune ligne importable : les 6 ligne(s) du fichier ont été rejetées" in result.stderr
+    report = json.loads(result.stdout)
     assert report["documents"] == 0
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
         (2, "Date"), (3, "Montant HT"), (4, "Montant TTC"), (5, "Statut"),
@@ -657,7 +670,8 @@ def test_history_import_takes_no_payment_on_a_quote(cli, tmp_path: Path, db_path
     path = write(
         tmp_path, [IMPORT_HEADER, "contact@acme.fr;Devis;D-9;15/02/2026;100;120;;20/03/2026;120"]
     )
-    cli("history", "import", str(path), "--format", "json")
+    result = cli("history", "import", str(path), code=1)
+    assert "Paiement refusé : on ne paie pas un devis" in result.stderr
     with ClientStore(db_path) as store:
         statuses = [
             r[0] for r in store.db.execute("SELECT status FROM documents WHERE type = 'quote'")
@@ -678,7 +692,8 @@ def test_history_import_takes_no_payment_on_a_cancelled_invoice(
         tmp_path,
         [IMPORT_HEADER, "contact@acme.fr;Facture;F-90;15/02/2026;100;120;annulé;20/03/2026;50"],
     )
-    cli("history", "import", str(path), "--format", "json")
+    result = cli("history", "import", str(path), code=1)
+    assert "on ne paie pas une facture annulée" in result.stderr
     with ClientStore(db_path) as store:
         on_cancelled = store.db.execute(
             "SELECT count(*) FROM payments p JOIN documents d ON d.id = p.document_id"

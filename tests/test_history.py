@@ -109,7 +109,9 @@ def test_parse_amount_refuses_amounts_beyond_the_bound(text: str) -> None:
     assert parse_amount("-999999999999999.99") == -99_999_999_999_999_999
 
 
-@pytest.mark.parametrize("text", ["abc", "", "   ", "1e3", "12,34,56", "1.234.567", "€", "12 USD"])
+@pytest.mark.parametrize(
+    "text", ["abc", "", "   ", "1e3", "12,34,56", "1.234.56", "1.23,45", "€", "12 USD", "(50,00)"]
+)
 def test_parse_amount_refuses_garbage(text: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         parse_amount(text, "amount_ht")

@@ -19,6 +19,14 @@ def normalize_terms(value: object) -> int | None:
         return None
     match = re.fullmatch(r"(\d+)(?:[.,]0+)?\s*(?:j|jours?|d|days?)?", text.lower())
     if match is None:
+        days, end_of_month = read_terms(text)
+        if end_of_month and days is not None:
+            raise _fail(
+                "terms_days",
+                text,
+                f"Délai de paiement invalide : « {text} » ; donnez le délai seul ({days}) et la"
+                " fin de mois à part",
+            )
         raise _fail(
             "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
         )
@@ -35,6 +43,44 @@ def normalize_terms(value: object) -> int | None:
             "terms_days", text, "Délai de paiement invalide : choisissez 15, 30, 45 ou 60 jours"
         )
     return days
+
+
+# payment terms as invoicing tools write them: « 30 jours », « 45 j fin de mois » (Dolibarr's
+# « 60 jours fin de mois »), « net 30 », « 60 days end of month »
+_TERMS_WORDS = re.compile(
+    r"(?:net\s*)?(\d+)(?:[.,]0+)?\s*(?:j|jours?|d|days?)?\.?(?:\s*net)?"
+    r"(?:\s*[,-]?\s*(fin\s*de\s*mois|fdm|end\s*of\s*(?:the\s*)?month|eom))?"
+)
+# payment on receipt: no days at all (Dolibarr's « À réception », « comptant », Odoo's
+# « Immediate Payment »)
+_ON_RECEIPT = frozenset(
+    {
+        "areception", "reception", "alareception", "areceptiondefacture",
+        "areceptiondelafacture", "paiementareception", "comptant", "paiementcomptant",
+        "immediat", "paiementimmediat", "immediate", "immediatepayment", "dueonreceipt",
+        "onreceipt", "uponreceipt", "cash",
+    }
+)  # fmt: skip
+
+
+def read_terms(value: object) -> tuple[int | None, bool]:
+    """The days and the end of month that payment terms written in words say, unchecked
+    (:func:`normalize_terms` checks the days): « 60 jours fin de mois » → (60, True),
+    « 30 jours » → (30, False), « À réception » or « comptant » → (0, False); (None, False)
+    when they name no number of days.
+
+    >>> read_terms("60 jours fin de mois"), read_terms("A réception"), read_terms("bientôt")
+    ((60, True), (0, False), (None, False))
+    """
+    text = clean(value)
+    if text is None:
+        return None, False
+    if match_key(text) in _ON_RECEIPT:
+        return 0, False
+    match = _TERMS_WORDS.fullmatch(fold(text).strip())
+    if match is None:
+        return None, False
+    return int(match.group(1)), match.group(2) is not None
 
 
 _TRUE = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}

@@ -8,10 +8,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from newbi_clients.errors import ValidationFailed
-from newbi_clients.models import Discount
+from newbi_clients.models import Discount, format_money_fr
 from newbi_clients.validation import parse_decimal
 
 TYPES = {"invoice": "Facture", "quote": "Devis", "credit_note": "Avoir"}
@@ -97,19 +98,137 @@ def _fail(field_: str, value: str | None, message: str) -> ValidationFailed:
     return ValidationFailed.single(field_, value, message)
 
 
-def parse_amount(value: object, field_: str = "amount") -> int:
-    """Cents from « 1 234,56 », « 1234.56 » or « 12 » (at most 2 decimals)."""
-    text = str(value or "").strip().removesuffix("€").removesuffix("EUR").strip()
-    number = parse_decimal(text) if text else None
-    if number is None:
+# the shapes of an amount once its spaces and currency are gone: a group of thousands
+# begins with 1 to 3 digits (not a 0) and goes on by threes
+_LEADING_GROUP = re.compile(r"[1-9]\d{0,2}")
+_DIGITS = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
+
+
+def _compact(value: object) -> str:
+    """The amount written without its spaces (thousands), apostrophes (Swiss thousands)
+    and currency, before or after it (« 1 234,56 € », « EUR 100,00 »)."""
+    text = str(value or "").strip()
+    for unit in ("€", "EUR"):
+        if text.upper().endswith(unit):
+            text = text[: -len(unit)]
+        elif text.upper().startswith(unit):
+            text = text[len(unit) :]
+    return re.sub(r"[\s\u00a0\u202f']", "", text)
+
+
+def _grouped(text: str, separator: str) -> bool:
+    """Whether ``text`` is digits grouped by threes with ``separator`` (« 1.234.567 »)."""
+    head, *groups = text.split(separator)
+    return (
+        bool(groups)
+        and bool(_LEADING_GROUP.fullmatch(head))
+        and all(len(g) == 3 and g.isdigit() for g in groups)
+    )
+
+
+def _shape(compact: str) -> tuple[str, str, str, str]:
+    """How a compact amount is written: (shape, sign, integer digits, decimal digits).
+
+    The shape is ``plain`` without separator; ``plain:S`` when its one separator S can
+    only be decimal (« 12,5 », « 0.125 », « 1234.567 »); ``grouped:S`` when S only groups
+    thousands (« 1.234.567 »); ``both:S`` when thousands are grouped and S, the last
+    separator, is the decimal mark (« 1.234,56 »); ``lone:S`` for one S then exactly three
+    digits after one to three (« 12.500 », « 1,000 »): thousands or decimals, as the
+    file's writing says (the digits are then those before S and those after it);
+    ``invalid`` otherwise.
+    """
+    if not _DIGITS.fullmatch(compact):
+        return "invalid", "", "", ""
+    sign = compact[0] if compact[0] in "+-" else ""
+    body = compact[len(sign) :]
+    separators = [c for c in body if c in ".,"]
+    if not separators:
+        return "plain", sign, body, ""
+    last = separators[-1]
+    head, _, tail = body.rpartition(last)
+    if len(set(separators)) == 2:
+        thousands = "," if last == "." else "."
+        if not _grouped(head, thousands) or "." in tail or "," in tail:
+            return "invalid", "", "", ""
+        return "both:" + last, sign, head.replace(thousands, ""), tail
+    if len(separators) > 1:
+        if not _grouped(body, last):
+            return "invalid", "", "", ""
+        return "grouped:" + last, sign, body.replace(last, ""), ""
+    if len(tail) == 3 and _LEADING_GROUP.fullmatch(head):
+        return "lone:" + last, sign, head, tail
+    return "plain:" + last, sign, head or "0", tail
+
+
+def decimal_mark(values: Iterable[object]) -> str | None:
+    """The decimal mark that a file's amounts show (« , » in « 1.480,80 », « 99,99 » or
+    « 1.234.567 »; « . » in « 1,234.56 », « 1000.5 » or « 1,234,567 »), None when they show
+    none or both. It tells how to read an amount such as « 12.500 »: see
+    :func:`parse_amount`."""
+    marks: set[str] = set()
+    for value in values:
+        shape, _, _, _ = _shape(_compact(value))
+        kind, _, mark = shape.partition(":")
+        if kind in ("plain", "both") and mark:
+            marks.add(mark)
+        elif kind == "grouped":
+            marks.add("," if mark == "." else ".")
+    return marks.pop() if len(marks) == 1 else None
+
+
+def parse_amount(value: object, field_: str = "amount", mark: str | None = None) -> int:
+    """Cents from « 1 234,56 », « 1234.56 », « 1.234,56 », « 1.234.567 » or « 12 » (at most
+    2 decimals, never through a float).
+
+    When « . » and « , » are both written, the last one is the decimal mark. A lone
+    separator followed by exactly three digits (« 12.500 », « 1,000 ») may group
+    thousands or mark decimals: ``mark`` is the decimal mark the other amounts of the file
+    show (:func:`decimal_mark`); without one, a comma is decimal (the French way: « 1,000 »
+    is 1), and a point is refused as ambiguous, since reading « 12.500 » as 12,50 divides
+    12 500 by a thousand.
+    """
+    shape, sign, whole, decimals = _shape(_compact(value))
+    kind, _, separator = shape.partition(":")
+    if kind == "invalid":
         raise _fail(field_, str(value), f"Montant invalide : « {value} » (ex. 1234,56)")
+    if kind == "lone":
+        if mark is None and separator == ".":
+            raise _fail(field_, str(value), _ambiguous(str(value), sign, whole, decimals))
+        if (mark or ",") != separator:  # the other one is the decimal mark: thousands
+            whole, decimals = whole + decimals, ""
+    number = Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
     if abs(number) > MAX_AMOUNT:
         raise _fail(
             field_, str(value), f"Montant invalide : « {value} » dépasse 999 999 999 999 999,99"
         )
-    if number != number.quantize(_CENT):
-        raise _fail(field_, str(value), f"Montant invalide : « {value} » a plus de 2 décimales")
+    cents = number.quantize(_CENT, rounding=ROUND_HALF_UP)
+    if number != cents:
+        raise _fail(
+            field_,
+            str(value),
+            f"Montant invalide : « {value} » a plus de 2 décimales (au centime :"
+            f" {format_money_fr(int(cents * 100))})",
+        )
     return int(number * 100)
+
+
+def _ambiguous(value: str, sign: str, whole: str, decimals: str) -> str:
+    """Why « 12.500 » is refused: its two readings, and how to write the one meant."""
+    sign = sign.lstrip("+")
+    thousands = f"{sign}{whole}{decimals}"
+    grouped = f"{sign}{int(whole + decimals):,}".replace(",", " ")
+    small = Decimal(f"{whole}.{decimals}")
+    if small == small.quantize(_CENT):
+        cents = f"{sign}{small.quantize(_CENT)}".replace(".", ",")
+        return (
+            f"Montant ambigu : « {value} » vaut {grouped} si le point sépare les milliers,"
+            f" {cents} s'il sépare les décimales ; écrivez {thousands} ou {cents}"
+        )
+    return (
+        f"Montant ambigu : « {value} » vaut {grouped} si le point sépare les milliers ;"
+        f" s'il sépare les décimales, le montant en a 3 (2 au plus) ; écrivez {thousands}"
+        f" si c'est bien {grouped}"
+    )
 
 
 def parse_rate(value: object) -> Decimal:
@@ -122,15 +241,25 @@ def parse_rate(value: object) -> Decimal:
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
+# a time after the date, as spreadsheets and exports write date-times: « 2023-05-04T09:15:00 »,
+# « 2025-01-13 14:30:00 », « 13/01/2025 14:30 », « 13/01/2025 à 14h30 », with seconds,
+# fractions and a time zone or not
+_TIME = re.compile(
+    r"(?:T|\s+(?:à\s+)?)(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
 
 
 def parse_date(value: object, field_: str = "date") -> str:
-    """An ISO date from 2026-03-15, 15/03/2026, 15/03/26 (or a spreadsheet date-time)."""
+    """An ISO date from 2026-03-15, 15/03/2026, 15/03/26, or a date-time (a spreadsheet's
+    date-time cell, an export's « 2025-01-13 14:30:00 »): a document's date has no time,
+    and the time is dropped."""
     text = str(value or "").strip()
-    text = re.sub(r"[T ]00:00(:00)?$", "", text)
+    day = _TIME.sub("", text)
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            return dt.datetime.strptime(day, fmt).date().isoformat()
         except ValueError:
             continue
     raise _fail(field_, text, f"Date invalide : « {text} » (format JJ/MM/AAAA ou AAAA-MM-JJ)")

@@ -22,7 +22,7 @@ from newbi_clients.documents import (
     status_label,
     ttc_from_rate,
 )
-from newbi_clients.models import Client, format_money, format_money_fr
+from newbi_clients.models import Client, PaymentMethod, format_money, format_money_fr
 from newbi_clients.storage import ClientStore, now
 from newbi_clients.validation import normalize_currency, normalize_payment_method
 
@@ -39,6 +39,11 @@ class Payment:
     def to_dict(self) -> dict[str, Any]:
         """JSON shape: the amount as a string."""
         return {"date": self.date, "amount": format_money(self.amount), "method": self.method}
+
+    @property
+    def method_label(self) -> str | None:
+        """The method in French, as a client's payment method is shown (« Chèque »)."""
+        return PaymentMethod(self.method).label if self.method else None
 
 
 @dataclass(slots=True)
@@ -91,6 +96,8 @@ class NewDocument:
     status: str | None = None
     currency: str | None = None
     apply_discount: bool = False
+    # the decimal mark of the file the amounts come from (see documents.decimal_mark)
+    decimal_mark: str | None = None
 
 
 def build_document(
@@ -110,7 +117,7 @@ def build_document(
     if not number:
         raise _fail("number", new.number, "Numéro de document obligatoire")
     issued = parse_date(new.date)
-    amount_ht = parse_amount(new.amount_ht, "amount_ht")
+    amount_ht = parse_amount(new.amount_ht, "amount_ht", new.decimal_mark)
     # invoicing tools (Dolibarr, Odoo's signed totals) export a credit note's amounts as
     # negative numbers: the sign says what the type says, and the amounts are kept positive
     refund = kind == "credit_note" and amount_ht < 0
@@ -125,7 +132,7 @@ def build_document(
             "amount_ttc", new.amount_ttc, "Donnez le taux de TVA ou le montant TTC, pas les deux"
         )
     if new.amount_ttc is not None:
-        amount_ttc = parse_amount(new.amount_ttc, "amount_ttc")
+        amount_ttc = parse_amount(new.amount_ttc, "amount_ttc", new.decimal_mark)
         if refund and amount_ttc > 0:
             raise _fail(
                 "amount_ttc", new.amount_ttc, "Montant TTC positif pour un montant HT négatif"

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from newbi_clients.history import Document
     from newbi_clients.models import Client
     from newbi_clients.storage import ClientStore
+    from newbi_clients.transfer.history import HistoryReport
 
 history_app = typer.Typer(
     help="Factures, devis, avoirs et paiements des clients.\n\n"
@@ -163,7 +164,9 @@ def emit_documents(documents: "list[Document]") -> int:
     rows = []
     for d in documents:
         paid = "; ".join(
-            f"{french_date(p.date)} {money_fr(format_money(p.amount))}" for p in d.payments
+            f"{french_date(p.date)} {money_fr(format_money(p.amount))}"
+            + (f" ({p.method_label})" if p.method_label else "")
+            for p in d.payments
         )
         rows.append(
             (
@@ -206,32 +209,50 @@ def history_import(
 
     Exemple : newbi-clients history import factures.xlsx --dry-run
     """
-    from newbi_clients.cli.render import emit_json, info
-    from newbi_clients.cli.tables import emit_rows
-    from newbi_clients.transfer.history import import_history_safely
+    from newbi_clients.cli.render import info
+    from newbi_clients.transfer.history import HistoryRefused, import_history_safely
 
     with open_store() as store:
-        report = import_history_safely(
-            store,
-            file,
-            dry_run=dry_run,
-            strict=strict,
-            encoding=encoding,
-            delimiter=delimiter,
-            sheet=sheet,
-        )
-    for error in report.errors[:20]:
-        info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
-    if format_ is ViewFormat.JSON:
-        emit_json(report.to_dict())
-    else:
-        emit_rows(
-            ("Résultat", "Lignes"),
-            [
-                ("Documents", str(report.documents)),
-                ("Paiements", str(report.payments)),
-                ("Rejetés", str(report.rejected)),
-            ],
-        )
+        try:
+            report = import_history_safely(
+                store,
+                file,
+                dry_run=dry_run,
+                strict=strict,
+                encoding=encoding,
+                delimiter=delimiter,
+                sheet=sheet,
+            )
+        except HistoryRefused as refused:
+            # nothing written: the rows and why (the report in JSON, where scripts read it;
+            # on screen the refusal says the rest)
+            _emit_import_report(refused.report, format_, refusal=True)
+            raise
+    _emit_import_report(report, format_)
     if dry_run:
         info("Simulation (--dry-run) : rien n'a été écrit.")
+
+
+def _emit_import_report(
+    report: "HistoryReport", format_: ViewFormat, refusal: bool = False
+) -> None:
+    """The rejected rows on stderr, then the report (only in JSON for a refusal)."""
+    from newbi_clients.cli.render import emit_json, info
+    from newbi_clients.cli.tables import emit_rows
+
+    for error in report.errors[:20]:
+        info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
+    if len(report.errors) > 20:
+        info(f"  … et {len(report.errors) - 20} autre(s) erreur(s)")
+    if format_ is ViewFormat.JSON:
+        emit_json(report.to_dict())
+    elif not refusal:
+        emit_rows(
+            ("Résultat", "Nombre"),
+            [
+                ("Documents créés", str(report.documents)),
+                ("Paiements ajoutés", str(report.payments)),
+                ("Lignes déjà dans le carnet", str(report.skipped)),
+                ("Lignes rejetées", str(report.rejected)),
+            ],
+        )

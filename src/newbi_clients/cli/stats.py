@@ -152,7 +152,7 @@ def show_sections(
                 (
                     "  paiement",
                     f"{french_date(p.date)} · {money_fr(format_money(p.amount))} {d.currency}"
-                    + (f" · {p.method}" if p.method else ""),
+                    + (f" · {p.method_label}" if p.method_label else ""),
                 )
             )
     sections = [("Statistiques", stats_rows(figures) if documents else []), ("Historique", history)]

@@ -9,7 +9,9 @@ import re
 from typing import Any
 
 from newbi_clients import validation as v
+from newbi_clients.conditions import read_terms
 from newbi_clients.errors import ValidationFailed
+from newbi_clients.models import TERMS_DAYS
 from newbi_clients.transfer.mapping import HeaderMap
 from newbi_clients.transfer.semantics import row_fields
 
@@ -129,11 +131,38 @@ def _repair(raw: dict[str, Any]) -> None:
         raw["siret"] = _pad_siret(siret)
 
 
+def _terms(raw: dict[str, Any], text: str) -> None:
+    """Payment terms written in words, as invoicing tools export them: « 60 jours fin de
+    mois » gives the days and Fin de mois (unless its own column says), « net 30 » the
+    days; « À réception », « comptant » or 0 days, which no allowed term says, leave the
+    default terms, with a note and a notice naming what the file said, rather than the
+    client refused."""
+    days, end_of_month = read_terms(text)
+    if days == 0 and 0 not in TERMS_DAYS:
+        raw["terms_days"] = None
+        said = (
+            f"Conditions de paiement « {text} » : pas de paiement à réception parmi les délais"
+            " (15, 30, 45 ou 60 jours), le délai par défaut s'applique"
+        )
+        notes = raw.get("extra_notes")
+        raw["extra_notes"] = [*notes, said] if isinstance(notes, list) else [said]
+        raw["notices"] = [*raw.get("notices", ()), said]
+    elif days is not None and (end_of_month or days in TERMS_DAYS):
+        raw["terms_days"] = str(days)  # (other days keep their text, refused with it)
+        if end_of_month and v.clean(raw.get("end_of_month")) is None:
+            raw["end_of_month"] = "oui"
+
+
 def row_to_raw(cells: list[str], headers: HeaderMap) -> dict[str, Any]:
-    """The raw field values of a row (formula escapes removed, lost zeros restored), with
-    the person on the row (``contact``) and what must be kept as notes (``extra_notes``)."""
+    """The raw field values of a row (formula escapes removed, lost zeros restored, payment
+    terms in words read), with the person on the row (``contact``), what must be kept as
+    notes (``extra_notes``) and what the preview must say (``notices``)."""
     raw = row_fields(cells, headers)
     _repair(raw)
+    terms = raw.get("terms_days")
+    # (nearly always a number of days, or nothing: no reading for them, but for 0)
+    if terms and isinstance(terms, str) and (not terms.isdigit() or not terms.strip("0")):
+        _terms(raw, terms)
     return raw
 
 
