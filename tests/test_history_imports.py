@@ -19,6 +19,8 @@ from newbi_clients.errors import ValidationFailed
 from newbi_clients.history import Payment
 from newbi_clients.models import FieldDef, FieldType
 from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.cells import row_to_raw
+from newbi_clients.transfer.mapping import map_headers
 
 ACME = (
     "add", "--kind", "professionnel", "--name", "ACME SAS", "--siret", "732 829 320 00074",
@@ -535,6 +537,31 @@ def test_terms_with_the_end_of_month_are_refused_by_add_naming_what_to_give() ->
         "Délai de paiement invalide : « 45 jours fin de mois » ; donnez le délai seul (45) et"
         " la fin de mois à part"
     )
+
+
+@pytest.mark.parametrize(
+    ("cells", "terms", "end_of_month", "said"),
+    [
+        (["B", "60 jours fin de mois", ""], "60", "oui", False),
+        (["B", "60 jours fin de mois", "non"], "60", "non", False),
+        (["A", "net 30", ""], "30", None, False),
+        (["A", "90 jours", ""], "90 jours", None, False),  # refused with its text
+        (["A", "30", ""], "30", None, False),
+        (["C", "À réception", ""], None, None, True),
+        (["C", "0", ""], None, None, True),
+    ],
+)
+def test_a_rows_payment_terms_in_words(
+    cells: list[str], terms: str | None, end_of_month: str | None, said: bool
+) -> None:
+    raw = row_to_raw(cells, map_headers(["Nom", "Conditions de paiement", "Fin de mois"]))
+    assert (raw.get("terms_days"), raw.get("end_of_month")) == (terms, end_of_month)
+    notice = (
+        f"Conditions de paiement « {cells[1]} » : pas de paiement à réception parmi les délais"
+        " (15, 30, 45 ou 60 jours), le délai par défaut s'applique"
+    )
+    assert raw.get("notices", []) == ([f"{notice} ; gardé en note"] if said else [])
+    assert (notice in raw["extra_notes"]) is said
 
 
 def test_client_import_reads_payment_terms_written_in_words(cli, tmp_path: Path) -> None:

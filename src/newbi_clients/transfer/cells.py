@@ -146,7 +146,7 @@ def _terms(raw: dict[str, Any], text: str) -> None:
         )
         notes = raw.get("extra_notes")
         raw["extra_notes"] = [*notes, said] if isinstance(notes, list) else [said]
-        raw["notices"] = [*raw.get("notices", ()), said]
+        raw["notices"] = [*raw.get("notices", ()), f"{said} ; gardé en note"]
     elif days is not None and (end_of_month or days in TERMS_DAYS):
         raw["terms_days"] = str(days)  # (other days keep their text, refused with it)
         if end_of_month and v.clean(raw.get("end_of_month")) is None:
