@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from newbi_clients.conditions import normalize_terms, read_terms
+from newbi_clients.conditions import normalize_terms, parse_discount, read_terms
 from newbi_clients.customfields import normalize_value
 from newbi_clients.documents import decimal_mark, parse_amount, parse_date
 from newbi_clients.errors import ValidationFailed
@@ -182,6 +182,48 @@ def test_history_import_refuses_an_ambiguous_amount_naming_its_row_and_column(
     ]
     assert "Ligne 4, colonne « Montant HT » : Montant ambigu : « 12.500 »" in result.stderr
     assert sorted(amounts(cli)) == ["N-1", "N-2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "1.000",
+            "Remise ambiguë : « 1.000 » vaut 1 000 si le point sépare les milliers, 1,00 s'il"
+            " sépare les décimales ; écrivez 1000 ou 1,00",
+        ),
+        (
+            "2.500 €",
+            "Remise ambiguë : « 2.500 € » vaut 2 500 si le point sépare les milliers, 2,50 s'il"
+            " sépare les décimales ; écrivez 2500 ou 2,50",
+        ),
+        (
+            "1.234",
+            "Remise ambiguë : « 1.234 » vaut 1 234 si le point sépare les milliers ; écrivez"
+            " 1234 si c'est bien 1 234",
+        ),
+    ],
+)
+def test_a_discount_amount_with_a_lone_point_before_three_digits_is_refused(
+    text: str, message: str
+) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        parse_discount(text)
+    assert (exc.value.field, exc.value.message) == ("discount", message)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("12.500 %", "percent", "12.500"),
+        ("1.000,00 €", "amount", "1000.00"),
+        ("1,000", "amount", "1.00"),
+    ],
+)
+def test_a_discount_that_says_how_it_is_written_is_read(text: str, kind: str, value: str) -> None:
+    discount = parse_discount(text)
+    assert discount is not None
+    assert (discount.type, str(discount.value)) == (kind, value)
 
 
 # --- dates with a time --------------------------------------------------------------------

@@ -164,6 +164,26 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+# a point, then three digits, after one to three: thousands or decimals (see
+# documents.parse_amount)
+_LONE_POINT = re.compile(r"([1-9]\d{0,2})\.(\d{3})")
+
+
+def _ambiguous_discount(text: str, whole: str, decimals: str) -> str:
+    """Why « 1.000 » is refused as a discount: its two readings, and what to write."""
+    grouped = f"{whole} {decimals}"
+    if decimals.endswith("0"):
+        cents = f"{whole},{decimals[:2]}"
+        return (
+            f"Remise ambiguë : « {text} » vaut {grouped} si le point sépare les milliers,"
+            f" {cents} s'il sépare les décimales ; écrivez {whole}{decimals} ou {cents}"
+        )
+    return (
+        f"Remise ambiguë : « {text} » vaut {grouped} si le point sépare les milliers ;"
+        f" écrivez {whole}{decimals} si c'est bien {grouped}"
+    )
+
+
 @lru_cache(maxsize=16384)
 def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
     """« 5% » / « 5,5 % » (percentage) or « 50 » / « 50 EUR » / « 50 € » (fixed amount)."""
@@ -190,7 +210,13 @@ def parse_discount(value: object, currency: str = "EUR") -> Discount | None:
                     )
                 body = body[: -len(suffix)]
                 break
-    number = parse_decimal(body.strip())
+    body = body.strip()
+    lone = _LONE_POINT.fullmatch(body) if kind == "amount" else None
+    if lone:
+        # « 1.000 » is 1 000 with a point between thousands, or 1,00: read as 1,00 it
+        # would divide the discount by a thousand without a word
+        raise _fail("discount", text, _ambiguous_discount(text, lone.group(1), lone.group(2)))
+    number = parse_decimal(body)
     if number is None:
         raise _fail("discount", text, message)
     if number < 0:
