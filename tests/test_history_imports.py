@@ -675,3 +675,16 @@ def test_payments_show_their_method_as_the_clients_is_shown(cli) -> None:
     assert "20/01/2025 20,00 (Chèque); 21/01/2025 100,00" in listed
     # JSON keeps the code, for scripts
     assert cli.json("history", "list", "acme")[0]["payments"][0]["method"] == "cheque"
+
+
+def test_history_import_says_what_reading_the_file_found(cli, tmp_path: Path) -> None:
+    cli(*ACME)
+    path = tmp_path / "factures.csv"
+    rows = [
+        "Email;Numéro;Date;Montant HT;Montant TTC",
+        "contact@acme.fr;F-1;15/01/2025;100;120;réglé",
+    ]
+    path.write_bytes("\r\n".join(rows).encode("cp1252") + b"\r\n")
+    result = cli("history", "import", str(path))
+    assert "Encodage Windows-1252 (Excel français) détecté." in result.stderr
+    assert "valeurs au-delà de la dernière colonne de l'en-tête" in result.stderr

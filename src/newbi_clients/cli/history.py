@@ -236,10 +236,13 @@ def history_import(
 def _emit_import_report(
     report: "HistoryReport", format_: ViewFormat, refusal: bool = False
 ) -> None:
-    """The rejected rows on stderr, then the report (only in JSON for a refusal)."""
+    """What reading the file found and the rejected rows on stderr, then the report (only
+    in JSON for a refusal)."""
     from newbi_clients.cli.render import emit_json, info
     from newbi_clients.cli.tables import emit_rows
 
+    for notice in report.notices:
+        info(notice)
     for error in report.errors[:20]:
         info(f"  Ligne {error.row}, colonne « {error.column} » : {error.message}")
     if len(report.errors) > 20:

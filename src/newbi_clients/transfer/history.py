@@ -95,6 +95,9 @@ class HistoryReport:
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # what reading the file found (the encoding or separator decided, the sheet read, cells
+    # beyond the header's last column…), said on stderr as by the client import
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of the report."""
@@ -274,6 +277,7 @@ def import_history(
                 report.documents += done.documents
                 report.payments += done.payments
                 report.skipped += done.skipped
+        report.notices = list(table.notices)
         if report.rejected and not (report.documents or report.payments or report.skipped):
             raise HistoryRefused(
                 f"Aucune ligne importable : les {report.rejected} ligne(s) du fichier ont été"
