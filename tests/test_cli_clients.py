@@ -256,3 +256,11 @@ def test_every_command_has_french_help_with_an_example(cli) -> None:
     for command in ("add", "edit", "show", "list", "note"):
         text = cli(command, "--help").stdout
         assert "Exemple" in text, command
+
+
+def test_a_note_of_several_lines_keeps_them_in_the_plain_fiche(cli) -> None:
+    cli("add", "--name", "ACME", "--no-input")
+    cli("note", "1", "ligne un\nligne deux\n[Suivi]\n- tiret")
+    shown = cli("show", "1").stdout
+    # each further line under its label's line, indented: never read as a label or section
+    assert " : ligne un\n  ligne deux\n  [Suivi]\n  - tiret\n" in shown

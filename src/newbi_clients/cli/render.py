@@ -360,7 +360,9 @@ def emit_fiche(
         for name, rows in sections:
             out.write(f"\n[{name}]\n")
             for label, value in rows:
-                out.write(f"{label} : {visible(value.replace(chr(10), ', '))}\n")
+                # a value of several lines (a note, a merge's values left aside) keeps
+                # them, each further line indented under its label's line
+                out.write(f"{label} : {visible(value, True).replace(chr(10), chr(10) + '  ')}\n")
         return
     from rich.columns import Columns
     from rich.markup import escape
