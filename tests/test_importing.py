@@ -609,3 +609,30 @@ def test_several_numbers_in_one_phone_cell(store: ClientStore, tmp_path: Path) -
         "E": ("+33612345675", []),
         "F": ("+33612345676", ["Autres téléphones : 01 23 45 67 85"]),
     }
+
+
+def test_a_foreign_phone_gives_an_address_without_country_its_country(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    # a spreadsheet without a Pays column: « 1201 » is Geneva's code, not 01201
+    path = tmp_path / "sans-pays.csv"
+    path.write_text(
+        "Nom;Code postal;Ville;Téléphone\n"
+        "Müller;1201;Genève;+41 22 123 45 67\n"
+        "Dupont;1000;Bruxelles;+32 2 512 34 56\n"
+        "Martin;1000;Bourg-en-Bresse;04 74 00 00 00\n",
+        encoding="utf-8",
+    )
+    plan, report = _import(store, path)
+    assert report.created == 3
+    found = {
+        c.name: (c.billing_address.postal_code, c.billing_address.country)
+        for c in store.iter_clients(ClientQuery())
+        if c.billing_address
+    }
+    assert found == {
+        "Müller": ("1201", "CH"),
+        "Dupont": ("1000", "BE"),
+        "Martin": ("01000", "FR"),  # a French code that lost its zero
+    }
+    assert [row for row, text in plan.notices if text.startswith("Pays déduit")] == [2, 3]
