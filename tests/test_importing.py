@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from newbi_clients import validation as v
 from newbi_clients.builder import build_client
 from newbi_clients.errors import ImportRejected
 from newbi_clients.search import ClientQuery
@@ -636,3 +637,57 @@ def test_a_foreign_phone_gives_an_address_without_country_its_country(
         "Martin": ("01000", "FR"),  # a French code that lost its zero
     }
     assert [row for row, text in plan.notices if text.startswith("Pays déduit")] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Numéro de TVA intracommunautaire", "vat_number"),
+        ("N° TVA intracommunautaire", "vat_number"),
+        ("N° TVA intracom", "vat_number"),
+        ("Code TVA", "vat_number"),
+        ("Tax Registration Number", "vat_number"),
+        ("Téléphone fixe", "phone"),
+        ("Fixe", "phone"),
+        ("GSM", "mobile"),
+        ("Tél. portable", "mobile"),
+        ("Numéro de téléphone portable", "mobile"),
+        ("Adresse ligne 1", "address"),
+        ("Adresse postale", "address"),
+        ("Mailing Street", "address"),
+        ("Billing Code", "postal_code"),
+        ("Mailing Zip/Postal Code", "postal_code"),
+        ("Ville de facturation", "city"),
+        ("Pays/Région", "country"),
+        ("Délai de paiement (jours)", "terms_days"),
+        ("Conditions de règlement", "terms_days"),
+        ("Account Name", "organization"),
+        ("EmailID", "email"),
+        ("Intitulé du poste", "contact_position"),
+    ],
+)
+def test_headers_of_french_files_and_other_crms(header: str, field: str) -> None:
+    # headers met in French spreadsheets and in HubSpot (French UI), Salesforce, Zoho exports
+    from newbi_clients.transfer.mapping import HEADER_FIELDS
+
+    assert HEADER_FIELDS[v.match_key(header)] == field
+
+
+def test_a_salesforce_contact_report_gives_the_account_and_its_person(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Contact ID,First Name,Last Name,Account Name,Mailing Street,Mailing City,"
+        "Mailing Zip/Postal Code,Mailing Country,Phone,Email\n"
+        "0035e00000AbCdE,Marc,Leroy,Leroy Industries SAS,5 rue Y,Nantes,44000,France,"
+        "02 40 00 00 00,marc@leroy.fr\n",
+        encoding="utf-8",
+    )
+    _, report = _import(store, path)
+    assert report.created == 1
+    leroy = store.resolve("Leroy Industries")
+    assert leroy.kind.value == "business"
+    assert leroy.billing_address is not None
+    assert (leroy.billing_address.city, leroy.billing_address.postal_code) == ("Nantes", "44000")
+    assert [(c.first_name, c.last_name) for c in leroy.contacts] == [("Marc", "Leroy")]
