@@ -269,3 +269,15 @@ def test_an_empty_save_map_name_is_refused(cli, tmp_path: Path) -> None:
     result = cli("import", str(path), "--map", "Libellé=name", "--save-map", "", code=1)
     assert "--save-map attend un nom" in result.stderr
     assert cli.json("list", "--all") == []
+
+
+def test_the_json_report_lists_the_notices_of_the_file(cli, tmp_path: Path) -> None:
+    # a script sees what was ignored as a person does on screen (stderr)
+    path = write(tmp_path, "Nom;Ville;\nDurand;Paris;Bât 2\nMartin;Lyon;\n")
+    for options in (("--dry-run",), ()):
+        report = json.loads(cli("import", str(path), *options, "--format", "json").stdout)
+        assert report["notices"] == [
+            "Séparateur détecté : point-virgule.",
+            "1 ligne(s) ont des valeurs dans la colonne C, qui n'a pas de titre, ignorées"
+            " (lignes 2) : donnez-lui un titre.",
+        ]

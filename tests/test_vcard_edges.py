@@ -226,3 +226,26 @@ def test_import_of_a_swallowing_soft_break_and_of_undecodable_quoted_printable(
     (client,) = cli.json("list")
     assert (client["name"], client["first_name"]) == ("Payet", "Marie")
     assert [n["text"] for n in client["notes"]] == ["=ZZ"]
+
+
+def test_the_notices_of_an_import_are_in_its_json_report(cli, tmp_path: Path) -> None:
+    """A script reading ``--format json`` learns what was left out, as one reading the
+    screen does: the same French notices, in order."""
+    import json
+
+    path = tmp_path / "coupe.vcf"
+    card = "BEGIN:VCARD\r\nFN:Hélène\r\n" + qp("a=ZZ") + "END:VCARD\r\n"  # an old Outlook
+    path.write_bytes((card + "BEGIN:VCARD\r\nFN:Deu").encode("cp1252"))
+    notices = [
+        "Encodage Windows-1252 détecté.",
+        f"{CUT_NOTICE} ligne 5 ; le fichier s'arrête au milieu de la ligne 6.",
+        "1 valeur(s) quoted-printable mal codée(s) (« = » sans deux chiffres hexadécimaux"
+        " après), importée(s) avec ces séquences telles qu'écrites, le reste décodé : fiche"
+        " ligne 1, NOTE ligne 3 (« =ZZ »). Vérifiez ces fiches.",
+    ]
+    dry = cli("import", str(path), "--dry-run", "--format", "json")
+    assert json.loads(dry.stdout)["notices"] == notices
+    result = cli("import", str(path), "--format", "json")
+    report = json.loads(result.stdout)
+    assert (report["created"], report["notices"]) == (1, notices)
+    assert all(notice in result.stderr for notice in notices)  # and still on screen

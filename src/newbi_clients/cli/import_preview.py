@@ -152,7 +152,7 @@ def dry_report(plan: "ImportPlan", choice: str) -> "ImportReport":
         created=plan.to_create + (dups if choice == "create" else 0),
         merged=dups if choice == "merge" else 0, skipped=dups - plan.people if skip else 0,
         contacts_added=plan.people if skip else 0, rejected=len(plan.rejected_rows), duplicates=plan.duplicates, errors=plan.errors,
-        dry_run=True,
+        notices=plan.table.notices, dry_run=True,
     )  # fmt: skip
 
 

@@ -198,7 +198,9 @@ class Importer:
         :param on_duplicate: ``skip`` (default), ``merge`` (fill empty fields, add tags and
             notes, keep conflicting values as a note) or ``create`` (create them anyway).
         """
-        report = ImportReport(rejected=len(plan.rejected_rows), errors=plan.errors)
+        report = ImportReport(
+            rejected=len(plan.rejected_rows), errors=plan.errors, notices=plan.table.notices
+        )
         db = self.store.db
         creating = "1" if on_duplicate == "create" else "dup_of_id IS NULL AND dup_of_row IS NULL"
         set_write_cache(self.store, plan.valid if on_duplicate == "create" else plan.to_create)

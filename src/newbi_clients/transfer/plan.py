@@ -106,6 +106,9 @@ class ImportReport:
     contacts_added: int = 0
     duplicates: Sequence[DuplicateRow] = field(default_factory=list)
     errors: Sequence[RowError] = field(default_factory=list)
+    # what reading the file said (its encoding, cards left out, values in a column without
+    # a title…), as the import shows it on stderr: a script reads it here
+    notices: Sequence[str] = field(default_factory=list)
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,5 +126,6 @@ class ImportReport:
             "rejected": self.rejected,
             "duplicates": (d.to_dict() for d in self.duplicates),
             "errors": (e.to_dict() for e in self.errors),
+            "notices": list(self.notices),
             "dry_run": self.dry_run,
         }
