@@ -86,7 +86,7 @@ def test_a_shared_string_index_out_of_range_is_a_corrupt_file(tmp_path: Path) ->
 
 
 def test_an_unknown_sheet_names_the_sheets(tmp_path: Path) -> None:
-    with pytest.raises(ImportRejected, match="feuilles : Clients"):
+    with pytest.raises(ImportRejected, match="feuilles : « Clients »"):
         open_table(_package(tmp_path / "s.xlsx"), sheet="Autre")
 
 

@@ -1,6 +1,7 @@
 """How a CSV file's encoding is decided, on evidence: a BOM (UTF-8, UTF-16), UTF-16 by
-its NUL bytes, strict UTF-8, Windows-1252 only when no line is UTF-8 (a file written by
-French Excel); a UTF-8 file with a few stray bytes is refused, naming its lines."""
+its NUL bytes, strict UTF-8, then, when no line is UTF-8, Windows-1252 (a file written by
+French Excel) or Mac Roman (Excel for Mac's « CSV Macintosh ») by the letters each reading
+gives; a UTF-8 file with a few stray bytes is refused, naming its lines."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    lines = 0
+    lines = returns = 0
     ok = True
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             lines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
             if ok:
                 try:
                     decoder.decode(chunk)
@@ -33,7 +35,7 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 ok = False
-    return ok, lines
+    return ok, max(lines, returns)  # a Mac file ends its lines with CR alone
 
 
 # a valid UTF-8 sequence of two to four bytes (RFC 3629): evidence that a file is UTF-8
@@ -77,6 +79,39 @@ def utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+# the letters and signs of French text beyond ASCII (« œ », « € », quotes, no-break space);
+# capitals are French only at the start of a word (« État »), not after a small letter
+_FRENCH = "àâäçéèêëîïôöùûüÿœæ«»’‘“”…€°–—\u00a0"
+_CAPITALS = "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FRENCH_CHAR = re.compile(f"[{_FRENCH}]|(?<![a-zà-ÿœ])[{_CAPITALS}]")
+
+
+def _frenchness(text: str) -> int:
+    """How French the characters beyond ASCII of ``text`` are: one for each letter or sign
+    French text uses, less one for each other (« Ž », « ˆ », « ƒ », « √ », a capital
+    after a small letter, an undecodable byte)."""
+    others = len(_NON_ASCII.findall(text))
+    french = len(_FRENCH_CHAR.findall(text))
+    return 2 * french - others
+
+
+def mac_roman_evidence(path: Path) -> bool:
+    """Whether a file that is not UTF-8 reads as French in Mac Roman (Excel for Mac's
+    « CSV Macintosh ») and less so in Windows-1252: the bytes 0x80–0x9F that are « é »,
+    « à », « É », « ç » in Mac Roman are « Ž », « ˆ », « ƒ », « � » in Windows-1252, which
+    French text does not use, while Windows-1252's « é » (0xE9) is « È » after a small
+    letter in Mac Roman."""
+    mac = windows = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if chunk.isascii():
+                continue
+            mac += _frenchness(chunk.decode("mac_roman"))
+            windows += _frenchness(chunk.decode("cp1252", errors="replace"))
+    return mac > 0 and mac > windows
+
+
 def lines_list(numbers: list[int]) -> str:
     return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
 
@@ -100,7 +135,7 @@ def choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str,
         if not ok:
             raise ImportRejected(
                 f"Le fichier {name} n'est pas en {encoding} : essayez --encoding utf-8,"
-                " --encoding cp1252 ou --encoding utf-16"
+                " --encoding cp1252, --encoding mac_roman (Excel pour Mac) ou --encoding utf-16"
             )
         return encoding, [], lines
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -113,17 +148,21 @@ def choose_encoding(path: Path, head: bytes, encoding: str | None) -> tuple[str,
     if ok:
         return candidate, [], lines
     bad, multibyte = utf8_evidence(path)
+    if candidate == "utf-8" and mac_roman_evidence(path):
+        return "mac_roman", ["Encodage Mac Roman (Excel pour Mac) détecté."], lines
     if not multibyte and candidate == "utf-8" and _decodes(path, "cp1252")[0]:
         return "cp1252", ["Encodage Windows-1252 (Excel français) détecté."], lines
     if not multibyte:
         raise ImportRejected(
-            f"Impossible de lire {name} : ni UTF-8 ni Windows-1252. Indiquez l'encodage avec"
-            " --encoding (ex. --encoding latin-1)."
+            f"Impossible de lire {name} : ni UTF-8, ni Windows-1252, ni Mac Roman. Indiquez"
+            " l'encodage avec --encoding (ex. --encoding cp1252, ou --encoding mac_roman pour"
+            " un fichier d'Excel pour Mac)."
         )
     raise ImportRejected(
         f"{name} n'est pas entièrement en UTF-8 : {len(bad)} ligne(s) ne le sont pas"
         f" (lignes {lines_list(bad)}), alors que d'autres le sont. Corrigez ces lignes, ou"
-        " indiquez l'encodage du fichier avec --encoding (ex. --encoding cp1252)."
+        " indiquez l'encodage du fichier avec --encoding (ex. --encoding cp1252, ou"
+        " --encoding mac_roman pour un fichier d'Excel pour Mac)."
     )
 
 

@@ -43,6 +43,36 @@ def corrupt(name: str) -> ImportRejected:
     )
 
 
+_OPENDOCUMENT = b"application/vnd.oasis.opendocument."
+
+
+def refuse_opendocument(zipped: Package) -> None:
+    """Refuse an OpenDocument file (LibreOffice's .ods, renamed .xlsx): it is a zip too,
+    named by its ``mimetype`` member, but holds no workbook that this reader knows.
+
+    :raises ImportRejected: naming what the file is and how to save it.
+    """
+    info = zipped.infos.get("mimetype")
+    if info is None or info.file_size > 200 or zipped.has("xl/workbook.xml"):
+        return
+    try:
+        with zipped.zip.open(info) as member:
+            kind = member.read(200)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, zlib.error):
+        return
+    if not kind.startswith(_OPENDOCUMENT):
+        return
+    if b"spreadsheet" in kind:
+        what = "un classeur OpenDocument (.ods, LibreOffice ou OpenOffice)"
+    else:
+        what = "un document OpenDocument (LibreOffice ou OpenOffice)"
+    raise ImportRejected(
+        f"{zipped.name} est {what}, pas un fichier Excel :"
+        " ouvrez-le dans votre tableur et enregistrez-le au format Excel (.xlsx) ou CSV,"
+        " puis réessayez."
+    )
+
+
 def column_index(letters: str) -> int:
     index = 0
     for char in letters:
@@ -189,7 +219,8 @@ def _rels(zipped: Package, part: str) -> dict[str, tuple[str, str]]:
 
 
 class Workbook:
-    """The workbook part: sheets, date system, shared strings and styles parts."""
+    """The workbook part: sheets (which are hidden, which one is active), date system,
+    shared strings and styles parts."""
 
     def __init__(self, zipped: Package) -> None:
         part = "xl/workbook.xml"
@@ -197,18 +228,31 @@ class Workbook:
             if kind == "officeDocument":
                 part = target
         self.sheets: list[tuple[str, str]] = []
+        self.hidden: set[str] = set()  # names of the sheets the user does not see
+        self.active: str | None = None  # the sheet shown when the workbook is opened
         self.date1904 = False
         rels = _rels(zipped, part)
+        tabs: list[str] = []  # every sheet in order: activeTab counts those without a part
+        views: list[int] = []
 
         def start(tag: str, attrs: dict[str, str]) -> None:
             if tag == "sheet":
+                name = attrs.get("name", "")
+                tabs.append(name)
                 rid = next((v for k, v in attrs.items() if k.endswith(":id") or k == "id"), "")
                 if rid in rels:
-                    self.sheets.append((attrs.get("name", ""), rels[rid][0]))
+                    self.sheets.append((name, rels[rid][0]))
+                if attrs.get("state") in ("hidden", "veryHidden"):
+                    self.hidden.add(name)
+            elif tag == "workbookView":
+                tab = attrs.get("activeTab", "0")
+                views.append(int(tab) if tab.isdigit() and len(tab) < 6 else 0)
             elif tag == "workbookPr":
                 self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
 
         _parse_small(zipped, part, start)
+        if views and views[0] < len(tabs):  # the first view is the one Excel opens
+            self.active = tabs[views[0]]
         by_kind = {kind: target for target, kind in rels.values()}
         self.shared = by_kind.get("sharedStrings")
         self.styles = by_kind.get("styles")

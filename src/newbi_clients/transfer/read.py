@@ -1,9 +1,11 @@
 """Read a CSV or XLSX file as rows of text, the text the user meant.
 
-CSV: UTF-8 (with or without BOM), else Windows-1252; the delimiter is sniffed among
-``;`` ``,`` and tab. XLSX: read as a stream within fixed bounds (:mod:`.xlsx`); a cell
-formatted as a percentage (0.05 shown as 5 %) means 5 %. Numbers come back without « .0 »,
-dates as ISO dates, formulas as their computed value.
+CSV: UTF-8 (with or without BOM), else Windows-1252 or Mac Roman (:mod:`.encodings`);
+the delimiter is sniffed among ``;`` ``,`` and tab. XLSX: read as a stream within fixed
+bounds (:mod:`.xlsx`); a cell formatted as a percentage (0.05 shown as 5 %) means 5 %.
+Numbers come back as Excel shows them (15 significant digits, without « .0 »), dates as
+ISO dates, formulas as their computed value. Rows of totals after the last client
+(« Total : 12 clients ») are left out, and said.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -44,11 +46,18 @@ class Table:
     size_hint: int = 0  # approximate number of data rows, for the progress bar
     # the rows as read, before the check of their width (``rows`` checks it row by row)
     source: Iterator[tuple[int, list[str]]] | None = field(default=None, repr=False)
+    # for a refusal that may come from reading the wrong sheet of a workbook: « Feuille
+    # lue : « A » ; autres feuilles : « B » : --sheet NOM pour en lire une autre. »
+    hint: str = ""
+    # once the rows are read: the notices of what the sheet held (hidden rows, formulas
+    # without a value…), given the header's row and the rows left out as totals
+    facts: Callable[[int, set[int]], list[str]] | None = field(default=None, repr=False)
 
     def chunks(self, size: int, chars: int) -> Iterator[Chunk]:
         """The data rows left, without blank ones, in chunks of ``size`` rows (blank rows
         counted), or fewer once their cells hold ``chars`` characters; rows with values
-        beyond the header's last column are said in a notice once the file is read."""
+        beyond the header's last column are said in a notice once the file is read, and
+        so are rows of totals after the last client, which are left out."""
         if self.source is None:  # a format whose rows are never wider than its header
             yield from _chunks(self.rows, 1 << 30, size, chars, [])
             return
@@ -57,10 +66,21 @@ class Table:
             chunks = self.source.chunks(len(self.header), size, chars, wider)
         else:
             chunks = _chunks(self.source, len(self.header), size, chars, wider)
+        dropped: Chunk = []
+        chunks = without_totals(chunks, dropped)
         untitled = [i for i, h in enumerate(self.header) if not h.strip()]
         yield from _watched(chunks, untitled, self.notices) if untitled else chunks
         if wider:
             self.notices.append(_wider_notice(wider))
+        self.read(dropped)
+
+    def read(self, dropped: Chunk) -> None:
+        """The notices of the end of reading: rows of totals left out, what the sheet held."""
+        if dropped:
+            self.notices.append(_totals_notice(dropped, self.format))
+        if self.facts is not None:
+            facts, self.facts = self.facts, None
+            self.notices.extend(facts(self.header_row, {number for number, _ in dropped}))
 
 
 def check_input(path: Path) -> None:
@@ -112,18 +132,21 @@ def open_table(
 
 def _checked(table: Table) -> Table:
     """Rows whose cells go past the header's last column are counted, and said in a notice
-    once the file is read: no column is dropped without a word."""
+    once the file is read: no column is dropped without a word; rows of totals after the
+    last client are left out, and said."""
     width = len(table.header)
     rows = table.source = table.rows
 
     def checked() -> Iterator[tuple[int, list[str]]]:
         wider: list[int] = []
-        for number, cells in rows:
+        dropped: Chunk = []
+        for number, cells in _rows_without_totals(rows, dropped):
             if len(cells) > width and values_beyond(cells, width):
                 wider.append(number)
             yield number, cells
         if wider:
             table.notices.append(_wider_notice(wider))
+        table.read(dropped)
 
     table.rows = checked()
     return table
@@ -148,6 +171,99 @@ def _watched(chunks: Iterator[Chunk], untitled: list[int], notices: list[str]) -
                 f"{len(rows)} ligne(s) ont des valeurs dans la colonne {column_letters(index)},"
                 f" qui n'a pas de titre, ignorées (lignes {shown}) : donnez-lui un titre."
             )
+
+
+# a row of totals under a list (« Total : 2 clients », « Sous-total », « Nombre de
+# clients : 12 », « TOTAL GÉNÉRAL HT »): its first cell, stripped, holds nothing else
+# (possessive quantifiers: a cell of spaces and digits is never read again and again)
+_UNIT = r"(?:clients?|lignes?|contacts?|fiches?)"
+_TOTAL_CELL = re.compile(
+    rf"(?:(?:sous[ -]?)?tota(?:l|ux)(?:\s++(?:des\s++)?{_UNIT})?"
+    rf"|nombre\s++(?:total\s++)?de\s++{_UNIT}|nb\.?\s++(?:de\s++)?clients?)"
+    r"(?:\s++(?:g[ée]n[ée]ral|ht|ttc))*+\s*+(?:[:=]\s*+)?(?:[0-9][0-9\s.,]*+)?"
+    rf"{_UNIT}?\s*+[.:]?",
+    re.IGNORECASE,
+)
+# what may stand beside it: numbers (sums, counts), amounts
+_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9\s.,]*+(?:%|€|EUR|\$)?", re.IGNORECASE)
+_MAX_TOTALS = 10  # rows of totals in a row at the end; more are no footer
+
+
+def is_total(cells: list[str]) -> bool:
+    """Whether a row is one of totals (« Total : 2 clients », then numbers or nothing)
+    rather than a client: the last rows of many lists.
+
+    >>> is_total(["Total : 2 clients", "", "1 234,50"]), is_total(["TotalEnergies", "a@b.fr"])
+    (True, False)
+    """
+    at = next((at for at, cell in enumerate(cells) if cell and not cell.isspace()), -1)
+    if at < 0:
+        return False
+    cell = cells[at].strip()
+    if cell[:1] not in "TtSsNn" or len(cell) > 100 or not _TOTAL_CELL.fullmatch(cell):
+        return False
+    number = _NUMBER_CELL.fullmatch
+    return all(not c or c.isspace() or number(c.strip()) for c in cells[at + 1 :])
+
+
+def without_totals(chunks: Iterator[Chunk], dropped: Chunk) -> Iterator[Chunk]:
+    """The chunks (of rows without blank ones), less the rows of totals after the last
+    client, which go to ``dropped``: rows that look like totals are held until a client
+    follows them (then they are given with it), or the rows end."""
+    held: Chunk = []
+    for chunk in chunks:
+        end = len(chunk)
+        while end and is_total(chunk[end - 1][1]):
+            end -= 1
+        if end == len(chunk) and not held:
+            yield chunk  # nearly always: the last row is a client
+            continue
+        given = held + chunk[:end] if end else []
+        held = held + chunk[end:] if not end else chunk[end:]
+        if len(held) > _MAX_TOTALS:  # so many are not a list's footer
+            given, held = given + held, []
+        if given:
+            yield given
+    dropped.extend(held)
+
+
+def _rows_without_totals(
+    rows: Iterator[tuple[int, list[str]]], dropped: Chunk
+) -> Iterator[tuple[int, list[str]]]:
+    """:func:`without_totals` row by row (blank rows after totals held with them)."""
+    held: Chunk = []
+    totals = 0
+    for item in rows:
+        cells = item[1]
+        blank = not any(c.strip() for c in cells)
+        if blank and not held:
+            yield item
+            continue
+        if not blank and not is_total(cells):
+            yield from held
+            held.clear()
+            totals = 0
+            yield item
+            continue
+        held.append(item)
+        totals += not blank
+        if totals > _MAX_TOTALS:
+            yield from held
+            held.clear()
+            totals = 0
+    dropped.extend(item for item in held if any(c.strip() for c in item[1]))
+
+
+def _totals_notice(dropped: Chunk, kind: str) -> str:
+    shown = " ; ".join(
+        f"« {next(c for c in cells if c.strip()).strip()[:40]} »" for _, cells in dropped[:3]
+    )
+    where = "de feuille" if kind == "xlsx" else "de fichier"
+    numbers = [number for number, _ in dropped]
+    if len(numbers) == 1:
+        return f"Ligne {numbers[0]} ({shown}) ignorée : une ligne de total en fin {where}."
+    listed = ", ".join(map(str, numbers[:-1])) + f" et {numbers[-1]}"
+    return f"Lignes {listed} ({shown}) ignorées : des lignes de total en fin {where}."
 
 
 def _wider_notice(wider: list[int]) -> str:
@@ -186,8 +302,11 @@ def _chunks(
 
 
 def sniff_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab, from the first lines; ``;`` (French Excel) when unsure."""
+    """``;``, ``,`` or tab, from the first lines; ``;`` (French Excel) when unsure. Lines
+    ended by CR alone (Excel for Mac) are lines too: the sniffer only breaks at LF."""
     sample = text[:4096]
+    if "\r" in sample:
+        sample = sample.replace("\r\n", "\n").replace("\r", "\n")
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
@@ -215,7 +334,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     if not sample.strip():
         raise ImportRejected(f"Le fichier {path.name} est vide : rien à importer.")
     # Excel's « sep=; » first line names the separator (and is no row of the sheet)
-    excel = _EXCEL_SEPARATOR.match(sample.lstrip("\ufeff").split("\n", 1)[0])
+    excel = _EXCEL_SEPARATOR.match((sample.lstrip("\ufeff").splitlines() or [""])[0])
     if delimiter:
         delimiter = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(delimiter, delimiter)
         if len(delimiter) != 1:
@@ -244,11 +363,14 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     )
 
 
-def _first_non_empty(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, list[str]]:
+def _first_non_empty(
+    rows: Iterator[tuple[int, list[str]]], name: str, hint: str = ""
+) -> tuple[int, list[str]]:
     for number, row in rows:
         if any(cell.strip() for cell in row):
             return number, row
-    raise ImportRejected(f"Le fichier {name} ne contient aucune ligne : rien à importer.")
+    said = f"Le fichier {name} ne contient aucune ligne : rien à importer."
+    raise ImportRejected(f"{said} {hint}" if hint else said)
 
 
 # --- XLSX -----------------------------------------------------------------------------
@@ -265,9 +387,15 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from newbi_clients.transfer.xlsx import open_sheet
 
     opened = open_sheet(path, sheet)
-    notices = [f"Feuille lue : « {opened.name} »."]
+    notices = list(opened.notices)
+    hint = ""
+    if opened.others:
+        hint = (
+            f"Feuille lue : « {opened.name} » ; {opened.others} : --sheet NOM pour en lire"
+            " une autre."
+        )
     rows: Iterator[tuple[int, list[str]]] = opened.rows
-    header_row, header = _first_non_empty(rows, path.name)
+    header_row, header = _first_non_empty(rows, path.name, hint)
     # titles above the header (« Liste des clients », « Export du 30/11/2026 », often
     # merged over the columns): rows of one cell, then a row that names several columns
     seen: list[tuple[int, list[str]]] = []
@@ -297,6 +425,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         sheet=opened.name,
         notices=notices,
         size_hint=opened.size_hint,
+        hint=hint,
+        facts=opened.facts,
     )
 
 
@@ -316,6 +446,7 @@ def cell_text(value: Any, fmt: str | None = None) -> str:
         return "oui" if value else "non"
     if isinstance(value, int | float | Decimal):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = excel_digits(number)
         if fmt == "percent":
             return f"{_plain(number * 100)}%"
         return _plain(number)
@@ -326,6 +457,29 @@ def cell_text(value: Any, fmt: str | None = None) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+EXCEL_DIGITS = 15  # significant digits Excel keeps, and shows
+
+
+def excel_digits(number: Decimal) -> Decimal:
+    """A number with decimals as Excel shows it: at most 15 significant digits, which
+    takes away the noise of binary fractions (1234.5599999999999 is 1234.56, and
+    0.30000000000000004 is 0.3). Whole numbers are kept as written: an identifier stored
+    as a number (a SIRET, a phone) keeps every digit it has.
+
+    >>> excel_digits(Decimal("1234.5599999999999")), excel_digits(Decimal("-0.7000000000000001"))
+    (Decimal('1234.56000000000'), Decimal('-0.700000000000000'))
+    """
+    _, digits, exponent = number.as_tuple()
+    if len(digits) <= EXCEL_DIGITS or not isinstance(exponent, int) or exponent >= 0:
+        return number
+    try:
+        return number.quantize(
+            Decimal(1).scaleb(number.adjusted() - EXCEL_DIGITS + 1), rounding=ROUND_HALF_UP
+        )
+    except InvalidOperation:  # beyond the context's bounds: as written
+        return number
 
 
 def _plain(number: Decimal) -> str:

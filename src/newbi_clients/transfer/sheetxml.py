@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Iterator
-from typing import IO
+from typing import IO, Any
 
 from newbi_clients.transfer.fastrows import RowParser, Rows
 from newbi_clients.transfer.ooxml import (
@@ -23,10 +23,11 @@ from newbi_clients.transfer.ooxml import (
     MAX_ROW,
     MAX_ROW_CHARS,
     MAX_ROW_XML,
+    column_letters,
     refuse,
     safe_parser,
 )
-from newbi_clients.transfer.xmltext import ILLEGAL, decoded
+from newbi_clients.transfer.xmltext import ILLEGAL, W, decoded
 
 READ = 1 << 20  # bytes decompressed at a time by the fast path
 _HEAD_MAX = 8 << 20  # no <sheetData> with a row within this: expat reads the whole sheet
@@ -35,6 +36,8 @@ _SHEET_DATA = re.compile(
     rb"(?=<\1row[ \t\r\n/>])"
 )
 _DIGITS = "0123456789"
+# a row hidden (LibreOffice writes hidden="false" on every row: those are not)
+_HIDDEN = re.compile(r"""hidden=(?:"(?:1|true)"|'(?:1|true)')""")
 
 
 class ExpatRows:
@@ -53,6 +56,13 @@ class ExpatRows:
         self.sheet_data = (-1, -1)  # (byte index, depth) of the <sheetData> start tag
         self.done: Rows = []
         self.count = 0  # rows read by expat
+        # what the user should hear of, found on the way (the first FACTS of each, and
+        # how many): rows hidden in the spreadsheet that hold values, cells of a formula
+        # without a computed value (row, reference), merged ranges (references)
+        self.hidden: list[int] = []
+        self.formulas: list[tuple[int, str]] = []
+        self.merges: list[str] = []
+        self.counts = {"hidden": 0, "formulas": 0, "merges": 0}
         self.parser.XmlDeclHandler = self._declaration
         self._handlers(value_of, column)
 
@@ -73,19 +83,26 @@ class ExpatRows:
         ref: str | None = None
         kind: str | None = None
         style: str | None = None
-        text_on = inline = has = False
+        text_on = inline = has = formula = bare = hidden = False
+        counts, found_hidden = self.counts, self.hidden
+        formulas, merges = self.formulas, self.merges
 
         def start(raw: str, attrs: dict[str, str]) -> None:
             nonlocal ref, kind, style, size, has, text_on, number, chars, inline, rph, depth
+            nonlocal formula, bare, hidden
             depth += 1
             tag = tags.get(raw) or tags.setdefault(raw, raw.rpartition(":")[2])
             if tag == "c":
                 ref, kind, style = attrs.get("r"), attrs.get("t"), attrs.get("s")
                 buf.clear()
                 size = 0
-                has = False
+                has = formula = bare = False
             elif tag == "v" or (tag == "t" and inline and not rph):
                 text_on = has = True
+                if formula and tag == "v":  # <v/>, not <v></v> (an empty text result)
+                    context = parser.GetInputContext() or b""  # from the tag on
+                    close = context.find(b">")
+                    bare = close > 0 and context[close - 1] == 0x2F  # « / »
             elif tag == "row":
                 given = attrs.get("r")
                 number = int(given) if given and given.isdigit() else number + 1
@@ -93,18 +110,28 @@ class ExpatRows:
                     raise refuse(name, f"ligne {number} au-delà de la dernière d'Excel ({MAX_ROW})")
                 row.clear()
                 chars = 0
+                hidden = attrs.get("hidden") in ("1", "true")
             elif tag == "is":
                 inline = True
             elif tag == "rPh":
                 rph += 1
+            elif tag == "f":
+                formula = True
             elif tag == "sheetData":
                 self.sheet_data = (parser.CurrentByteIndex, depth)
+            elif tag == "mergeCell":
+                _count(counts, "merges", merges, attrs.get("ref", ""))
 
         def end(raw: str) -> None:
             nonlocal text_on, inline, rph, chars, end_at, depth
             depth -= 1
             tag = tags.get(raw) or tags.setdefault(raw, raw.rpartition(":")[2])
             if tag == "c":
+                # a formula without its computed value (written by openpyxl or pandas, which
+                # do not compute: no <v>, or an empty-element <v/>): read empty, and said
+                if formula and (not has or bare):
+                    at = ref or f"{column_letters(len(row))}{number}"
+                    _count(counts, "formulas", formulas, (number, at))
                 if not has:
                     return
                 if ref:
@@ -133,6 +160,8 @@ class ExpatRows:
             elif tag == "row":
                 if row:
                     done.append((number, row.copy()))
+                    if hidden and any(map(str.strip, row)):
+                        _count(counts, "hidden", found_hidden, number)
                 end_at = parser.CurrentByteIndex
             elif tag == "is":
                 inline = False
@@ -184,6 +213,43 @@ class ExpatRows:
         return now == depth and end_at == self.fed - end_tag
 
 
+FACTS = 1000  # facts of each kind kept (the others only counted)
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][A-Za-z0-9_.-]*:)?mergeCell[^<>]*?[ \t\r\n]"
+    rb"ref=(?:\"([A-Za-z0-9:$]{1,40})\"|'([A-Za-z0-9:$]{1,40})')"
+)
+
+
+def merge_refs(stream: IO[bytes]) -> list[str]:
+    """The references of the merged ranges of a sheet part (``D2:D3``), the first FACTS.
+
+    Excel writes them after the rows: knowing them while the rows are read takes a pass
+    of their own, which only decompresses (about a tenth of reading the rows) and looks
+    for the word in each megabyte."""
+    found: list[str] = []
+    tail = b""
+    while chunk := stream.read(READ):
+        data = tail + chunk
+        if b"mergeCell" not in data:
+            tail = data[-64:]
+            continue
+        cut = data.rfind(b"<")  # a tag that may go on in the next chunk waits for it
+        for match in _MERGE_CELL.finditer(data, 0, cut):
+            found.append((match.group(1) or match.group(2)).decode("ascii"))
+            if len(found) == FACTS:
+                return found
+        tail = data[cut:] if len(data) - cut < 4096 else b""
+    for match in _MERGE_CELL.finditer(tail):
+        found.append((match.group(1) or match.group(2)).decode("ascii"))
+    return found[:FACTS]
+
+
+def _count(counts: dict[str, int], kind: str, kept: list[Any], fact: Any) -> None:
+    counts[kind] += 1
+    if len(kept) < FACTS:
+        kept.append(fact)
+
+
 def sheet_rows(
     stream: IO[bytes], expat: ExpatRows, make_parser: Callable[[str], RowParser] | None
 ) -> Iterator[Rows]:
@@ -225,6 +291,12 @@ class _Fast:
         self.end_bytes = self.end_tag.encode()
         self.number = expat.state()[0]  # rows before sheetData (rare) count too
         self.slow = False  # expat is inside a row: it reads on until a row ends cleanly
+        # a formula without its computed value (no <v>, or <v/>): its row goes to expat,
+        # which says so
+        p = re.escape(prefix)
+        self.uncomputed = re.compile(
+            f"<{p}f(?:{W}[^>]*)?(?:/>|>[^<]*+</{p}f>){W}*+(?:<{p}v{W}*+/>)?+{W}*+</{p}c>"
+        )
 
     def run(self, stream: IO[bytes], buf: bytes) -> Generator[Rows, None, bytes]:
         """Read the rows; returns (as the generator's value) what follows the last one."""
@@ -267,24 +339,45 @@ class _Fast:
         rows: Rows = []
         pieces = text.split(self.end_tag)
         del pieces[-1]  # what follows the last end tag: nothing
+        marked = self._marked(text, pieces)
         at = 0
         while at < len(pieces):
             if not self.slow:
+                last = len(pieces)
+                while marked and marked[-1] < at:
+                    marked.pop()
+                if marked:
+                    last = marked[-1]
                 if suspect:
-                    at, self.number = self._checked_rows(pieces, at, rows)
+                    at, self.number = self._checked_rows(pieces, at, last, rows)
                 else:
-                    at, self.number = self.parser.rows(pieces, at, len(pieces), self.number, rows)
+                    at, self.number = self.parser.rows(pieces, at, last, self.number, rows)
                 if at == len(pieces):
                     break
             rows += self._expat((pieces[at] + self.end_tag).encode("utf-8", "surrogateescape"))
             at += 1
         return rows
 
-    def _checked_rows(self, pieces: list[str], at: int, rows: Rows) -> tuple[int, int]:
-        """The fast path, one piece at a time, leaving to expat those with characters that
-        XML refuses."""
+    def _marked(self, text: str, pieces: list[str]) -> list[int]:
+        """The pieces that expat must read (last first) because it says what they hold
+        that the fast grammar passes over: a hidden row, a formula without its value.
+        Most regions have neither word: two searches of the region, and no more."""
+        hides, uncomputed = _HIDDEN.search, self.uncomputed.search
+        hidden = hides(text) is not None
+        formula = uncomputed(text) is not None
+        if not (hidden or formula):
+            return []
+        return [
+            at
+            for at in range(len(pieces) - 1, -1, -1)
+            if (hidden and hides(pieces[at])) or (formula and uncomputed(pieces[at]))
+        ]
+
+    def _checked_rows(self, pieces: list[str], at: int, last: int, rows: Rows) -> tuple[int, int]:
+        """The fast path, one piece at a time up to ``last``, leaving to expat those with
+        characters that XML refuses."""
         number = self.number
-        while at < len(pieces) and not ILLEGAL.search(pieces[at]):
+        while at < last and not ILLEGAL.search(pieces[at]):
             stop, number = self.parser.rows(pieces, at, at + 1, number, rows)
             if stop == at:
                 break
