@@ -350,6 +350,7 @@ def test_history_import(cli, tmp_path: Path) -> None:
         "skipped": 0,
         "rejected": 2,
         "errors": IMPORT_ERRORS,
+        "notices": ["Séparateur détecté : point-virgule."],
         "dry_run": False,
     }
     assert "Ligne 4, colonne « Client/Email » : Aucun client ne correspond" in result.stderr
@@ -537,6 +538,7 @@ def test_history_import_dry_run_writes_nothing(cli, tmp_path: Path, db_path: Pat
         "skipped": 0,
         "rejected": 2,
         "errors": IMPORT_ERRORS,
+        "notices": ["Séparateur détecté : point-virgule."],
         "dry_run": True,
     }
     assert "Simulation (--dry-run) : rien n'a été écrit." in result.stderr

@@ -347,6 +347,7 @@ def test_a_file_imported_again_adds_nothing_and_refuses_nothing(
         "skipped": 4,
         "rejected": 0,
         "errors": [],
+        "notices": ["Séparateur détecté : point-virgule."],
         "dry_run": False,
     }
     assert counts(db_path) == (3, 2)
@@ -688,3 +689,41 @@ def test_history_import_says_what_reading_the_file_found(cli, tmp_path: Path) ->
     result = cli("history", "import", str(path))
     assert "Encodage Windows-1252 (Excel français) détecté." in result.stderr
     assert "valeurs au-delà de la dernière colonne de l'en-tête" in result.stderr
+    path.write_bytes(
+        "\r\n".join([rows[0], rows[1].replace("F-1", "F-2")]).encode("cp1252") + b"\r\n"
+    )
+    notices = json.loads(cli("history", "import", str(path), "--format", "json").stdout)["notices"]
+    assert notices[0] == "Encodage Windows-1252 (Excel français) détecté."
+    assert [n for n in notices if "au-delà de la dernière colonne" in n]
+
+
+def test_amounts_of_a_workbook_come_as_excel_shows_them(cli, tmp_path: Path) -> None:
+    """Binary floats (0.1 + 0.2, a sum of Excel's) are the amounts Excel shows, to 15
+    significant digits; a third decimal that is really there (a TTC computed without
+    rounding) is refused, its amount to the cent suggested."""
+    cli(*ACME)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Email", "Type", "Numéro", "Date", "Montant HT", "Montant TTC"])
+    sheet.append(["contact@acme.fr", "Facture", "X-1", "2025-01-10", 0.1 + 0.2, 0.36])
+    sheet.append(["contact@acme.fr", "Facture", "X-2", "2025-01-10", 1234.5599999999999, 1481.47])
+    sheet.append(["contact@acme.fr", "Avoir", "X-3", "2025-01-10", -0.7000000000000001, -0.84])
+    sheet.append(["contact@acme.fr", "Facture", "X-4", "2025-01-10", 19.99, 19.99 * 1.2])
+    for row in sheet.iter_rows(min_row=2, min_col=5):
+        for cell in row:
+            cell.number_format = '#,##0.00 "€"'
+    path = tmp_path / "factures.xlsx"
+    book.save(path)
+    result = cli("history", "import", str(path), "--format", "json")
+    report = json.loads(result.stdout)
+    assert (report["documents"], report["rejected"]) == (3, 1)
+    assert amounts(cli) == {
+        "X-1": ("0.30", "0.36"),
+        "X-2": ("1234.56", "1481.47"),
+        "X-3": ("0.70", "0.84"),
+    }
+    [error] = report["errors"]
+    assert (error["row"], error["column"], error["value"]) == (5, "Montant TTC", "23.988")
+    assert error["message"] == (
+        "Montant invalide : « 23.988 » a plus de 2 décimales (au centime : 23,99)"
+    )

@@ -96,7 +96,7 @@ class HistoryReport:
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     # what reading the file found (the encoding or separator decided, the sheet read, cells
-    # beyond the header's last column…), said on stderr as by the client import
+    # beyond the header's last column…), said on stderr and in JSON as by the client import
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +107,7 @@ class HistoryReport:
             "skipped": self.skipped,
             "rejected": self.rejected,
             "errors": [e.to_dict() for e in self.errors],
+            "notices": list(self.notices),
             "dry_run": self.dry_run,
         }
 
