@@ -27,7 +27,7 @@ from newbi_clients.transfer.ooxml import (
     refuse,
     safe_parser,
 )
-from newbi_clients.transfer.xmltext import ILLEGAL, W, decoded
+from newbi_clients.transfer.xmltext import ILLEGAL, Fallback, W, decoded
 
 READ = 1 << 20  # bytes decompressed at a time by the fast path
 _HEAD_MAX = 8 << 20  # no <sheetData> with a row within this: expat reads the whole sheet
@@ -279,6 +279,33 @@ def sheet_rows(
     yield expat.feed(b"", final=True)
 
 
+class WatchedRows(RowParser):
+    """The fast path, leaving to expat the rows it must say something of: a row hidden in
+    the spreadsheet, a formula without its computed value (no ``<v>``, or ``<v/>``).
+
+    Nothing is added to the hot loop: attributes of a row other than its number are
+    checked once for each way they are written (LibreOffice writes hidden="false" on every
+    row: one check), and formulas are only in rows that the general grammar reads."""
+
+    def __init__(self, prefix: str, *args: Any) -> None:
+        super().__init__(prefix, *args)
+        p = re.escape(prefix)
+        self.formula = f"<{prefix}f"
+        self.uncomputed = re.compile(
+            f"<{p}f(?:{W}[^>]*)?(?:/>|>[^<]*+</{p}f>){W}*+(?:<{p}v{W}*+/>)?+{W}*+</{p}c>"
+        )
+
+    def _check(self, rest: str) -> None:
+        if "hidden" in rest and _HIDDEN.search(rest):
+            raise Fallback
+        super()._check(rest)
+
+    def _general(self, content: str) -> list[str]:
+        if self.formula in content and self.uncomputed.search(content):
+            raise Fallback
+        return super()._general(content)
+
+
 class _Fast:
     """The fast path over the rows of ``sheetData``, handing over to expat where it must."""
 
@@ -291,12 +318,6 @@ class _Fast:
         self.end_bytes = self.end_tag.encode()
         self.number = expat.state()[0]  # rows before sheetData (rare) count too
         self.slow = False  # expat is inside a row: it reads on until a row ends cleanly
-        # a formula without its computed value (no <v>, or <v/>): its row goes to expat,
-        # which says so
-        p = re.escape(prefix)
-        self.uncomputed = re.compile(
-            f"<{p}f(?:{W}[^>]*)?(?:/>|>[^<]*+</{p}f>){W}*+(?:<{p}v{W}*+/>)?+{W}*+</{p}c>"
-        )
 
     def run(self, stream: IO[bytes], buf: bytes) -> Generator[Rows, None, bytes]:
         """Read the rows; returns (as the generator's value) what follows the last one."""
@@ -339,45 +360,24 @@ class _Fast:
         rows: Rows = []
         pieces = text.split(self.end_tag)
         del pieces[-1]  # what follows the last end tag: nothing
-        marked = self._marked(text, pieces)
         at = 0
         while at < len(pieces):
             if not self.slow:
-                last = len(pieces)
-                while marked and marked[-1] < at:
-                    marked.pop()
-                if marked:
-                    last = marked[-1]
                 if suspect:
-                    at, self.number = self._checked_rows(pieces, at, last, rows)
+                    at, self.number = self._checked_rows(pieces, at, rows)
                 else:
-                    at, self.number = self.parser.rows(pieces, at, last, self.number, rows)
+                    at, self.number = self.parser.rows(pieces, at, len(pieces), self.number, rows)
                 if at == len(pieces):
                     break
             rows += self._expat((pieces[at] + self.end_tag).encode("utf-8", "surrogateescape"))
             at += 1
         return rows
 
-    def _marked(self, text: str, pieces: list[str]) -> list[int]:
-        """The pieces that expat must read (last first) because it says what they hold
-        that the fast grammar passes over: a hidden row, a formula without its value.
-        Most regions have neither word: two searches of the region, and no more."""
-        hides, uncomputed = _HIDDEN.search, self.uncomputed.search
-        hidden = hides(text) is not None
-        formula = uncomputed(text) is not None
-        if not (hidden or formula):
-            return []
-        return [
-            at
-            for at in range(len(pieces) - 1, -1, -1)
-            if (hidden and hides(pieces[at])) or (formula and uncomputed(pieces[at]))
-        ]
-
-    def _checked_rows(self, pieces: list[str], at: int, last: int, rows: Rows) -> tuple[int, int]:
-        """The fast path, one piece at a time up to ``last``, leaving to expat those with
-        characters that XML refuses."""
+    def _checked_rows(self, pieces: list[str], at: int, rows: Rows) -> tuple[int, int]:
+        """The fast path, one piece at a time, leaving to expat those with characters that
+        XML refuses."""
         number = self.number
-        while at < last and not ILLEGAL.search(pieces[at]):
+        while at < len(pieces) and not ILLEGAL.search(pieces[at]):
             stop, number = self.parser.rows(pieces, at, at + 1, number, rows)
             if stop == at:
                 break

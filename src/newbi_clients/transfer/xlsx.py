@@ -41,7 +41,7 @@ from newbi_clients.transfer.ooxml import (
     refuse_opendocument,
 )
 from newbi_clients.transfer.sharedstrings import SharedStrings, shared_strings
-from newbi_clients.transfer.sheetxml import ExpatRows, merge_refs, sheet_rows
+from newbi_clients.transfer.sheetxml import ExpatRows, WatchedRows, merge_refs, sheet_rows
 
 Batch = list[tuple[int, list[str]]]
 
@@ -217,7 +217,7 @@ class _SheetReader:
         formatted = {str(i) for i, fmt in enumerate(self.styles) if fmt is not None}
 
         def parser(prefix: str) -> RowParser:
-            return RowParser(prefix, self._value, self.strings, formatted)
+            return WatchedRows(prefix, self._value, self.strings, formatted)
 
         merges: list[tuple[int, int, int, str]] = []
         if self.package.infos[self.part].file_size <= MERGE_PASS_MAX:
