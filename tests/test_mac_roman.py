@@ -108,3 +108,13 @@ def test_a_total_row_at_the_end_of_a_mac_file_is_left_out(tmp_path: Path) -> Non
     rows = [row for chunk in table.chunks(100, 1 << 30) for row in chunk]
     assert [number for number, _ in rows] == [2, 3, 4]
     assert "Ligne 5 (« Total : 3 clients ») ignorée" in table.notices[-1]
+
+
+def test_the_lines_of_a_mac_file_give_its_delimiter_and_sep_line(tmp_path: Path) -> None:
+    # commas in the cells, semicolons between them, CR alone at the end of each line
+    table = open_table(_write(tmp_path / "mac.csv", TEXT, "mac_roman"))
+    assert table.delimiter == ";"
+    table = open_table(_write(tmp_path / "sep.csv", "sep=,\r" + TEXT.replace(";", ","), "utf-8"))
+    assert table.delimiter == ","
+    assert "Séparateur indiqué par la ligne « sep= » du fichier : virgule." in table.notices
+    assert table.header[:2] == ["Nom", "Prénom"]
