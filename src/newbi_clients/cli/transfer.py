@@ -48,9 +48,9 @@ def _same_file(one: Path, other: Path) -> bool:
 
 def import_(
     file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Fichier .csv, .txt, .xlsx ou .vcf (vCard) ; « - » : CSV lu sur l'entrée standard.", show_default=False)],
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252).")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Encodage du CSV (détecté sinon : UTF-8, sinon Windows-1252 ou Mac Roman).")] = None,
     delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help="Séparateur du CSV (détecté sinon parmi ; , tabulation).", metavar="CAR")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX (la première sinon).", metavar="NOM")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur XLSX, nom exact ou aux majuscules et accents près (celle qui s'affiche à l'ouverture sinon).", metavar="NOM")] = None,
     on_duplicate: Annotated[OnDuplicate | None, typer.Option("--on-duplicate", help="Doublons : skip (ignorer), merge (compléter le client existant) ou create (créer quand même). Demandé dans un terminal, skip sinon.", case_sensitive=False)] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Importe sans demander de confirmation.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="S'arrête après l'aperçu : rien n'est écrit.")] = False,

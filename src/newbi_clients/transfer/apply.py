@@ -100,7 +100,13 @@ class Importer:
             from newbi_clients.customfields import field_defs
 
             profile = resolve_profile(self.store, self.profile) if self.profile else None
-            headers = map_headers(table.header, profile, self.columns, field_defs(self.store))
+            try:
+                headers = map_headers(table.header, profile, self.columns, field_defs(self.store))
+            except ImportRejected as exc:
+                # a workbook's other sheets may hold the clients: the refusal names them
+                if not table.hint:
+                    raise
+                raise ImportRejected(f"{exc.message} {table.hint}") from None
             plan = ImportPlan(self.path, table, headers)
             self._create_stage()
             plan.spool(self.store.conn)
@@ -131,9 +137,8 @@ class Importer:
                 if progress:
                     progress(plan.rows, max(table.size_hint, plan.rows))
         if plan.rows == 0:
-            raise ImportRejected(
-                f"{self.path.name} ne contient aucune ligne de client sous l'en-tête."
-            )
+            said = f"{self.path.name} ne contient aucune ligne de client sous l'en-tête."
+            raise ImportRejected(f"{said} {table.hint}" if table.hint else said)
         with times.phase("classify"):
             self._classify(plan)
         return plan

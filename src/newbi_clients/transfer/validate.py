@@ -184,6 +184,8 @@ def validate_chunk(
         extra_notes = raw.pop("extra_notes", None)
         if extra_notes:
             row_notes.extend((stamp, text) for text in extra_notes)
+        for notice in raw.pop("notices", None) or ():
+            out.notices.append((number, notice))
         raw["fields"] = (
             {key.removeprefix(FIELD_PREFIX): raw.pop(key)
              for key in [k for k in raw if k.startswith(FIELD_PREFIX)]}
