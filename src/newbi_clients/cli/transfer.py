@@ -9,7 +9,6 @@ from newbi_clients.cli.common import (
     ViewFormat,
     ViewFormatOpt,
     book_exists,
-    input_file,
     interactive,
     open_store,
     scratch_store,
@@ -27,6 +26,7 @@ from newbi_clients.cli.import_preview import (
 from newbi_clients.cli.import_preview import (
     save_map as keep_map,
 )
+from newbi_clients.cli.inputs import input_file
 
 
 def register(app: typer.Typer) -> None:
