@@ -18,27 +18,14 @@ from newbi_clients.documents import decimal_mark, parse_amount, parse_date
 from newbi_clients.errors import ValidationFailed
 from newbi_clients.history import Payment
 from newbi_clients.models import FieldDef, FieldType
-from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.cells import row_to_raw
 from newbi_clients.transfer.mapping import map_headers
+from test_cli_history import counts, write
 
 ACME = (
     "add", "--kind", "professionnel", "--name", "ACME SAS", "--siret", "732 829 320 00074",
     "--email", "contact@acme.fr", "--no-input",
 )  # fmt: skip
-
-
-def write(tmp_path: Path, lines: list[str], name: str = "factures.csv") -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def counts(db_path: Path) -> tuple[int, int]:
-    with ClientStore(db_path) as store:
-        documents = store.db.execute("SELECT count(*) FROM documents").fetchone()[0]
-        payments = store.db.execute("SELECT count(*) FROM payments").fetchone()[0]
-    return documents, payments
 
 
 def amounts(cli, client: str = "acme") -> dict[str, tuple[str, str]]:

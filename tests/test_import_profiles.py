@@ -203,17 +203,11 @@ def test_an_odoo_contact_with_its_company_s_address_joins_the_company(cli, tmp_p
     # Odoo copies a company's address into its contacts: the contact's row, with its own
     # email, is still the company already there (by name and postal code), not a copy;
     # its name is written « Company, Person » as Odoo shows a contact
-    header = (DATA / "odoo.csv").read_text(encoding="utf-8").splitlines()[0]
-    path = tmp_path / "res.partner.csv"
-    path.write_text(
-        header + "\n"
-        "__export__.res_partner_9,Atelier Roux,Company,True,,10 quai des Chartrons,,33000,"
-        "Bordeaux,France,contact@atelier-roux.fr,05 56 00 00 00,,,\n"
-        '__export__.res_partner_10,"Atelier Roux, Jeanne Roux",Individual,False,Atelier Roux,'
-        "10 quai des Chartrons,,33000,Bordeaux,France,jeanne@atelier-roux.fr,,06 10 20 30 40,,\n",
-        encoding="utf-8",
+    from test_transfer_contacts import odoo_company_and_person
+
+    report, clients = imported_path(
+        cli, odoo_company_and_person(tmp_path), "--on-duplicate", "merge"
     )
-    report, clients = imported_path(cli, path, "--on-duplicate", "merge")
     assert (report["created"], report["merged"]) == (1, 1)
     (atelier,) = clients.values()
     assert atelier["email"] == "contact@atelier-roux.fr"

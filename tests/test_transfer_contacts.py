@@ -192,7 +192,7 @@ def test_import_finds_duplicates_by_contact_emails(store: ClientStore, tmp_path:
 MIGRATION = Path(__file__).parent / "data" / "migration"
 
 
-def _odoo_company_and_person(tmp_path: Path) -> Path:
+def odoo_company_and_person(tmp_path: Path) -> Path:
     # Odoo's res.partner export: a company, then its contact, whose row carries the
     # company's address copied and the person's own email and mobile
     header = (MIGRATION / "odoo.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -211,7 +211,7 @@ def _odoo_company_and_person(tmp_path: Path) -> Path:
 def test_skip_adds_the_person_of_a_company_s_contact_row(
     store: ClientStore, tmp_path: Path
 ) -> None:
-    path = _odoo_company_and_person(tmp_path)
+    path = odoo_company_and_person(tmp_path)
     plan, report = _import(store, path)  # skip, the default
     assert plan.people == 1
     assert (report.created, report.skipped, report.contacts_added) == (1, 0, 1)
