@@ -14,7 +14,8 @@ import pytest
 
 from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.ooxml import Package, Workbook
-from newbi_clients.transfer.read import Table, is_total, open_table
+from newbi_clients.transfer.read import Table, open_table
+from newbi_clients.transfer.totals import is_total
 from newbi_clients.transfer.xlsx import _SheetReader, number_text
 
 HEADER = ["Nom", "Email", "Ville"]

@@ -23,6 +23,7 @@ from typing import Any
 from newbi_clients.errors import ImportRejected
 from newbi_clients.transfer.csvrows import Chunk, CsvRows, values_beyond
 from newbi_clients.transfer.encodings import choose_encoding, looks_binary, utf16_without_bom
+from newbi_clients.transfer.totals import rows_without_totals, totals_notice, without_totals
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -77,7 +78,7 @@ class Table:
     def read(self, dropped: Chunk) -> None:
         """The notices of the end of reading: rows of totals left out, what the sheet held."""
         if dropped:
-            self.notices.append(_totals_notice(dropped, self.format))
+            self.notices.append(totals_notice(dropped, self.format))
         if self.facts is not None:
             facts, self.facts = self.facts, None
             self.notices.extend(facts(self.header_row, {number for number, _ in dropped}))
@@ -140,7 +141,7 @@ def _checked(table: Table) -> Table:
     def checked() -> Iterator[tuple[int, list[str]]]:
         wider: list[int] = []
         dropped: Chunk = []
-        for number, cells in _rows_without_totals(rows, dropped):
+        for number, cells in rows_without_totals(rows, dropped):
             if len(cells) > width and values_beyond(cells, width):
                 wider.append(number)
             yield number, cells
@@ -171,99 +172,6 @@ def _watched(chunks: Iterator[Chunk], untitled: list[int], notices: list[str]) -
                 f"{len(rows)} ligne(s) ont des valeurs dans la colonne {column_letters(index)},"
                 f" qui n'a pas de titre, ignorées (lignes {shown}) : donnez-lui un titre."
             )
-
-
-# a row of totals under a list (« Total : 2 clients », « Sous-total », « Nombre de
-# clients : 12 », « TOTAL GÉNÉRAL HT »): its first cell, stripped, holds nothing else
-# (possessive quantifiers: a cell of spaces and digits is never read again and again)
-_UNIT = r"(?:clients?|lignes?|contacts?|fiches?)"
-_TOTAL_CELL = re.compile(
-    rf"(?:(?:sous[ -]?)?tota(?:l|ux)(?:\s++(?:des\s++)?{_UNIT})?"
-    rf"|nombre\s++(?:total\s++)?de\s++{_UNIT}|nb\.?\s++(?:de\s++)?clients?)"
-    r"(?:\s++(?:g[ée]n[ée]ral|ht|ttc))*+\s*+(?:[:=]\s*+)?(?:[0-9][0-9\s.,]*+)?"
-    rf"{_UNIT}?\s*+[.:]?",
-    re.IGNORECASE,
-)
-# what may stand beside it: numbers (sums, counts), amounts
-_NUMBER_CELL = re.compile(r"[-+]?[0-9][0-9\s.,]*+(?:%|€|EUR|\$)?", re.IGNORECASE)
-_MAX_TOTALS = 10  # rows of totals in a row at the end; more are no footer
-
-
-def is_total(cells: list[str]) -> bool:
-    """Whether a row is one of totals (« Total : 2 clients », then numbers or nothing)
-    rather than a client: the last rows of many lists.
-
-    >>> is_total(["Total : 2 clients", "", "1 234,50"]), is_total(["TotalEnergies", "a@b.fr"])
-    (True, False)
-    """
-    at = next((at for at, cell in enumerate(cells) if cell and not cell.isspace()), -1)
-    if at < 0:
-        return False
-    cell = cells[at].strip()
-    if cell[:1] not in "TtSsNn" or len(cell) > 100 or not _TOTAL_CELL.fullmatch(cell):
-        return False
-    number = _NUMBER_CELL.fullmatch
-    return all(not c or c.isspace() or number(c.strip()) for c in cells[at + 1 :])
-
-
-def without_totals(chunks: Iterator[Chunk], dropped: Chunk) -> Iterator[Chunk]:
-    """The chunks (of rows without blank ones), less the rows of totals after the last
-    client, which go to ``dropped``: rows that look like totals are held until a client
-    follows them (then they are given with it), or the rows end."""
-    held: Chunk = []
-    for chunk in chunks:
-        end = len(chunk)
-        while end and is_total(chunk[end - 1][1]):
-            end -= 1
-        if end == len(chunk) and not held:
-            yield chunk  # nearly always: the last row is a client
-            continue
-        given = held + chunk[:end] if end else []
-        held = held + chunk[end:] if not end else chunk[end:]
-        if len(held) > _MAX_TOTALS:  # so many are not a list's footer
-            given, held = given + held, []
-        if given:
-            yield given
-    dropped.extend(held)
-
-
-def _rows_without_totals(
-    rows: Iterator[tuple[int, list[str]]], dropped: Chunk
-) -> Iterator[tuple[int, list[str]]]:
-    """:func:`without_totals` row by row (blank rows after totals held with them)."""
-    held: Chunk = []
-    totals = 0
-    for item in rows:
-        cells = item[1]
-        blank = not any(c.strip() for c in cells)
-        if blank and not held:
-            yield item
-            continue
-        if not blank and not is_total(cells):
-            yield from held
-            held.clear()
-            totals = 0
-            yield item
-            continue
-        held.append(item)
-        totals += not blank
-        if totals > _MAX_TOTALS:
-            yield from held
-            held.clear()
-            totals = 0
-    dropped.extend(item for item in held if any(c.strip() for c in item[1]))
-
-
-def _totals_notice(dropped: Chunk, kind: str) -> str:
-    shown = " ; ".join(
-        f"« {next(c for c in cells if c.strip()).strip()[:40]} »" for _, cells in dropped[:3]
-    )
-    where = "de feuille" if kind == "xlsx" else "de fichier"
-    numbers = [number for number, _ in dropped]
-    if len(numbers) == 1:
-        return f"Ligne {numbers[0]} ({shown}) ignorée : une ligne de total en fin {where}."
-    listed = ", ".join(map(str, numbers[:-1])) + f" et {numbers[-1]}"
-    return f"Lignes {listed} ({shown}) ignorées : des lignes de total en fin {where}."
 
 
 def _wider_notice(wider: list[int]) -> str:
