@@ -34,51 +34,10 @@ from newbi_clients.history import (
 )
 from newbi_clients.models import Client, format_money, format_money_fr
 from newbi_clients.storage import ClientStore, now
+from newbi_clients.transfer.historyclients import find_client
+from newbi_clients.transfer.historycolumns import REQUIRED, map_columns
 from newbi_clients.transfer.plan import RowError
 from newbi_clients.transfer.read import open_table
-
-# header names, as match_key writes them: ours, then those of the exports of invoicing tools
-# (Dolibarr's « Factures clients et règlements » dataset: « Ref. facture », « Date
-# facturation », « Date limite règlement », « Total HT », « Statut facture », « Date
-# paiement », « Mode règlement »; Odoo's invoice list: « Partenaire », « Date de
-# facturation », « Date d'échéance », « Hors taxes signé », « Total signé »)
-_ALIASES = {
-    "client_email": ("email", "mail", "courriel", "emailclient", "clientemail", "emailtiers"),
-    "client_siret": ("siret", "siretclient", "clientsiret", "idprof2", "idprof2siret",
-                     "idprofessionnel2"),
-    "client_name": ("client", "nom", "nomduclient", "raisonsociale", "name", "clientname", "customer",
-                    "tiers", "nomtiers", "nomdutiers", "partenaire", "partner", "societe", "company", "companyname",
-                    "customername"),
-    "type": ("type", "typededocument", "document", "doctype", "typefacture", "typedefacture",
-             "invoicetype"),
-    "number": ("numero", "n", "no", "numerodefacture", "number", "reference", "ref", "numerodedocument",
-               "reffacture", "referencefacture", "numerofacture", "invoicenumber", "invoiceno",
-               "invoiceref"),
-    "date": ("date", "datedemission", "datedefacture", "dateemission", "issuedate", "datefacture",
-             "datefacturation", "datedefacturation", "invoicedate"),
-    "due_date": ("echeance", "datedecheance", "duedate", "dateecheance", "datelimitereglement",
-                 "datelimitedereglement", "datelimitedepaiement"),
-    "amount_ht": ("montantht", "ht", "totalht", "amountht", "netamount", "montanthorstaxe",
-                  "horstaxes", "horstaxessigne", "totalhorstaxes", "montanthorstaxes", "subtotal",
-                  "untaxedamount"),
-    "amount_ttc": ("montantttc", "ttc", "totalttc", "amountttc", "grossamount", "total",
-                   "totalsigne", "montanttotal", "totalamount"),
-    "vat_rate": ("tauxdetva", "tva", "vatrate", "tauxtva"),
-    "currency": ("devise", "currency", "monnaie"),
-    "status": ("statut", "status", "etat", "statutfacture", "etatdelafacture", "invoicestatus"),
-    # Odoo's « État du paiement » (payment_state) beside its « Statut » (Comptabilisé)
-    "payment_status": ("etatdupaiement", "statutdupaiement", "etatdepaiement", "paymentstatus",
-                       "paymentstate"),
-    "payment_date": ("datedepaiement", "payele", "paymentdate", "datepaiement", "datedereglement",
-                     "datereglement"),
-    "payment_amount": ("montantpaye", "paye", "paid", "paymentamount", "montantregle", "regle",
-                       "montantpaiement", "montantreglement", "amountpaid", "amountpayment"),
-    "payment_method": ("modedepaiement", "mode", "paymentmethod", "modedereglement", "moyendepaiement",
-                       "modereglement", "modepaiement"),
-}  # fmt: skip
-_FIELDS = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
-_REQUIRED = {"number": "Numéro", "date": "Date", "amount_ht": "Montant HT"}
-
 
 _AMOUNTS = ("amount_ht", "amount_ttc", "payment_amount")
 
@@ -121,111 +80,6 @@ class HistoryRefused(ImportRejected):
         self.report = report
 
 
-def _map(header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
-    columns: dict[int, str] = {}
-    labels: dict[str, str] = {}
-    for index, text in enumerate(header):
-        key = _FIELDS.get(v.match_key(text))
-        if key and key not in labels:
-            columns[index] = key
-            labels[key] = text
-    missing = [label for key, label in _REQUIRED.items() if key not in labels]
-    if not {"client_email", "client_siret", "client_name"} & labels.keys():
-        missing.append("Client (email, SIRET ou nom)")
-    if missing:
-        found = ", ".join(f"« {h} »" for h in header if h.strip())
-        raise ImportRejected(
-            f"Colonnes obligatoires absentes : {', '.join(missing)}. Colonnes trouvées : {found}."
-        )
-    return columns, labels
-
-
-def _probes(column: str, value: str) -> list[str]:
-    if column == "email_key":
-        return [v.email_key(value) or ""]
-    if column == "siret":
-        return [value.replace(" ", "").replace(".", "")]
-    # « Éléonore Dupont » as shown, or « Dupont Éléonore » as sorted: every word order
-    words = v.fold(value).split()
-    return list(dict.fromkeys(" ".join(words[i:] + words[:i]) for i in range(len(words))))
-
-
-def _matching(store: ClientStore, column: str, value: str, limit: int = 2) -> list[int]:
-    """The ids of the clients (not merged away) whose ``column`` matches ``value``."""
-    probes = _probes(column, value)
-    return [
-        row[0]
-        for row in store.execute(
-            f"SELECT DISTINCT id FROM clients WHERE {column} IN ({', '.join('?' * len(probes))})"
-            f" AND merged_into IS NULL LIMIT {int(limit)}",
-            probes,
-        )
-    ]
-
-
-def _several(key: str, value: str) -> ValidationFailed:
-    return ValidationFailed.single(
-        key, value, f"Plusieurs clients correspondent à « {value} » : précisez l'email ou le SIRET"
-    )
-
-
-def _find_client(store: ClientStore, raw: dict[str, str]) -> Client:
-    for key, column in (
-        ("client_email", "email_key"),
-        ("client_siret", "siret"),
-        ("client_name", "sort_name"),
-    ):
-        value = raw.get(key)
-        if not value:
-            continue
-        ids = _matching(store, column, value)
-        if len(ids) == 1:
-            return store.get(ids[0])
-        if len(ids) > 1:
-            raise _several(key, value)
-        if key == "client_name" and "," in value:
-            company = _company_of(store, value)
-            if company is not None:
-                return company
-    shown = raw.get("client_email") or raw.get("client_siret") or raw.get("client_name") or ""
-    key = next(
-        (k for k in ("client_email", "client_siret", "client_name") if raw.get(k)), "client_name"
-    )
-    raise ValidationFailed.single(key, shown, f"Aucun client ne correspond à « {shown} »")
-
-
-def _company_of(store: ClientStore, value: str) -> Client | None:
-    """The company of Odoo's « ACME SAS, Claire Martin » (a document of a company's contact
-    is shown under both names): the client named before the comma when it alone bears that
-    name, or, among several, the one whose contact the person after it is. A company whose
-    name has a comma is tried whole first, then cut at each comma from the right."""
-    parts = value.split(",")
-    for cut in range(len(parts) - 1, 0, -1):
-        company, person = ",".join(parts[:cut]).strip(), ",".join(parts[cut:]).strip()
-        if not company or not person:
-            continue
-        ids = _matching(store, "sort_name", company, limit=100)
-        if len(ids) == 1:
-            return store.get(ids[0])
-        if ids:
-            theirs = [i for i in ids if _has_contact(store, i, person)]
-            if len(theirs) == 1:
-                return store.get(theirs[0])
-            raise _several("client_name", company)
-    return None
-
-
-def _has_contact(store: ClientStore, client_id: int, person: str) -> bool:
-    """Whether the client has a contact of this name, its words in any order."""
-    words = sorted(v.fold(person).split())
-    return any(
-        sorted(v.fold(f"{first or ''} {last or ''}").split()) == words
-        for first, last in store.execute(
-            "SELECT first_name, last_name FROM contacts WHERE client_id = ?", [client_id]
-        )
-    )
-
-
 def _decimal_mark(rows: Iterable[tuple[int, list[str]]], columns: dict[int, str]) -> str | None:
     """The decimal mark the amounts of the file show (see :func:`documents.decimal_mark`)."""
     indexes = [i for i, key in columns.items() if key in _AMOUNTS]
@@ -249,7 +103,7 @@ def import_history(
     :raises ImportRejected: unreadable file, missing columns.
     """
     table = open_table(path, **options)
-    columns, labels = _map(table.header)
+    columns, labels = map_columns(table.header)
     # a first reading, for the decimal mark of the amounts (« 12.500 » is 12 500 in a file
     # that writes « 1.480,80 »), whatever the row it is on; then the rows
     rows = _Rows(store, now(), _decimal_mark(table.rows, columns))
@@ -360,11 +214,11 @@ class _Rows:
     def add(self, raw: dict[str, str]) -> _Done:
         """Import a row: its document, or its payment on the document the book has."""
         store = self.store
-        client = _find_client(store, raw)
+        client = find_client(store, raw)
         for key in ("number", "date", "amount_ht"):
             if not raw.get(key):
                 raise ValidationFailed.single(
-                    key, None, f"Valeur obligatoire manquante ({_REQUIRED[key]})"
+                    key, None, f"Valeur obligatoire manquante ({REQUIRED[key]})"
                 )
         kind = raw.get("type") or self._untyped(raw["amount_ht"])
         document = build_document(
@@ -405,7 +259,8 @@ class _Rows:
         document["status"] = status
         created = insert_document(store, document)
         store.execute(
-            "INSERT INTO payments (document_id, date, amount, method, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO payments (document_id, date, amount, method, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
             [created.id, paid_on, cents, method, self.stamp],
         )
         self.claimed[created.id, paid_on, cents] += 1
