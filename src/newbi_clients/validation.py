@@ -48,6 +48,8 @@ from newbi_clients.text import match_key as match_key
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from newbi_clients.errors import ValidationFailed
+
 # Overseas departments whose phone numbers belong to their own numbering region.
 _OVERSEAS_PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
 
@@ -167,6 +169,24 @@ _EXTENSION = re.compile(
 )
 
 
+def _dialled(text: str) -> str:
+    """A phone as dialled: typographic spaces as spaces, the 00 prefix as « + »."""
+    if not text.isascii():  # « 06 12 34 56 78 » with a typographer's spaces
+        text = text.translate(_SPACES_AS_SPACE)
+    return "+" + text[2:] if text.startswith("00") else text
+
+
+def _extension_refused(text: str, extension: str, alone: str = "") -> ValidationFailed:
+    """A phone holds the number only (E.164): an extension is refused, never dropped."""
+    given = f" ({alone})" if alone else ""
+    return _fail(
+        "phone",
+        text,
+        f"Téléphone : le poste {extension} ne peut pas être enregistré avec le numéro ;"
+        f" donnez le numéro seul{given} et le poste en note",
+    )
+
+
 def split_extension(text: str) -> tuple[str, str | None]:
     """A phone number and the extension written after it (« 01 23 45 67 89 poste 12 » →
     (« 01 23 45 67 89 », « 12 »)); (text, None) without one."""
@@ -188,19 +208,11 @@ def normalize_phone(
     text = clean(value)
     if text is None:
         return None
-    if not text.isascii():  # « 06 12 34 56 78 » with a typographer's spaces
-        text = text.translate(_SPACES_AS_SPACE)
-    if text.startswith("00"):
-        text = "+" + text[2:]
+    text = _dialled(text)
     if any(c.isalpha() or c == "#" for c in text):
         alone, extension = split_extension(text)
-        if extension:  # a phone holds the number only (E.164): never dropped silently
-            raise _fail(
-                "phone",
-                text,
-                f"Téléphone : le poste {extension} ne peut pas être enregistré avec le numéro ;"
-                f" donnez le numéro seul ({alone}) et le poste en note",
-            )
+        if extension:
+            raise _extension_refused(text, extension, alone)
     region = phone_region(country, postal_code)
     if region == "FR":
         fast = fastpaths.french_phone(text)
@@ -221,12 +233,7 @@ def normalize_phone(
         except phonenumbers.NumberParseException:
             continue
         if number.extension:  # an extension written as phonenumbers reads them (« ;ext=12 »)
-            raise _fail(
-                "phone",
-                text,
-                f"Téléphone : le poste {number.extension} ne peut pas être enregistré avec le"
-                " numéro ; donnez le numéro seul et le poste en note",
-            )
+            raise _extension_refused(text, number.extension)
         if phonenumbers.is_valid_number(number):
             return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     raise _fail(
@@ -243,9 +250,7 @@ def phone_country(value: object) -> str | None:
     text = clean(value)
     if text is None:
         return None
-    text = text.translate(_SPACES_AS_SPACE).strip()
-    if text.startswith("00"):
-        text = "+" + text[2:]
+    text = _dialled(text.strip())
     if not text.startswith("+") or text.startswith("+33"):
         return None
     import phonenumbers

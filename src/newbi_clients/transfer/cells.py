@@ -106,11 +106,12 @@ def _repair(raw: dict[str, Any]) -> None:
     country = _country_code(get("country"))
     in_france = country == "FR"
     postal = get("postal_code") or ""
-    # no country and a foreign phone (« 1201 », +41…): the client's country is the phone's
-    # (see build_client), whose code is not a French one that lost its zero
-    foreign = not v.clean(get("country")) and bool(v.phone_country(get("phone")))
-    if postal and not foreign:
-        raw["postal_code"] = _pad_postal(postal, country)
+    if postal:
+        padded = _pad_postal(postal, country)
+        # no country and a foreign phone (« 1201 », +41…): the client's country is the
+        # phone's (see build_client), whose code is not a French one that lost its zero
+        if padded == postal or v.clean(get("country")) or not v.phone_country(get("phone")):
+            raw["postal_code"] = padded
     elif not get("city") and in_france and get("address"):
         match = _ADDRESS_WITH_TOWN.match(raw["address"])
         if match:

@@ -17,6 +17,7 @@ from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.people import (
     CONTACT_EMAIL_SQL,
     KEYS,
+    PERSON_ROWS,
     classify_contact_emails,
     holds_rows,
 )
@@ -94,10 +95,7 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
         " WHERE k.row = stage.row AND k.dup_field IS NOT NULL"
     )
     plan.duplicates.extend(_duplicates(store))
-    (plan.people,) = db.execute(
-        f"SELECT count(*) FROM {KEYS} k WHERE k.dup_field IN ('name_key', 'name_only')"
-        " AND EXISTS (SELECT 1 FROM stage_contacts c WHERE c.row = k.row)"
-    ).fetchone()
+    (plan.people,) = db.execute(f"SELECT count(*) FROM {KEYS} WHERE {PERSON_ROWS}").fetchone()
 
 
 def _duplicates(store: ClientStore) -> Iterator[DuplicateRow]:

@@ -126,11 +126,10 @@ class ImportMerges:
         :returns: (the rows whose person was added, the contacts added).
         """
         from newbi_clients.merging import add_new_contacts
+        from newbi_clients.transfer.people import KEYS, PERSON_ROWS
 
         rows = self.store.execute(
-            "SELECT k.row, k.dup_of_id, k.dup_of_row FROM stage_keys k"
-            " WHERE k.dup_field IN ('name_key', 'name_only')"
-            " AND EXISTS (SELECT 1 FROM stage_contacts c WHERE c.row = k.row) ORDER BY k.row"
+            f"SELECT row, dup_of_id, dup_of_row FROM {KEYS} WHERE {PERSON_ROWS} ORDER BY row"
         ).fetchall()
         if not rows:
             return 0, 0

@@ -66,6 +66,13 @@ def classify_contact_emails(db: Database) -> None:
         )
 
 
+# the duplicate rows matched by name (name and postal code, or a business's name alone)
+# that carry a person: an Odoo or Dolibarr contact row, whose person joins its company
+PERSON_ROWS = (
+    f"{KEYS}.dup_field IN ('name_key', 'name_only')"
+    f" AND EXISTS (SELECT 1 FROM stage_contacts c WHERE c.row = {KEYS}.row)"
+)
+
 CONTACT_EMAIL_SQL = (
     "(SELECT k.email FROM stage_contacts k WHERE k.row = s.row AND k.email IS NOT NULL"
     " ORDER BY k.rowid LIMIT 1)"
