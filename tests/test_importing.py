@@ -494,7 +494,9 @@ def test_new_clients_inserted_in_id_order_without_a_sort(
         write(tmp_path, HEADER + "\nparticulier;B;;b@x.fr;;;;;;;\nparticulier;A;;a@x.fr;;;;;;;\n"),
     )
     plan = importer.prepare()
-    steps = [row[-1] for row in store.db.execute("EXPLAIN QUERY PLAN " + INSERT_CLIENTS, ["", ""])]
+    steps = [
+        row[-1] for row in store.db.execute("EXPLAIN QUERY PLAN " + INSERT_CLIENTS, ["", "", 0])
+    ]
     # stage_ids read by its key (the file's row), which orders the new ids: no sort buffer
     assert not [s for s in steps if "TEMP B-TREE" in s], steps
     importer.apply(plan)

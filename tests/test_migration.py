@@ -36,11 +36,11 @@ def test_a_schema_3_book_is_migrated_without_loss(tmp_path: Path) -> None:
     docs_before = before.execute("SELECT * FROM documents ORDER BY id").fetchall()
     before.close()
     with ClientStore(path) as store:
-        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert store.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         rows_after = store.execute("SELECT * FROM clients ORDER BY id").fetchall()
-        # every old column keeps its value; the new ones are empty
+        # every old column keeps its value; the new ones are empty, the tier settled
         assert [r[: len(rows_before[0])] for r in rows_after] == rows_before
-        assert all(r[len(rows_before[0]) :] == (None, None, None) for r in rows_after)
+        assert all(r[len(rows_before[0]) :] == (None, None, None, 0) for r in rows_after)
         assert store.execute("SELECT * FROM documents ORDER BY id").fetchall() == docs_before
         acme = store.get(1)
         assert (acme.name, acme.tags, acme.contacts, acme.fields, acme.blocked) == (

@@ -69,8 +69,8 @@ def test_look_ups_by_siren_read_indexes_not_the_table(store: ClientStore) -> Non
             {"key": ACME},
         )
     )
-    assert "idx_clients_siret (siret>? AND siret<?)" in plan
-    assert "idx_clients_siren (siren=?)" in plan
+    assert "idx_clients_siret (ANY(tier) AND siret>? AND siret<?)" in plan
+    assert "idx_clients_siren (ANY(tier) AND siren=?)" in plan
     assert "SCAN clients" not in plan
 
 

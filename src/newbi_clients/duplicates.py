@@ -9,6 +9,7 @@ from typing import Any
 
 from newbi_clients.clauses import siren_sql
 from newbi_clients.storage import ClientStore
+from newbi_clients.tiers import RECENT, SETTLED
 
 # (reason, column(s), exact?) in order of strength
 REASONS: tuple[tuple[str, str, bool], ...] = (
@@ -62,12 +63,9 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
             found.extend((reason, exact, key, ids) for key, ids in _siren_groups(store))
             continue
         condition = _NOT_EMPTY.get(reason, f"{expression} IS NOT NULL")
-        key_text = expression.replace(", ", " || ' ' || ")
-        for key, ids_text in store.execute(
-            f"SELECT {key_text}, group_concat(id) FROM clients WHERE {condition}"
-            f" GROUP BY {expression} HAVING count(*) > 1"
-        ):
-            found.append((reason, exact, str(key), [int(i) for i in ids_text.split(",")]))
+        found.extend(
+            (reason, exact, key, ids) for key, ids in _key_groups(store, expression, condition)
+        )
     found = _with_contacts(store, found)
     summaries = _summaries(store, sorted({i for *_, ids in found for i in ids}))
     groups: list[DuplicateGroup] = []
@@ -87,19 +85,48 @@ def duplicate_groups(store: ClientStore) -> list[DuplicateGroup]:
     return groups
 
 
+def _key_groups(store: ClientStore, expression: str, condition: str) -> list[tuple[str, list[int]]]:
+    """The keys (``expression``: one column or two) that several clients share, in order,
+    with their ids.
+
+    Each is found by a GROUP BY that reads the index of the key alone (a covering index:
+    no row of the table is visited) along the settled tier, whose keys it holds in order;
+    then each key of the recent tier (see :mod:`newbi_clients.tiers`) is looked up in
+    both tiers, which completes or adds its group."""
+    key_text = expression.replace(", ", " || ' ' || ")
+    group = f"SELECT {expression}, {key_text}, group_concat(id) FROM clients WHERE {condition}"
+    groups: dict[tuple[Any, ...], tuple[str, str]] = {}
+    for *sort, key, ids_text in store.execute(
+        f"{group} AND tier = {SETTLED} GROUP BY {expression} HAVING count(*) > 1"
+    ):
+        groups[tuple(sort)] = (str(key), ids_text)
+    for *sort, key, ids_text in store.execute(
+        f"{group} AND ({expression}) IN (SELECT {expression} FROM clients"
+        f" WHERE tier = {RECENT} AND {condition}) GROUP BY {expression} HAVING count(*) > 1"
+    ):
+        groups[tuple(sort)] = (str(key), ids_text)
+    return [
+        (key, sorted(int(i) for i in ids_text.split(",")))
+        for _, (key, ids_text) in sorted(groups.items())
+    ]
+
+
 def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
     """The SIRENs that several clients share, in order, with their ids.
 
     The SIREN index holds only the clients without a SIRET (a SIRET starts with its
-    SIREN): the others are read along the SIRET index, whose order puts the SIRETs of a
-    SIREN side by side, and a SIREN is kept when a row has the same as the row before
-    (one comparison a client, as cheap as SQLite's own GROUP BY along an index of
-    SIRENs, measured); then each SIREN of a client without SIRET is completed with the
-    clients whose SIRET starts with it, found by its range of that index."""
+    SIREN): the settled others are read along the SIRET index, whose order puts the
+    SIRETs of a SIREN side by side, and a SIREN is kept when a row has the same as the
+    row before (one comparison a client, as cheap as SQLite's own GROUP BY along an
+    index of SIRENs, measured); then each SIREN of a client without SIRET, or of a
+    client of the recent tier, is completed with the clients whose SIRET starts with
+    it, found by its range of that index."""
     groups: dict[str, list[int]] = {}
     previous, first, ids = None, 0, None
     for siren, client in store.execute(
-        "SELECT substr(siret, 1, 9), id FROM clients WHERE siret IS NOT NULL ORDER BY siret"
+        "SELECT substr(siret, 1, 9), id FROM clients WHERE tier = ? AND siret IS NOT NULL"
+        " ORDER BY siret",
+        [SETTLED],
     ):
         if siren != previous:
             previous, first, ids = siren, client, None
@@ -108,8 +135,9 @@ def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
         else:
             ids.append(client)
     for siren, ids_text in store.execute(
-        "SELECT a.siren, group_concat(c.id) FROM (SELECT DISTINCT siren FROM clients"
-        " WHERE siren IS NOT NULL AND siret IS NULL) a JOIN clients c"
+        "SELECT a.siren, group_concat(c.id) FROM (SELECT siren FROM clients"
+        " WHERE siren IS NOT NULL AND siret IS NULL UNION SELECT substr(siret, 1, 9)"
+        f" FROM clients WHERE tier = {RECENT} AND siret IS NOT NULL) a JOIN clients c"
         f" ON {siren_sql('a.siren', 'c')}"
         " GROUP BY a.siren HAVING count(*) > 1"
     ):

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 from newbi_clients.errors import StorageError
+from newbi_clients.tiers import migrate_to_tiers
 
 # the search index's columns: migration 4 added the words of the client's contacts
 FTS_COLUMNS = ("name", "first_name", "email", "billing_city", "search_ids", "contact_words")
@@ -330,9 +331,8 @@ def _v5_vies_checks(db: Database) -> None:
 
 
 def _v6_siren_without_siret(db: Database) -> None:
-    """Index the SIREN only of the clients without a SIRET: a SIRET's first nine digits
-    are its SIREN, so the SIRET index finds the others by its prefix (see
-    :func:`siren_sql`), and each new client goes into one index fewer."""
+    """Index the SIREN only of the clients without a SIRET: the SIRET index finds the
+    others by its prefix (see :func:`siren_sql`); a new client enters one index fewer."""
     db.execute("DROP INDEX idx_clients_siren")
     db.execute(
         "CREATE INDEX idx_clients_siren ON clients(siren) WHERE siren IS NOT NULL AND siret IS NULL"
@@ -341,8 +341,7 @@ def _v6_siren_without_siret(db: Database) -> None:
 
 def _v7_search_index_without_sizes(db: Database) -> None:
     """The search index without the size of each column of each client (FTS5's docsize
-    table, a row written for every new client): only a bm25 ranking reads those sizes,
-    and searches do not rank by bm25 (see :mod:`newbi_clients.search`). Rebuilt once."""
+    table): only a bm25 ranking reads them, which searches do not use. Rebuilt once."""
     run_script(db, _new_fts_sql(sizes=False))
 
 
@@ -367,6 +366,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v6_siren_without_siret,
     _v7_search_index_without_sizes,
     _v8_overseas_phone_tokens,
+    migrate_to_tiers,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -22,7 +22,7 @@ from newbi_clients.validation import fold
 KEPT_COLUMNS = frozenset(
     "id kind zone terms_days end_of_month payment_method discount_type discount_value"
     " currency billing_country created_at updated_at archived_at merged_into revenue_cents"
-    " blocked_at".split()
+    " blocked_at tier".split()
 )
 # columns whose values identify a person, searched for in other clients' audit entries
 IDENTIFYING = (

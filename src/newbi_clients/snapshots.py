@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
 
 
+# columns not part of a client's state: the words of its contacts (derived from them),
+# the tier of its keys in their indexes (where they are stored, see newbi_clients.tiers)
+_DERIVED = ("contact_words", "tier")
+
+
 def snapshot(store: ClientStore, client_id: int) -> dict[str, Any]:
     """Everything stored about a client (row, tags, notes, contacts, custom fields,
     reminders), for the audit log."""
@@ -34,7 +39,8 @@ def snapshot(store: ClientStore, client_id: int) -> dict[str, Any]:
             "SELECT id, at, text FROM notes WHERE client_id = ? ORDER BY id", [client_id]
         )
     ]
-    data.pop("contact_words", None)  # derived from the contacts
+    for derived in _DERIVED:
+        data.pop(derived, None)
     data["contacts"] = contacts_snapshot(store, client_id)
     data["fields"] = fields_snapshot(store, client_id)
     data["reminders"] = [
@@ -52,7 +58,7 @@ def snapshot_sql(conn: sqlite3.Connection, client_id: str) -> str:
     id is the SQL expression ``client_id``: a set-based write audits thousands of clients in
     one statement. The same keys and values (a test holds the two together)."""
     columns = [r[1] for r in conn.execute("PRAGMA main.table_info(clients)")]
-    row = ", ".join(f"'{c}', c.{c}" for c in columns if c != "contact_words")
+    row = ", ".join(f"'{c}', c.{c}" for c in columns if c not in _DERIVED)
     contact = ", ".join(
         f"'{c}', k.{c}" for c in ("id", "first_name", "last_name", "position", "department",
                                   "email", "phone")

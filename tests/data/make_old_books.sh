@@ -8,6 +8,7 @@
 #   tests/data/make_old_books.sh 5 f36c80b   (v5: VIES checks)
 #   tests/data/make_old_books.sh 6 1aa4af6   (v6: SIREN index of clients without SIRET)
 #   tests/data/make_old_books.sh 7 77bdb44   (v7: search index without column sizes)
+#   tests/data/make_old_books.sh 8 628e5f7   (v8: national form of overseas phones in search)
 # Run from the repository root with the project's virtualenv (.venv): the old code
 # is checked out in a temporary worktree and run from its src/ folder.
 set -eu

@@ -311,6 +311,7 @@ _HIDDEN = {
     "zone",
     "notes",
     "revenue_cents",
+    "tier",
 }
 
 

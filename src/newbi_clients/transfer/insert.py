@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from newbi_clients import tiers
 from newbi_clients.rows import STATE_COLUMNS
 from newbi_clients.schema import FTS_COLUMNS
 from newbi_clients.storage import ClientStore
@@ -29,14 +30,14 @@ FTS_HASH_BYTES = 2 * 1024 * 1024
 # in row order (see apply), so ordering by row needs no sort, whose buffer held a copy of
 # every row (about 37 MB for 100,000 rows) while the page cache filled
 INSERT_CLIENTS = (
-    f"INSERT INTO clients (id, {', '.join(COLUMNS)}, created_at, updated_at)"
-    f" SELECT i.new_id, {', '.join(COLUMNS)}, ?, ? FROM stage_ids i JOIN stage s ON s.row = i.row"
-    " ORDER BY i.row"
+    f"INSERT INTO clients (id, {', '.join(COLUMNS)}, created_at, updated_at, tier)"
+    f" SELECT i.new_id, {', '.join(COLUMNS)}, ?, ?, ?"
+    " FROM stage_ids i JOIN stage s ON s.row = i.row ORDER BY i.row"
 )
 
 # the columns an import writes; the others keep their default (no revenue, no merge target,
 # not archived, not blocked), which the partial indexes on them leave out
-WRITTEN = frozenset(("id", *COLUMNS, "created_at", "updated_at"))
+WRITTEN = frozenset(("id", *COLUMNS, "created_at", "updated_at", "tier"))
 
 
 def last_id(store: ClientStore) -> int:
@@ -72,8 +73,9 @@ def insert_clients(store: ClientStore, times: PhaseTimes, stamp: str, base: int,
     which costs a fraction of row-by-row indexing in a large book. When the import
     holds at least as many clients as the book (``base`` - 1 ids so far), the indexes
     of the clients that the new rows enter are dropped and built again after the insert,
-    from sorted keys, rather than updated row by row; in a larger book, building them
-    again would cost more than updating them.
+    from sorted keys, rather than updated row by row, and every client is settled; in a
+    larger book, building them again would cost more than updating them, and the new
+    clients go into the recent tier of the key indexes (see :mod:`newbi_clients.tiers`).
     """
     db = store.db
     trigger = db.execute(
@@ -83,12 +85,19 @@ def insert_clients(store: ClientStore, times: PhaseTimes, stamp: str, base: int,
     indexes = entered_indexes(store) if rebuilds_indexes(count, base - 1) else []
     for name, _ in indexes:
         db.execute(f"DROP INDEX {name}")
+    if indexes:
+        tier = tiers.SETTLED
+        tiers.settle(store)  # the key indexes are dropped: the table alone is written
+    else:
+        with times.phase("tiers"):
+            tier = tiers.tier_of_import(store, count, base - 1)
     with times.phase("insert"):
-        created = db.execute(INSERT_CLIENTS, [stamp, stamp]).rowcount
+        created = db.execute(INSERT_CLIENTS, [stamp, stamp, tier]).rowcount
     if indexes:
         with times.phase("index"):
             for _, sql in indexes:
                 db.execute(sql)
+            tiers.write_statistics(db)  # dropping an index drops its statistics
     columns = ", ".join(FTS_COLUMNS)
     with times.phase("fts"):
         (hash_bytes,) = db.execute(
