@@ -17,14 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newbi_clients import interrupts
+from newbi_clients import interrupts, reading
 from newbi_clients import validation as v
 from newbi_clients.backup import migrate_with_copy
 from newbi_clients.connection import connect, is_empty_file, opening, row_counts
-from newbi_clients.contacts import CONTACTS_SQL, insert_contacts
-from newbi_clients.customfields import FIELDS_SQL, save_values
+from newbi_clients.contacts import insert_contacts
+from newbi_clients.customfields import save_values
 from newbi_clients.errors import (
-    ClientNotFound,
     DuplicateClient,
     DuplicateMatch,
     StaleClient,
@@ -33,26 +32,15 @@ from newbi_clients.fiscal import SellerSettings
 from newbi_clients.hygiene import clean_note, clean_text
 from newbi_clients.models import Client, Note
 from newbi_clients.paths import APP_NAME, default_db_path, resolve_db_path
-from newbi_clients.rows import client_to_row, row_to_client
+from newbi_clients.rows import client_to_row
 from newbi_clients.schema import SCHEMA_VERSION, migrate
-from newbi_clients.search import ClientQuery, build_where, query_phases
-from newbi_clients.snapshots import as_dict as _as_dict
-from newbi_clients.vies import CHECK_SQL
+from newbi_clients.search import ClientQuery, build_where
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 # the location helpers live in ``paths``; callers have long imported them from here
 __all__ = ["APP_NAME", "ClientStore", "default_db_path", "now", "resolve_db_path"]
-
-_TAGS_SQL = (
-    "(SELECT group_concat(t.name, char(31)) FROM client_tags ct JOIN tags t ON t.id = ct.tag_id"
-    " WHERE ct.client_id = c.id) AS tag_names"
-)
-_NOTES_SQL = (
-    "(SELECT json_group_array(json_array(n.id, n.at, n.text)) FROM"
-    " (SELECT id, at, text FROM notes WHERE client_id = c.id ORDER BY id) n) AS notes_json"
-)
 
 
 def now() -> str:
@@ -201,48 +189,19 @@ class ClientStore:
 
     # --- reading ----------------------------------------------------------------------
 
-    def _select(self, with_notes: bool) -> str:
-        notes = f", {_NOTES_SQL}" if with_notes else ""
-        return f"SELECT c.*, {_TAGS_SQL}, {CONTACTS_SQL}, {FIELDS_SQL}, {CHECK_SQL}{notes}"
-
     def get(self, client_id: int) -> Client:
         """The client with this id, whatever its state.
 
         :raises ClientNotFound: if there is none.
         """
-        cursor = self.execute(f"{self._select(True)} FROM clients c WHERE c.id = ?", [client_id])
-        row = cursor.fetchone()
-        if row is None:
-            raise ClientNotFound(f"#{client_id}")
-        return row_to_client(_as_dict(cursor, row))
+        return reading.get(self, client_id)
 
     def iter_clients(self, query: ClientQuery, with_notes: bool = False) -> Iterator[Client]:
-        """Stream the clients a query selects, in its order.
-
-        Some orders are read in phases, each walking an index, rather than sorted whole:
-        a search puts the names that begin with the text first; the revenue sort reads
-        the clients with a revenue from its (partial) index, then the others by name.
+        """Stream the clients a query selects, in its order (see :mod:`.reading`).
 
         :raises ValidationFailed: for an invalid filter value.
         """
-        select = self._select(with_notes)
-        found = 0
-        for where, params, order in query_phases(query):
-            limit = None if query.limit is None else query.limit - found
-            if limit is not None and limit <= 0:
-                return
-            for client in self._rows(f"{select} {where} {order}", params, limit):
-                found += 1
-                yield client
-
-    def _rows(self, sql: str, params: list[Any], limit: int | None) -> Iterator[Client]:
-        if limit is not None:
-            sql += " LIMIT ?"
-            params = [*params, limit]
-        cursor = self.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield row_to_client(dict(zip(names, row, strict=True)))
+        return reading.iter_clients(self, query, with_notes)
 
     def count(self, query: ClientQuery) -> int:
         """How many clients a query selects (ignoring its limit)."""

@@ -1,14 +1,16 @@
 """The two tiers of the indexes that find a client by a key.
 
 The indexes that find a client by its email, SIRET, SIREN, VAT number, phone, or name
-and postal code lead with the client's ``tier``: 0 for the settled clients, 1 for the
+and postal code, and the index of the clients in the order of their names, lead with
+the client's ``tier``: 0 for the settled clients, 1 for the
 clients of the recent imports. An import into a large book puts its new clients in
 tier 1, a region of each index as small as the recent imports, instead of spreading
 them over the whole index: 100,000 random keys entered into an index of a million keys
 rewrite nearly every page of it, six times over (measured on a copy of a million-client
 book: 4.0 to 4.5 s of insert and commit, against 2.0 to 2.3 s into tier 1).
 
-A lookup by key seeks each tier (SQLite's « skip-scan »: two seeks instead of one). The
+A list in the order of names reads each tier along its index and merges the two. A
+lookup by key seeks each tier (SQLite's « skip-scan »: two seeks instead of one). The
 query planner chooses it only from statistics that show the tiers to be few and large:
 :func:`write_statistics` writes them for these indexes alone (``sqlite_stat1``), and a
 real ``ANALYZE`` finds the same shape. When the recent tier would outgrow a quarter of
@@ -18,8 +20,12 @@ the recent ones, in one pass (see the README, « Performance »).
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -27,16 +33,22 @@ if TYPE_CHECKING:
     from newbi_clients.storage import ClientStore
 
 SETTLED, RECENT = 0, 1
+T = TypeVar("T")
 
-# (index, key columns, condition): the indexes of the clients that lead with the tier
-TIERED: tuple[tuple[str, str, str], ...] = (
-    ("idx_clients_email_key", "email_key", "email_key IS NOT NULL"),
-    ("idx_clients_siret", "siret", "siret IS NOT NULL"),
-    ("idx_clients_siren", "siren", "siren IS NOT NULL AND siret IS NULL"),
-    ("idx_clients_vat_number", "vat_number", "vat_number IS NOT NULL"),
-    ("idx_clients_phone", "phone", "phone IS NOT NULL"),
-    ("idx_clients_name_key", "name_key, billing_postal_code", ""),
+# (index, key columns, condition, statistics): the indexes of the clients that lead with
+# the tier; the statistics say a million clients, half in each tier, and how many share
+# a value of each next column (one client a key; two a name and postal code)
+TIERED: tuple[tuple[str, str, str, str], ...] = (
+    ("idx_clients_email_key", "email_key", "email_key IS NOT NULL", "1"),
+    ("idx_clients_siret", "siret", "siret IS NOT NULL", "1"),
+    ("idx_clients_siren", "siren", "siren IS NOT NULL AND siret IS NULL", "1"),
+    ("idx_clients_vat_number", "vat_number", "vat_number IS NOT NULL", "1"),
+    ("idx_clients_phone", "phone", "phone IS NOT NULL", "1"),
+    ("idx_clients_name_key", "name_key, billing_postal_code", "", "2 1"),
+    ("idx_clients_sort_name", "sort_name, id", "", "1 1"),
 )
+# a list in the order of names reads each tier along that index and merges the two
+NAME_ORDER = "ORDER BY c.sort_name"
 
 # the recent tier stays under this share of the settled one (1/4): its regions of the
 # indexes stay small enough for an import's page cache, and settling it is rare
@@ -50,19 +62,18 @@ def index_sql(name: str, columns: str, condition: str) -> str:
 
 
 def write_statistics(db: Database | sqlite3.Connection) -> None:
-    """Write the statistics by which the planner seeks both tiers of the tiered indexes
-    (a million clients, half in each tier, one client a key; a name and postal code
-    shared by two), and make the connection read them.
+    """Write the statistics by which the planner seeks both tiers of the tiered indexes,
+    and make the connection read them.
 
     Only the relative sizes matter to the planner; without these rows it would not
     look a key up through an index that does not start with it, and would read the
     whole table instead. Other connections read them when they next read the schema."""
     db.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1 when the book has none
-    names = [name for name, _, _ in TIERED]
+    names = [name for name, *_ in TIERED]
     marks = ", ".join("?" for _ in names)
     db.execute(f"DELETE FROM sqlite_stat1 WHERE tbl = 'clients' AND idx IN ({marks})", names)
-    for name, columns, _ in TIERED:
-        stat = "1000000 500000 2 1" if "," in columns else "1000000 500000 1"
+    for name, _, _, shared in TIERED:
+        stat = f"1000000 500000 {shared}"
         db.execute(
             "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('clients', ?, ?)", [name, stat]
         )
@@ -73,10 +84,23 @@ def migrate_to_tiers(db: Database) -> None:
     """Schema 9: the clients' tier, and the key indexes that lead with it (built again:
     about 5 s for a million clients)."""
     db.execute(f"ALTER TABLE clients ADD COLUMN tier INTEGER NOT NULL DEFAULT {SETTLED}")
-    for name, columns, condition in TIERED:
+    for name, columns, condition, _ in TIERED:
         db.execute(f"DROP INDEX IF EXISTS {name}")
         db.execute(index_sql(name, columns, condition))
     write_statistics(db)
+
+
+def merged(
+    settled: Iterator[tuple[Any, T]], recent: Iterator[tuple[Any, T]], descending: bool
+) -> Iterator[T]:
+    """The items of two streams of (key, item), each in the order of its keys, in that
+    order; the first stream read alone when the second is empty."""
+    first = next(recent, None)
+    if first is None:
+        yield from (item for _, item in settled)
+        return
+    both = heapq.merge(settled, chain([first], recent), key=itemgetter(0), reverse=descending)
+    yield from (item for _, item in both)
 
 
 def recent_count(store: ClientStore) -> int:
