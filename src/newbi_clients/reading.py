@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from newbi_clients import tiers
@@ -69,27 +70,46 @@ def iter_clients(
             return
         rows: Iterator[Client]
         if order.startswith(tiers.NAME_ORDER):
-            settled, recent = (
-                _rows(store, f"{select} {where} AND c.tier = ? {order}", [*params, tier], limit)
-                for tier in (tiers.SETTLED, tiers.RECENT)
-            )
-            rows = islice(tiers.merged(settled, recent, " DESC" in order), limit)
+            tiered = f"{select} {where} AND c.tier = ? {order}"
+            recent = _keyed(store, tiered, [*params, tiers.RECENT], limit)
+            first = next(recent, None)
+            if first is None:  # the settled tier alone, as its index gives it
+                rows = _clients(store, tiered, [*params, tiers.SETTLED], limit)
+            else:
+                settled = _keyed(store, tiered, [*params, tiers.SETTLED], limit)
+                merged = tiers.merged(settled, chain([first], recent), " DESC" in order)
+                rows = islice(merged, limit)
         else:
-            rows = (c for _, c in _rows(store, f"{select} {where} {order}", params, limit))
+            rows = _clients(store, f"{select} {where} {order}", params, limit)
         for client in rows:
             found += 1
             yield client
 
 
-def _rows(
+def _cursor(
     store: ClientStore, sql: str, params: list[Any], limit: int | None
-) -> Iterator[tuple[tuple[str, int], Client]]:
-    """((name's sort key, id), client) of each row of a query on ``clients c``."""
+) -> tuple[sqlite3.Cursor, list[str]]:
     if limit is not None:
         sql += " LIMIT ?"
         params = [*params, limit]
     cursor = store.execute(sql, params)
-    names = [d[0] for d in cursor.description]
+    return cursor, [d[0] for d in cursor.description]
+
+
+def _clients(
+    store: ClientStore, sql: str, params: list[Any], limit: int | None
+) -> Iterator[Client]:
+    """The clients of a query on ``clients c``."""
+    cursor, names = _cursor(store, sql, params, limit)
+    for row in cursor:
+        yield row_to_client(dict(zip(names, row, strict=True)))
+
+
+def _keyed(
+    store: ClientStore, sql: str, params: list[Any], limit: int | None
+) -> Iterator[tuple[tuple[str, int], Client]]:
+    """((name's sort key, id), client) of each row of a query on ``clients c``."""
+    cursor, names = _cursor(store, sql, params, limit)
     for row in cursor:
         data = dict(zip(names, row, strict=True))
         yield (data["sort_name"], data["id"]), row_to_client(data)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newbi_clients import interrupts, reading
+from newbi_clients import interrupts, reading, tiers
 from newbi_clients import validation as v
 from newbi_clients.backup import migrate_with_copy
 from newbi_clients.connection import connect, is_empty_file, opening, row_counts
@@ -75,6 +75,8 @@ class ClientStore:
                 self.migration_backup = migrate_with_copy(
                     self.conn, self.path, version, lambda: migrate(self.db), on_migrate
                 )
+            else:
+                tiers.keep_statistics(self.conn)
             if self.created:  # made here, and nothing written in it by another command
                 self.created_counts = row_counts(self.conn)
                 self.created = version == 0 and not any(self.created_counts.values())

@@ -23,7 +23,6 @@ from __future__ import annotations
 import heapq
 import sqlite3
 from collections.abc import Iterator
-from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -80,6 +79,32 @@ def write_statistics(db: Database | sqlite3.Connection) -> None:
     db.execute("ANALYZE sqlite_schema")  # reloads the statistics
 
 
+def keep_statistics(conn: sqlite3.Connection) -> None:
+    """Write the statistics again when they are gone (a ``DROP TABLE sqlite_stat1``, a
+    tool that cleared them): without them, every lookup by key reads the whole table.
+    Left as they are when the book cannot be written now (read-only, or locked)."""
+    names = [name for name, *_ in TIERED]
+    marks = ", ".join("?" for _ in names)
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        (present,) = conn.execute(
+            f"SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'clients' AND idx IN ({marks})", names
+        ).fetchone()
+        if present == len(names):
+            return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return
+    try:
+        write_statistics(conn)
+    except BaseException as error:
+        conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError):
+            return
+        raise
+    conn.execute("COMMIT")
+
+
 def migrate_to_tiers(db: Database) -> None:
     """Schema 9: the clients' tier, and the key indexes that lead with it (built again:
     about 5 s for a million clients)."""
@@ -94,13 +119,9 @@ def merged(
     settled: Iterator[tuple[Any, T]], recent: Iterator[tuple[Any, T]], descending: bool
 ) -> Iterator[T]:
     """The items of two streams of (key, item), each in the order of its keys, in that
-    order; the first stream read alone when the second is empty."""
-    first = next(recent, None)
-    if first is None:
-        yield from (item for _, item in settled)
-        return
-    both = heapq.merge(settled, chain([first], recent), key=itemgetter(0), reverse=descending)
-    yield from (item for _, item in both)
+    order."""
+    for _, item in heapq.merge(settled, recent, key=itemgetter(0), reverse=descending):
+        yield item
 
 
 def recent_count(store: ClientStore) -> int:

@@ -1,0 +1,159 @@
+"""The two tiers of the key indexes: where an import's new clients go, when the recent
+tier is settled, and that lookups, lists and duplicate groups read both tiers alike."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newbi_clients import tiers
+from newbi_clients.builder import build_client
+from newbi_clients.duplicates import duplicate_groups
+from newbi_clients.search import ClientQuery
+from newbi_clients.storage import ClientStore
+from newbi_clients.transfer.apply import Importer
+
+HEADER = "Type;Nom;Prénom;Email;Téléphone;Code postal;Ville"
+
+
+def _import(store: ClientStore, tmp_path: Path, prefix: str, count: int) -> None:
+    rows = "".join(
+        f"\nparticulier;{prefix}{n:03d};Léa;{prefix.lower()}{n}@x.fr;;69001;Lyon"
+        for n in range(count)
+    )
+    path = tmp_path / f"{prefix}.csv"
+    path.write_text(HEADER + rows + "\n", encoding="utf-8")
+    importer = Importer(store, path)
+    importer.apply(importer.prepare())
+
+
+def _tiers(store: ClientStore) -> dict[int, int]:
+    """{tier: how many clients}"""
+    return dict(store.execute("SELECT tier, count(*) FROM clients GROUP BY tier").fetchall())
+
+
+def test_an_import_into_a_larger_book_goes_into_the_recent_tier_until_it_is_settled(
+    store: ClientStore, tmp_path: Path
+) -> None:
+    _import(store, tmp_path, "Base", 40)  # into an empty book: indexes built again
+    assert _tiers(store) == {tiers.SETTLED: 40}
+    _import(store, tmp_path, "Un", 10)  # 10 new: a quarter of the 40 settled
+    assert _tiers(store) == {tiers.SETTLED: 40, tiers.RECENT: 10}
+    # 10 recent + 5 would pass a quarter of the 40 settled: the 10 are settled first
+    _import(store, tmp_path, "Deux", 5)
+    assert _tiers(store) == {tiers.SETTLED: 50, tiers.RECENT: 5}
+    recent = store.execute("SELECT name FROM clients WHERE tier = ?", [tiers.RECENT]).fetchall()
+    assert {name for (name,) in recent} == {f"Deux{n:03d}" for n in range(5)}
+    # an import as large as the book builds the indexes again: every client is settled
+    _import(store, tmp_path, "Gros", 60)
+    assert _tiers(store) == {tiers.SETTLED: 115}
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_statistics_survive_a_rebuild_and_come_back_when_removed(
+    db_path: Path, tmp_path: Path
+) -> None:
+    def stats() -> set[str]:
+        with sqlite3.connect(db_path) as conn:
+            return {r[0] for r in conn.execute("SELECT idx FROM sqlite_stat1")}
+
+    names = {name for name, *_ in tiers.TIERED}
+    with ClientStore(db_path) as store:
+        _import(store, tmp_path, "Base", 30)  # dropped and built again
+    assert stats() == names
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TABLE sqlite_stat1")
+    with ClientStore(db_path) as store:
+        plan = store.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM clients WHERE email_key = ?", ["x"]
+        ).fetchall()
+        assert "idx_clients_email_key (ANY(tier) AND email_key=?)" in plan[-1][-1]
+    assert stats() == names
+
+
+def test_lookups_by_key_seek_both_tiers_of_their_index(store: ClientStore) -> None:
+    lookups = {
+        "email_key = ?": "idx_clients_email_key (ANY(tier) AND email_key=?)",
+        "siret = ?": "idx_clients_siret (ANY(tier) AND siret=?)",
+        "siren = ? AND siret IS NULL": "idx_clients_siren (ANY(tier) AND siren=?)",
+        "vat_number = ?": "idx_clients_vat_number (ANY(tier) AND vat_number=?)",
+        "phone = ?": "idx_clients_phone (ANY(tier) AND phone=?)",
+        "name_key = ? AND billing_postal_code = ?": (
+            "idx_clients_name_key (ANY(tier) AND name_key=? AND billing_postal_code=?)"
+        ),
+        "sort_name = ?": "idx_clients_sort_name (ANY(tier) AND sort_name=?)",
+    }
+    for condition, step in lookups.items():
+        params = ["x"] * condition.count("?")
+        plan = store.execute(
+            f"EXPLAIN QUERY PLAN SELECT id FROM clients WHERE {condition}", params
+        ).fetchall()
+        assert step in plan[-1][-1], condition
+
+
+def test_a_list_by_name_reads_each_tier_in_order_without_sorting(store: ClientStore) -> None:
+    for tier in (tiers.SETTLED, tiers.RECENT):
+        plan = " / ".join(
+            r[-1]
+            for r in store.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.archived_at IS NULL"
+                " AND c.tier = ? ORDER BY c.sort_name, c.id LIMIT 50",
+                [tier],
+            )
+        )
+        assert "idx_clients_sort_name (tier=?)" in plan
+        assert "TEMP B-TREE" not in plan
+
+
+# clients from a few names, emails, phones and SIRETs, so that many share a key
+_CLIENT = st.fixed_dictionaries(
+    {
+        "name": st.sampled_from(["Dupont", "Émile", "ACME", "Zoé", "acme", "Martin"]),
+        "email": st.sampled_from([None, "a@x.fr", "B@x.fr", "b@x.fr", "c@y.fr"]),
+        "phone": st.sampled_from([None, "06 12 34 56 78", "01 23 45 67 89"]),
+        "siret": st.sampled_from([None, "73282932000074", "73282932000033", "35600000000048"]),
+        "postal_code": st.sampled_from([None, "69001", "75002"]),
+        "recent": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(clients=st.lists(_CLIENT, min_size=1, max_size=14), limit=st.integers(1, 16))
+def test_the_tiers_never_change_what_is_found(
+    tmp_path_factory: object, clients: list[dict[str, object]], limit: int
+) -> None:
+    """The same clients, some in the recent tier, give the same lists, in both orders and
+    with any limit, the same duplicate groups and the same lookups as all settled."""
+    path = tmp_path_factory.mktemp("tiers") / "book.db"  # type: ignore[attr-defined]
+    with ClientStore(path) as store:
+        recent = []
+        for raw in clients:
+            kind = "professionnel" if raw["siret"] else "particulier"
+            values = {k: v for k, v in raw.items() if v is not None and k != "recent"}
+            if kind == "professionnel":
+                values["country"] = "FR"
+            client = store.add(build_client({"kind": kind, **values}).client, allow_duplicate=True)
+            if raw["recent"]:
+                recent.append(client.id)
+
+        def found() -> tuple[object, ...]:
+            lists = tuple(
+                [c.id for c in store.iter_clients(ClientQuery(limit=limit, desc=desc))]
+                for desc in (False, True)
+            )
+            groups = [(g.reason, g.key, g.ids) for g in duplicate_groups(store)]
+            by_email = [c.id for c in store.iter_clients(ClientQuery(text="b@x.fr"))]
+            return lists, groups, by_email
+
+        settled = found()
+        marks = ", ".join("?" for _ in recent)
+        store.execute(f"UPDATE clients SET tier = {tiers.RECENT} WHERE id IN ({marks})", recent)
+        assert found() == settled
+        names = [c.id for c in store.iter_clients(ClientQuery())]
+        assert names == [
+            i for _, i in sorted(store.execute("SELECT sort_name, id FROM clients").fetchall())
+        ]
