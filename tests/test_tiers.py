@@ -1,5 +1,5 @@
-"""The two tiers of the key indexes: where an import's new clients go, when the recent
-tier is settled, and that lookups, lists and duplicate groups read both tiers alike."""
+"""The tiers of the key indexes: where an import's new clients go, when the recent tiers
+are settled, and that lookups, lists and duplicate groups read every tier alike."""
 
 from __future__ import annotations
 
@@ -35,22 +35,32 @@ def _tiers(store: ClientStore) -> dict[int, int]:
     return dict(store.execute("SELECT tier, count(*) FROM clients GROUP BY tier").fetchall())
 
 
-def test_an_import_into_a_larger_book_goes_into_the_recent_tier_until_it_is_settled(
+def test_a_large_import_goes_into_a_tier_of_its_own_until_the_tiers_are_settled(
     store: ClientStore, tmp_path: Path
 ) -> None:
     _import(store, tmp_path, "Base", 40)  # into an empty book: indexes built again
     assert _tiers(store) == {tiers.SETTLED: 40}
-    _import(store, tmp_path, "Un", 10)  # 10 new: a quarter of the 40 settled
-    assert _tiers(store) == {tiers.SETTLED: 40, tiers.RECENT: 10}
-    # 10 recent + 5 would pass a quarter of the 40 settled: the 10 are settled first
-    _import(store, tmp_path, "Deux", 5)
-    assert _tiers(store) == {tiers.SETTLED: 50, tiers.RECENT: 5}
-    recent = store.execute("SELECT name FROM clients WHERE tier = ?", [tiers.RECENT]).fetchall()
-    assert {name for (name,) in recent} == {f"Deux{n:03d}" for n in range(5)}
-    # an import as large as the book builds the indexes again: every client is settled
-    _import(store, tmp_path, "Gros", 60)
-    assert _tiers(store) == {tiers.SETTLED: 115}
+    _import(store, tmp_path, "Un", 10)  # a twentieth of the settled clients or more
+    assert _tiers(store) == {tiers.SETTLED: 40, 1: 10}
+    _import(store, tmp_path, "Deux", 5)  # 15 recent: within half the settled clients
+    assert _tiers(store) == {tiers.SETTLED: 40, 1: 10, 2: 5}
+    second = store.execute("SELECT name FROM clients WHERE tier = 2").fetchall()
+    assert {name for (name,) in second} == {f"Deux{n:03d}" for n in range(5)}
+    # 15 recent + 6 would pass half the 40 settled: the indexes are built again
+    _import(store, tmp_path, "Trois", 6)
+    assert _tiers(store) == {tiers.SETTLED: 61}
+    _import(store, tmp_path, "Petit", 3)  # under a twentieth: into the settled tier
+    assert _tiers(store) == {tiers.SETTLED: 64}
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert [c.name for c in store.iter_clients(ClientQuery(text="deux001"))] == ["Deux001"]
+
+
+def test_no_more_than_max_recent_tiers(store: ClientStore, tmp_path: Path) -> None:
+    _import(store, tmp_path, "Base", 100)
+    assert tiers.tier_of_import(store, 10, 100) == 1
+    store.execute(f"UPDATE clients SET tier = {tiers.MAX_RECENT} WHERE id = 1")
+    assert tiers.tier_of_import(store, 10, 100) is None  # one tier too many: settle
+    assert tiers.tier_of_import(store, 4, 100) == tiers.SETTLED  # small: in place
 
 
 def test_the_statistics_survive_a_rebuild_and_come_back_when_removed(
@@ -95,7 +105,7 @@ def test_lookups_by_key_seek_both_tiers_of_their_index(store: ClientStore) -> No
 
 
 def test_a_list_by_name_reads_each_tier_in_order_without_sorting(store: ClientStore) -> None:
-    for tier in (tiers.SETTLED, tiers.RECENT):
+    for tier in (tiers.SETTLED, 1):
         plan = " / ".join(
             r[-1]
             for r in store.execute(
@@ -116,29 +126,30 @@ _CLIENT = st.fixed_dictionaries(
         "phone": st.sampled_from([None, "06 12 34 56 78", "01 23 45 67 89"]),
         "siret": st.sampled_from([None, "73282932000074", "73282932000033", "35600000000048"]),
         "postal_code": st.sampled_from([None, "69001", "75002"]),
-        "recent": st.booleans(),
+        "tier": st.sampled_from([0, 0, 1, 2, 3]),
     }
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(clients=st.lists(_CLIENT, min_size=1, max_size=14), limit=st.integers(1, 16))
 def test_the_tiers_never_change_what_is_found(
     tmp_path_factory: object, clients: list[dict[str, object]], limit: int
 ) -> None:
-    """The same clients, some in the recent tier, give the same lists, in both orders and
+    """The same clients, some in recent tiers, give the same lists, in both orders and
     with any limit, the same duplicate groups and the same lookups as all settled."""
     path = tmp_path_factory.mktemp("tiers") / "book.db"  # type: ignore[attr-defined]
     with ClientStore(path) as store:
-        recent = []
+        recent: dict[int, object] = {}
         for raw in clients:
             kind = "professionnel" if raw["siret"] else "particulier"
-            values = {k: v for k, v in raw.items() if v is not None and k != "recent"}
+            values = {k: v for k, v in raw.items() if v is not None and k != "tier"}
             if kind == "professionnel":
                 values["country"] = "FR"
             client = store.add(build_client({"kind": kind, **values}).client, allow_duplicate=True)
-            if raw["recent"]:
-                recent.append(client.id)
+            recent[client.id] = raw["tier"]
 
         def found() -> tuple[object, ...]:
             lists = tuple(
@@ -150,8 +161,8 @@ def test_the_tiers_never_change_what_is_found(
             return lists, groups, by_email
 
         settled = found()
-        marks = ", ".join("?" for _ in recent)
-        store.execute(f"UPDATE clients SET tier = {tiers.RECENT} WHERE id IN ({marks})", recent)
+        for client_id, tier in recent.items():
+            store.execute("UPDATE clients SET tier = ? WHERE id = ?", [tier, client_id])
         assert found() == settled
         names = [c.id for c in store.iter_clients(ClientQuery())]
         assert names == [

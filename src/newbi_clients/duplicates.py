@@ -9,7 +9,7 @@ from typing import Any
 
 from newbi_clients.clauses import siren_sql
 from newbi_clients.storage import ClientStore
-from newbi_clients.tiers import RECENT, SETTLED
+from newbi_clients.tiers import SETTLED
 
 # (reason, column(s), exact?) in order of strength
 REASONS: tuple[tuple[str, str, bool], ...] = (
@@ -91,8 +91,8 @@ def _key_groups(store: ClientStore, expression: str, condition: str) -> list[tup
 
     Each is found by a GROUP BY that reads the index of the key alone (a covering index:
     no row of the table is visited) along the settled tier, whose keys it holds in order;
-    then each key of the recent tier (see :mod:`newbi_clients.tiers`) is looked up in
-    both tiers, which completes or adds its group."""
+    then each key of the recent tiers (see :mod:`newbi_clients.tiers`) is looked up in
+    every tier, which completes or adds its group."""
     key_text = expression.replace(", ", " || ' ' || ")
     group = f"SELECT {expression}, {key_text}, group_concat(id) FROM clients WHERE {condition}"
     groups: dict[tuple[Any, ...], tuple[str, str]] = {}
@@ -102,7 +102,7 @@ def _key_groups(store: ClientStore, expression: str, condition: str) -> list[tup
         groups[tuple(sort)] = (str(key), ids_text)
     for *sort, key, ids_text in store.execute(
         f"{group} AND ({expression}) IN (SELECT {expression} FROM clients"
-        f" WHERE tier = {RECENT} AND {condition}) GROUP BY {expression} HAVING count(*) > 1"
+        f" WHERE tier > {SETTLED} AND {condition}) GROUP BY {expression} HAVING count(*) > 1"
     ):
         groups[tuple(sort)] = (str(key), ids_text)
     return [
@@ -137,7 +137,7 @@ def _siren_groups(store: ClientStore) -> list[tuple[str, list[int]]]:
     for siren, ids_text in store.execute(
         "SELECT a.siren, group_concat(c.id) FROM (SELECT siren FROM clients"
         " WHERE siren IS NOT NULL AND siret IS NULL UNION SELECT substr(siret, 1, 9)"
-        f" FROM clients WHERE tier = {RECENT} AND siret IS NOT NULL) a JOIN clients c"
+        f" FROM clients WHERE tier > {SETTLED} AND siret IS NOT NULL) a JOIN clients c"
         f" ON {siren_sql('a.siren', 'c')}"
         " GROUP BY a.siren HAVING count(*) > 1"
     ):

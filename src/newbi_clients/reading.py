@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newbi_clients import tiers
@@ -64,21 +64,20 @@ def iter_clients(
     """
     select = select_sql(with_notes)
     found = 0
+    top = None
     for where, params, order in query_phases(query):
         limit = None if query.limit is None else query.limit - found
         if limit is not None and limit <= 0:
             return
         rows: Iterator[Client]
         if order.startswith(tiers.NAME_ORDER):
+            top = tiers.top_tier(store) if top is None else top
             tiered = f"{select} {where} AND c.tier = ? {order}"
-            recent = _keyed(store, tiered, [*params, tiers.RECENT], limit)
-            first = next(recent, None)
-            if first is None:  # the settled tier alone, as its index gives it
+            if top == tiers.SETTLED:  # the settled tier alone, as its index gives it
                 rows = _clients(store, tiered, [*params, tiers.SETTLED], limit)
             else:
-                settled = _keyed(store, tiered, [*params, tiers.SETTLED], limit)
-                merged = tiers.merged(settled, chain([first], recent), " DESC" in order)
-                rows = islice(merged, limit)
+                streams = [_keyed(store, tiered, [*params, t], limit) for t in range(top + 1)]
+                rows = islice(tiers.merged(streams, " DESC" in order), limit)
         else:
             rows = _clients(store, f"{select} {where} {order}", params, limit)
         for client in rows:

@@ -1,21 +1,26 @@
-"""The two tiers of the indexes that find a client by a key.
+"""The tiers of the indexes that find a client by a key or list clients by name.
 
 The indexes that find a client by its email, SIRET, SIREN, VAT number, phone, or name
 and postal code, and the index of the clients in the order of their names, lead with
-the client's ``tier``: 0 for the settled clients, 1 for the
-clients of the recent imports. An import into a large book puts its new clients in
-tier 1, a region of each index as small as the recent imports, instead of spreading
-them over the whole index: 100,000 random keys entered into an index of a million keys
-rewrite nearly every page of it, six times over (measured on a copy of a million-client
-book: 4.0 to 4.5 s of insert and commit, against 2.0 to 2.3 s into tier 1).
+the client's ``tier``: 0 for the settled clients, then one tier for each recent large
+import. Such an import puts its new clients in a tier of their own, a new region of each
+index, instead of spreading them over the whole index: 100,000 random keys entered into
+an index of a million keys rewrite nearly every page of it, seven times over (measured
+on a copy of a million-client book: 4.0 to 4.5 s of insert and commit, against 1.4 to
+1.6 s into a tier of their own). A small import (under a twentieth of the settled
+clients) goes into the settled tier, where it costs little.
 
-A list in the order of names reads each tier along its index and merges the two. A
-lookup by key seeks each tier (SQLite's « skip-scan »: two seeks instead of one). The
-query planner chooses it only from statistics that show the tiers to be few and large:
+A list in the order of names reads each tier along its index and merges them. A lookup
+by key seeks each tier (SQLite's « skip-scan »: one seek a tier). The query planner
+chooses it only from statistics that show the tiers to be few and large:
 :func:`write_statistics` writes them for these indexes alone (``sqlite_stat1``), and a
-real ``ANALYZE`` finds the same shape. When the recent tier would outgrow a quarter of
-the settled one, the import first settles it (tier 0, in place): that import pays for
-the recent ones, in one pass (see the README, « Performance »).
+real ``ANALYZE`` finds the same shape.
+
+When the recent tiers would hold more than half as many clients as the settled one, or
+be more than :data:`MAX_RECENT` tiers, the import builds the indexes again from sorted
+keys with every client settled: that import pays for the recent ones (about 11 s for a
+million clients, measured), about what updating the indexes in place would have cost
+them all (see the README, « Performance »).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
 
     from newbi_clients.storage import ClientStore
 
-SETTLED, RECENT = 0, 1
+SETTLED = 0
 T = TypeVar("T")
 
 # (index, key columns, condition, statistics): the indexes of the clients that lead with
@@ -49,9 +54,10 @@ TIERED: tuple[tuple[str, str, str, str], ...] = (
 # a list in the order of names reads each tier along that index and merges the two
 NAME_ORDER = "ORDER BY c.sort_name"
 
-# the recent tier stays under this share of the settled one (1/4): its regions of the
-# indexes stay small enough for an import's page cache, and settling it is rare
-RECENT_SHARE = 4
+# an import of fewer new clients than this share of the settled ones (1/20) goes into
+# the settled tier; the recent tiers hold at most this share of the settled clients
+# (1/2) and are at most MAX_RECENT, or the import settles them all
+SMALL_SHARE, RECENT_SHARE, MAX_RECENT = 20, 2, 8
 
 
 def index_sql(name: str, columns: str, condition: str) -> str:
@@ -115,36 +121,38 @@ def migrate_to_tiers(db: Database) -> None:
     write_statistics(db)
 
 
-def merged(
-    settled: Iterator[tuple[Any, T]], recent: Iterator[tuple[Any, T]], descending: bool
-) -> Iterator[T]:
-    """The items of two streams of (key, item), each in the order of its keys, in that
+def merged(streams: list[Iterator[tuple[Any, T]]], descending: bool) -> Iterator[T]:
+    """The items of streams of (key, item), each in the order of its keys, in that
     order."""
-    for _, item in heapq.merge(settled, recent, key=itemgetter(0), reverse=descending):
+    for _, item in heapq.merge(*streams, key=itemgetter(0), reverse=descending):
         yield item
 
 
-def recent_count(store: ClientStore) -> int:
-    """How many clients are in the recent tier (read along an index of that tier alone)."""
-    return int(
-        store.db.execute("SELECT count(*) FROM clients WHERE tier = ?", [RECENT]).fetchone()[0]
-    )
+def top_tier(conn: sqlite3.Connection | ClientStore) -> int:
+    """The highest tier of the book (0: every client settled); read from the index."""
+    return int(conn.execute("SELECT coalesce(max(tier), 0) FROM clients").fetchone()[0])
 
 
 def settle(store: ClientStore) -> int:
-    """Move the recent tier into the settled one, in place; returns how many clients."""
+    """Settle every client (tier 0), in place; returns how many were recent."""
     return int(
-        store.db.execute("UPDATE clients SET tier = ? WHERE tier = ?", [SETTLED, RECENT]).rowcount
+        store.db.execute("UPDATE clients SET tier = ? WHERE tier <> ?", [SETTLED, SETTLED]).rowcount
     )
 
 
-def tier_of_import(store: ClientStore, count: int, clients: int) -> int:
+def tier_of_import(store: ClientStore, count: int, clients: int) -> int | None:
     """The tier of the ``count`` new clients of an import into a book of about ``clients``
-    clients (its highest id) whose indexes are updated in place; settles the recent tier
-    first when it would grow past its share of the settled one."""
-    recent = recent_count(store)
+    clients (its highest id) that does not build its indexes again: the settled tier for
+    a small import, a new tier for a large one; None when the recent tiers would grow
+    past their share of the settled clients or their number, and the import must build
+    the indexes again, settling every client."""
+    (recent,) = store.db.execute(
+        "SELECT count(*) FROM clients WHERE tier > ?", [SETTLED]
+    ).fetchone()
     settled = max(clients - recent, 0)
-    if recent and recent + count > settled // RECENT_SHARE:
-        settle(store)
-        recent, settled = 0, clients
-    return RECENT if count <= settled // RECENT_SHARE else SETTLED
+    if count * SMALL_SHARE < settled:
+        return SETTLED
+    top = top_tier(store)
+    if recent + count > settled // RECENT_SHARE or top >= MAX_RECENT:
+        return None
+    return top + 1

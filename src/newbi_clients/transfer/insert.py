@@ -71,26 +71,27 @@ def insert_clients(store: ClientStore, times: PhaseTimes, stamp: str, base: int,
     The per-row search-index trigger is set aside for the statement (inside the
     transaction: an interruption puts it back) and the new rows are indexed in bulk,
     which costs a fraction of row-by-row indexing in a large book. When the import
-    holds at least as many clients as the book (``base`` - 1 ids so far), the indexes
-    of the clients that the new rows enter are dropped and built again after the insert,
-    from sorted keys, rather than updated row by row, and every client is settled; in a
-    larger book, building them again would cost more than updating them, and the new
-    clients go into the recent tier of the key indexes (see :mod:`newbi_clients.tiers`).
+    holds at least as many clients as the book (``base`` - 1 ids so far), or when the
+    recent tiers of the indexes must be settled (see :mod:`newbi_clients.tiers`), the
+    indexes of the clients that the new rows enter are dropped and built again after
+    the insert, from sorted keys, rather than updated row by row, and every client is
+    settled. Otherwise a large import's clients go into a tier of their own, a small
+    one's into the settled tier.
     """
     db = store.db
     trigger = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'clients_fts_insert'"
     ).fetchone()[0]
     db.execute("DROP TRIGGER clients_fts_insert")
-    indexes = entered_indexes(store) if rebuilds_indexes(count, base - 1) else []
+    tier = (
+        None if rebuilds_indexes(count, base - 1) else tiers.tier_of_import(store, count, base - 1)
+    )
+    indexes = entered_indexes(store) if tier is None else []
     for name, _ in indexes:
         db.execute(f"DROP INDEX {name}")
-    if indexes:
+    if tier is None:
         tier = tiers.SETTLED
         tiers.settle(store)  # the key indexes are dropped: the table alone is written
-    else:
-        with times.phase("tiers"):
-            tier = tiers.tier_of_import(store, count, base - 1)
     with times.phase("insert"):
         created = db.execute(INSERT_CLIENTS, [stamp, stamp, tier]).rowcount
     if indexes:

@@ -16,7 +16,6 @@ LABELS = {
     "classify": "doublons (aperçu)",
     "prepare_merge": "fusions calculées avant le verrou",
     "reclassify": "doublons (dans la transaction)",
-    "tiers": "index par clé : clients récents comptés (et rangés)",
     "insert": "insertion des clients",
     "index": "index des clients",
     "fts": "index de recherche (FTS)",
