@@ -74,8 +74,8 @@ def _ids_for(store: ClientStore, text: str, state: str) -> list[int]:
         ).fetchall()
         if not rows and condition.startswith("email_key"):
             rows = store.execute(
-                "SELECT DISTINCT client_id FROM contacts WHERE email_key = ? AND client_id IN"
-                f" (SELECT id FROM clients WHERE {state}) LIMIT 11",
+                "SELECT DISTINCT client_id FROM contacts WHERE email_key = ? AND EXISTS"
+                f" (SELECT 1 FROM clients WHERE id = contacts.client_id AND {state}) LIMIT 11",
                 [value],
             ).fetchall()
         if rows:
