@@ -126,7 +126,7 @@ _CLIENT = st.fixed_dictionaries(
         "phone": st.sampled_from([None, "06 12 34 56 78", "01 23 45 67 89"]),
         "siret": st.sampled_from([None, "73282932000074", "73282932000033", "35600000000048"]),
         "postal_code": st.sampled_from([None, "69001", "75002"]),
-        "tier": st.sampled_from([0, 0, 1, 2, 3]),
+        "tier": st.sampled_from([0, 0, 1, 2, 1000]),
     }
 )
 

@@ -57,26 +57,27 @@ def iter_clients(
     Some orders are read in phases, each walking an index, rather than sorted whole:
     a search puts the names that begin with the text first; the revenue sort reads
     the clients with a revenue from its (partial) index, then the others by name. The
-    order of names reads each tier of its index in order and merges the two (see
+    order of names reads each tier of its index in order and merges them (see
     :mod:`newbi_clients.tiers`).
 
     :raises ValidationFailed: for an invalid filter value.
     """
     select = select_sql(with_notes)
     found = 0
-    top = None
+    present: list[int] | None = None
     for where, params, order in query_phases(query):
         limit = None if query.limit is None else query.limit - found
         if limit is not None and limit <= 0:
             return
         rows: Iterator[Client]
         if order.startswith(tiers.NAME_ORDER):
-            top = tiers.top_tier(store) if top is None else top
+            present = tiers.present(store) if present is None else present
             tiered = f"{select} {where} AND c.tier = ? {order}"
-            if top == tiers.SETTLED:  # the settled tier alone, as its index gives it
-                rows = _clients(store, tiered, [*params, tiers.SETTLED], limit)
+            if len(present) <= 1:  # one tier alone, as its index gives it
+                only = present[0] if present else tiers.SETTLED
+                rows = _clients(store, tiered, [*params, only], limit)
             else:
-                streams = [_keyed(store, tiered, [*params, t], limit) for t in range(top + 1)]
+                streams = [_keyed(store, tiered, [*params, t], limit) for t in present]
                 rows = islice(tiers.merged(streams, " DESC" in order), limit)
         else:
             rows = _clients(store, f"{select} {where} {order}", params, limit)

@@ -51,7 +51,7 @@ TIERED: tuple[tuple[str, str, str, str], ...] = (
     ("idx_clients_name_key", "name_key, billing_postal_code", "", "2 1"),
     ("idx_clients_sort_name", "sort_name, id", "", "1 1"),
 )
-# a list in the order of names reads each tier along that index and merges the two
+# a list in the order of names reads each tier along that index and merges them
 NAME_ORDER = "ORDER BY c.sort_name"
 
 # an import of fewer new clients than this share of the settled ones (1/20) goes into
@@ -67,7 +67,7 @@ def index_sql(name: str, columns: str, condition: str) -> str:
 
 
 def write_statistics(db: Database | sqlite3.Connection) -> None:
-    """Write the statistics by which the planner seeks both tiers of the tiered indexes,
+    """Write the statistics by which the planner seeks every tier of the tiered indexes,
     and make the connection read them.
 
     Only the relative sizes matter to the planner; without these rows it would not
@@ -112,8 +112,8 @@ def keep_statistics(conn: sqlite3.Connection) -> None:
 
 
 def migrate_to_tiers(db: Database) -> None:
-    """Schema 9: the clients' tier, and the key indexes that lead with it (built again:
-    about 5 s for a million clients)."""
+    """Schema 9: the clients' tier, and the indexes that lead with it (built again: about
+    9 s for a million clients)."""
     db.execute(f"ALTER TABLE clients ADD COLUMN tier INTEGER NOT NULL DEFAULT {SETTLED}")
     for name, columns, condition, _ in TIERED:
         db.execute(f"DROP INDEX IF EXISTS {name}")
@@ -133,8 +133,15 @@ def top_tier(conn: sqlite3.Connection | ClientStore) -> int:
     return int(conn.execute("SELECT coalesce(max(tier), 0) FROM clients").fetchone()[0])
 
 
+def present(conn: sqlite3.Connection | ClientStore) -> list[int]:
+    """The tiers that hold clients, in order (SQLite skips along the index from one tier
+    to the next)."""
+    return [int(t) for (t,) in conn.execute("SELECT DISTINCT tier FROM clients ORDER BY tier")]
+
+
 def settle(store: ClientStore) -> int:
-    """Settle every client (tier 0), in place; returns how many were recent."""
+    """Settle every client (tier 0); returns how many were recent. An import does it once
+    it has dropped the tiered indexes: the table alone is written."""
     return int(
         store.db.execute("UPDATE clients SET tier = ? WHERE tier <> ?", [SETTLED, SETTLED]).rowcount
     )
