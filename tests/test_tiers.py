@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import Cli
 from newbi_clients import tiers
 from newbi_clients.builder import build_client
 from newbi_clients.duplicates import duplicate_groups
@@ -168,3 +169,36 @@ def test_the_tiers_never_change_what_is_found(
         assert names == [
             i for _, i in sorted(store.execute("SELECT sort_name, id FROM clients").fetchall())
         ]
+
+
+def test_the_commands_find_the_clients_of_every_tier(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """Through the CLI: a second import into a larger book goes into a tier of its own, and
+    `list`, `search`, `show` and `duplicates` find its clients beside the settled ones."""
+    first = tmp_path / "premier.csv"
+    first.write_text(
+        HEADER
+        + "".join(f"\nparticulier;Base{n:03d};Léa;base{n}@x.fr;;69001;Lyon" for n in range(40))
+        + "\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.csv"
+    # Base005 again under another email: the same name and postal code, a probable duplicate
+    second.write_text(
+        HEADER + "\nparticulier;Alpha;Zoé;alpha@x.fr;;75002;Paris"
+        "\nparticulier;Base005;Léa;autre@x.fr;;69001;Lyon\n",
+        encoding="utf-8",
+    )
+    cli("import", str(first), "--yes")
+    cli("import", str(second), "--yes", "--on-duplicate", "create")
+    with sqlite3.connect(db_path) as conn:
+        tiers_of = dict(conn.execute("SELECT name || coalesce(email, ''), tier FROM clients"))
+    assert tiers_of["Alphaalpha@x.fr"] == 1 and tiers_of["Base005autre@x.fr"] == 1
+    assert tiers_of["Base000base0@x.fr"] == tiers.SETTLED
+    names = [c["name"] for c in cli.json("list", "--limit", "3")]
+    assert names == ["Alpha", "Base000", "Base001"]  # the recent client first, by name
+    assert [c["name"] for c in cli.json("search", "alpha@x.fr")] == ["Alpha"]
+    assert "alpha@x.fr" in cli("show", "alpha@x.fr").stdout
+    groups = cli.json("duplicates")
+    assert [(g["reason"], len(g["clients"])) for g in groups] == [("name_postal_code", 2)]
