@@ -4,6 +4,7 @@ are settled, and that lookups, lists and duplicate groups read every tier alike.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -202,3 +203,33 @@ def test_the_commands_find_the_clients_of_every_tier(
     assert "alpha@x.fr" in cli("show", "alpha@x.fr").stdout
     groups = cli.json("duplicates")
     assert [(g["reason"], len(g["clients"])) for g in groups] == [("name_postal_code", 2)]
+
+
+def test_missing_statistics_are_not_waited_for_behind_a_writer(db_path: Path) -> None:
+    with ClientStore(db_path):
+        pass
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("DROP TABLE sqlite_stat1")
+    writer.execute("BEGIN IMMEDIATE")  # another command writing
+    try:
+        start = time.perf_counter()
+        with ClientStore(db_path) as store:
+            assert list(store.iter_clients(ClientQuery(limit=1))) == []
+        assert time.perf_counter() - start < 2  # the busy timeout is far longer
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with ClientStore(db_path):  # free again: written
+        pass
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] == len(tiers.TIERED)
+
+
+def test_a_list_gathered_then_sorted_is_sorted_once_for_every_tier(store: ClientStore) -> None:
+    from newbi_clients.reading import _sorts
+
+    plain = "SELECT c.id FROM clients c WHERE c.archived_at IS NULL AND c.tier = ?"
+    tagged = plain + " AND c.id IN (SELECT client_id FROM client_tags WHERE tag_id = 1)"
+    order = " ORDER BY c.sort_name, c.id"
+    assert not _sorts(store, plain + order, [1])  # along the index: each tier, merged
+    assert _sorts(store, tagged + order, [1])  # gathered: one query, one sort

@@ -76,6 +76,10 @@ def iter_clients(
             if len(present) <= 1:  # one tier alone, as its index gives it
                 only = present[0] if present else tiers.SETTLED
                 rows = _clients(store, tiered, [*params, only], limit)
+            elif _sorts(store, f"SELECT c.id {where} AND c.tier = ? {order}", [*params, 0]):
+                # the clients are gathered then sorted (a tag, a text search): once for
+                # all the tiers, not once a tier
+                rows = _clients(store, f"{select} {where} {order}", params, limit)
             else:
                 streams = [_keyed(store, tiered, [*params, t], limit) for t in present]
                 rows = islice(tiers.merged(streams, " DESC" in order), limit)
@@ -84,6 +88,13 @@ def iter_clients(
         for client in rows:
             found += 1
             yield client
+
+
+def _sorts(store: ClientStore, sql: str, params: list[Any]) -> bool:
+    """Whether SQLite sorts the rows of ``sql`` for its ORDER BY rather than reading them
+    in order along an index (its plan, at the top level)."""
+    plan = store.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    return any(parent == 0 and "TEMP B-TREE FOR ORDER BY" in step for _, parent, _, step in plan)
 
 
 def _cursor(

@@ -87,8 +87,10 @@ def write_statistics(db: Database | sqlite3.Connection) -> None:
 
 def keep_statistics(conn: sqlite3.Connection) -> None:
     """Write the statistics again when they are gone (a ``DROP TABLE sqlite_stat1``, a
-    tool that cleared them): without them, every lookup by key reads the whole table.
-    Left as they are when the book cannot be written now (read-only, or locked)."""
+    tool that cleared them): without them, a lookup by key reads the whole table (the
+    heavy readers, `duplicates` and the import's preview, name each tier and do not need
+    them). Left as they are, at once, when the book cannot be written now (read-only, or
+    another command writing): a reader never waits for this."""
     names = [name for name, *_ in TIERED]
     marks = ", ".join("?" for _ in names)
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
@@ -97,18 +99,21 @@ def keep_statistics(conn: sqlite3.Connection) -> None:
         ).fetchone()
         if present == len(names):
             return
+    (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute("PRAGMA busy_timeout = 0")  # never wait behind a writer for this
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError:
-        return
-    try:
         write_statistics(conn)
-    except BaseException as error:
-        conn.execute("ROLLBACK")
-        if isinstance(error, sqlite3.OperationalError):
-            return
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:  # read-only, or another writer holds the lock
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def migrate_to_tiers(db: Database) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from newbi_clients import tiers as index_tiers
 from newbi_clients.clauses import status_condition
 from newbi_clients.storage import ClientStore
 from newbi_clients.transfer.people import (
@@ -136,8 +137,12 @@ def _mark(store: ClientStore, key: str, when: str, source: str) -> None:
         same += f" AND {{t}}.billing_postal_code = {KEYS}.billing_postal_code"
         present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
     if source == "book":
+        # each tier named: the index is sought tier by tier even without statistics
+        tiers = ", ".join(str(t) for t in index_tiers.present(store))
         target = "dup_of_id = (SELECT min(c.id) {found})"
-        found = f"FROM main.clients c WHERE {same.format(t='c')} AND {_ACTIVE}"
+        found = (
+            f"FROM main.clients c WHERE c.tier IN ({tiers}) AND {same.format(t='c')} AND {_ACTIVE}"
+        )
     else:
         target = "dup_of_row = (SELECT min(t.row) {found})"
         found = f"FROM {KEYS} t WHERE {same.format(t='t')} AND t.row < {KEYS}.row"
