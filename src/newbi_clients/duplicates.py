@@ -9,7 +9,7 @@ from typing import Any
 
 from newbi_clients.clauses import siren_sql
 from newbi_clients.storage import ClientStore
-from newbi_clients.tiers import SETTLED, present
+from newbi_clients.tiers import SETTLED, named
 
 # (reason, column(s), exact?) in order of strength
 REASONS: tuple[tuple[str, str, bool], ...] = (
@@ -100,11 +100,10 @@ def _key_groups(store: ClientStore, expression: str, condition: str) -> list[tup
         f"{group} AND tier = {SETTLED} GROUP BY {expression} HAVING count(*) > 1"
     ):
         groups[tuple(sort)] = (str(key), ids_text)
-    # each tier named, so that the index is sought tier by tier even without statistics
-    tiers = ", ".join(str(t) for t in present(store))
     for *sort, key, ids_text in store.execute(
-        f"{group} AND tier IN ({tiers}) AND ({expression}) IN (SELECT {expression} FROM clients"
-        f" WHERE tier > {SETTLED} AND {condition}) GROUP BY {expression} HAVING count(*) > 1"
+        f"{group} AND tier IN ({named(store)}) AND ({expression}) IN (SELECT {expression}"
+        f" FROM clients WHERE tier > {SETTLED} AND {condition})"
+        f" GROUP BY {expression} HAVING count(*) > 1"
     ):
         groups[tuple(sort)] = (str(key), ids_text)
     return [

@@ -133,23 +133,22 @@ def merged(streams: list[Iterator[tuple[Any, T]]], descending: bool) -> Iterator
         yield item
 
 
-def top_tier(conn: sqlite3.Connection | ClientStore) -> int:
-    """The highest tier of the book (0: every client settled); read from the index."""
-    return int(conn.execute("SELECT coalesce(max(tier), 0) FROM clients").fetchone()[0])
-
-
 def present(conn: sqlite3.Connection | ClientStore) -> list[int]:
     """The tiers that hold clients, in order (SQLite skips along the index from one tier
     to the next)."""
     return [int(t) for (t,) in conn.execute("SELECT DISTINCT tier FROM clients ORDER BY tier")]
 
 
-def settle(store: ClientStore) -> int:
-    """Settle every client (tier 0); returns how many were recent. An import does it once
-    it has dropped the tiered indexes: the table alone is written."""
-    return int(
-        store.db.execute("UPDATE clients SET tier = ? WHERE tier <> ?", [SETTLED, SETTLED]).rowcount
-    )
+def named(conn: sqlite3.Connection | ClientStore) -> str:
+    """The tiers that hold clients, as an SQL list (« 0, 1, 2 ») for ``tier IN (…)``: a
+    query that names them seeks a tiered index tier by tier even without statistics."""
+    return ", ".join(str(t) for t in present(conn)) or str(SETTLED)
+
+
+def settle(store: ClientStore) -> None:
+    """Settle every client (tier 0). An import does it once it has dropped the tiered
+    indexes: the table alone is written."""
+    store.db.execute("UPDATE clients SET tier = ? WHERE tier <> ?", [SETTLED, SETTLED])
 
 
 def tier_of_import(store: ClientStore, count: int, clients: int) -> int | None:
@@ -164,7 +163,7 @@ def tier_of_import(store: ClientStore, count: int, clients: int) -> int | None:
     settled = max(clients - recent, 0)
     if count * SMALL_SHARE < settled:
         return SETTLED
-    top = top_tier(store)
+    top = max(present(store), default=SETTLED)
     if recent + count > settled // RECENT_SHARE or top >= MAX_RECENT:
         return None
     return top + 1

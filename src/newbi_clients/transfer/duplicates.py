@@ -81,15 +81,16 @@ def classify(store: ClientStore, plan: ImportPlan) -> None:
         " (SELECT row, email_key FROM temp.stage_contacts)) AND"
     )
     sources = ("book", "file") if holds_rows(db, "main.clients") else ("file",)
+    tiers = index_tiers.named(store)  # the book's tiers, named in each look-up
     for source in sources:
         for key in ("email_key", "siret"):
-            _mark(store, key, "", source)
+            _mark(store, key, "", source, tiers)
     classify_contact_emails(db)  # a contact's email is a key like a client's
     probable_keys = (("phone", probable), ("name_key", person),
                      ("name_only", "siret IS NULL AND"))  # fmt: skip
     for source in sources:
         for key, when in probable_keys:
-            _mark(store, key, when, source)
+            _mark(store, key, when, source, tiers)
     copied = ", ".join(f"{m} = k.{m}" for m in _MARKS)
     db.execute(
         f"UPDATE stage SET {copied} FROM {KEYS} k"
@@ -123,8 +124,10 @@ def _duplicates(store: ClientStore) -> Iterator[DuplicateRow]:
         yield DuplicateRow(number, fld, value, of_id, of_row, other)
 
 
-def _mark(store: ClientStore, key: str, when: str, source: str) -> None:
-    """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file)."""
+def _mark(store: ClientStore, key: str, when: str, source: str, tiers: str) -> None:
+    """Mark the unclassified rows whose ``key`` is in the book (or earlier in the file);
+    the book's ``tiers`` (:func:`newbi_clients.tiers.named`) are each sought in its index,
+    even without statistics."""
     # name_only: a business row without address (a contact row of Odoo, Dolibarr…)
     # whose name is a business's: the contact of a client already there
     column = "name_key" if key == "name_only" else key
@@ -137,8 +140,6 @@ def _mark(store: ClientStore, key: str, when: str, source: str) -> None:
         same += f" AND {{t}}.billing_postal_code = {KEYS}.billing_postal_code"
         present += " AND name_key <> '' AND billing_postal_code IS NOT NULL"
     if source == "book":
-        # each tier named: the index is sought tier by tier even without statistics
-        tiers = ", ".join(str(t) for t in index_tiers.present(store))
         target = "dup_of_id = (SELECT min(c.id) {found})"
         found = (
             f"FROM main.clients c WHERE c.tier IN ({tiers}) AND {same.format(t='c')} AND {_ACTIVE}"
